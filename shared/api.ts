@@ -1,0 +1,22 @@
+// The one API between renderer and main. Each service lives in shared/services/<name>.ts;
+// later pipeline stages add their methods and events there.
+import type { ClientApi, ApiImpl } from './contract.js';
+import { appContract } from './services/app.js';
+import { projectsContract } from './services/projects.js';
+import { jobsContract } from './services/jobs.js';
+
+export const apiContract = {
+  app: appContract,
+  projects: projectsContract,
+  jobs: jobsContract,
+};
+
+export type ApiContractType = typeof apiContract;
+/** What the renderer calls. */
+export type GenqApi = ClientApi<ApiContractType>;
+/** What main implements. */
+export type GenqApiImpl = ApiImpl<ApiContractType>;
+
+export type * from './services/app.js';
+export type * from './services/projects.js';
+export type * from './services/jobs.js';
