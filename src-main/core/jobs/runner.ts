@@ -1,0 +1,331 @@
+// Runs jobs in worker threads: a queue (one running heavy job per kind), throttled progress
+// events with rate/ETA, cancel with a hard stop, crash detection and resume from checkpoints.
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import type { EventBus } from '../api/events.js';
+import type { ApiContractType } from '../../../shared/api.js';
+import type { JobSnapshot } from '../../../shared/services/jobs.js';
+import type { WireError } from '../../../shared/contract.js';
+import type { JobKindRegistry } from './registry.js';
+import type { RunnerToWorker, WorkerStartData, WorkerToRunner } from './types.js';
+import { FINAL_STATES, JobTable, RESUMABLE_STATES } from './job-table.js';
+import { ProgressTracker } from './progress.js';
+import { JobNotResumableError, WorkerCrashError } from './errors.js';
+
+export interface JobRunnerOptions {
+  projectDir: string;
+  dbPath: string;
+  db: Database.Database;
+  registry: JobKindRegistry;
+  events: EventBus<ApiContractType>;
+  /** Minimum gap between onUpdate events of one job (final states are always sent). */
+  updateIntervalMs?: number;
+  /** How long a cancelled worker may take to stop before it is terminated. */
+  cancelGraceMs?: number;
+  heartbeatMs?: number;
+}
+
+interface ActiveJob {
+  id: number;
+  kind: string;
+  heavy: boolean;
+  worker: Worker;
+  tracker: ProgressTracker;
+  lastEmit: number;
+  emitTimer: NodeJS.Timeout | null;
+  cancelRequested: boolean;
+  killTimer: NodeJS.Timeout | null;
+  /** Set once the worker reported how it ended, or the runner decided it. */
+  finished: boolean;
+  crashError: WireError | null;
+}
+
+// Under vitest/tsx this file is .ts and so is the worker entry; in dist both are .js.
+const IS_TS = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(`../../workers/job-worker.${IS_TS ? 'ts' : 'js'}`, import.meta.url);
+
+/**
+ * On Node 20 `execArgv: ['--import', 'tsx']` does not reach a worker's entry module, so from
+ * source the worker starts with a tiny bootstrap that registers tsx's loader, then imports
+ * the .ts entry. From dist the worker runs the compiled .js directly.
+ */
+function spawnJobWorker(workerData: WorkerStartData): Worker {
+  if (!IS_TS) return new Worker(WORKER_URL, { workerData });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const bootstrap =
+    `import(${JSON.stringify(tsxApi)})` +
+    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData, execArgv: ['--import', 'tsx'] });
+}
+
+export class JobRunner {
+  private readonly table: JobTable;
+  private readonly active = new Map<number, ActiveJob>();
+  private readonly waiters = new Map<number, Array<(s: JobSnapshot) => void>>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private disposed = false;
+
+  constructor(private readonly opts: JobRunnerOptions) {
+    this.table = new JobTable(opts.db);
+    this.heartbeat = setInterval(() => {
+      if (this.active.size) this.table.heartbeat([...this.active.keys()]);
+    }, opts.heartbeatMs ?? 5_000);
+    this.heartbeat.unref();
+  }
+
+  /**
+   * Jobs left running or queued by a process that is gone (or by an earlier runner in this
+   * process) can never finish on their own: mark them interrupted so they can be resumed.
+   */
+  recoverInterrupted(): number[] {
+    const ids: number[] = [];
+    for (const job of this.table.unfinished()) {
+      if (job.owner_pid != null && job.owner_pid !== process.pid && isProcessAlive(job.owner_pid)) continue;
+      this.table.finish(job.id, 'interrupted', { error: null });
+      ids.push(job.id);
+      this.emit(job.id);
+    }
+    return ids;
+  }
+
+  start(kind: string, params: unknown): JobSnapshot {
+    const def = this.opts.registry.get(kind);
+    const parsed = this.opts.registry.parseParams(kind, params);
+    const id = this.table.insert(kind, def.title(parsed), parsed, process.pid);
+    this.emit(id);
+    this.pump();
+    return this.table.snapshot(id);
+  }
+
+  resume(id: number): JobSnapshot {
+    const snap = this.table.snapshot(id);
+    if (!RESUMABLE_STATES.includes(snap.state)) throw new JobNotResumableError(id, snap.state);
+    this.opts.registry.get(snap.kind); // a kind this build no longer has cannot run
+    this.table.requeue(id, process.pid, { ...snap.progress, rate: null, etaSeconds: null });
+    this.emit(id);
+    this.pump();
+    return this.table.snapshot(id);
+  }
+
+  cancel(id: number): JobSnapshot {
+    const snap = this.table.snapshot(id);
+    const job = this.active.get(id);
+    if (job) {
+      if (!job.cancelRequested) {
+        job.cancelRequested = true;
+        job.worker.postMessage({ type: 'cancel' } satisfies RunnerToWorker);
+        job.killTimer = setTimeout(() => void job.worker.terminate(), this.opts.cancelGraceMs ?? 3_000);
+        this.table.addLog(id, 'info', 'Cancel requested');
+      }
+    } else if (snap.state === 'queued') {
+      this.table.finish(id, 'cancelled', {});
+      this.settle(id);
+    }
+    return this.table.snapshot(id);
+  }
+
+  get(id: number): JobSnapshot {
+    return this.table.snapshot(id);
+  }
+
+  list(limit: number): JobSnapshot[] {
+    return this.table.list(limit);
+  }
+
+  logs(id: number, limit: number) {
+    this.table.snapshot(id); // throws JobNotFoundError for an unknown id
+    return this.table.logs(id, limit);
+  }
+
+  /** Resolves with the job's snapshot once it is done, failed, cancelled or interrupted. */
+  waitFor(id: number): Promise<JobSnapshot> {
+    const snap = this.table.snapshot(id);
+    if (FINAL_STATES.includes(snap.state)) return Promise.resolve(snap);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(id) ?? [];
+      list.push(resolve);
+      this.waiters.set(id, list);
+    });
+  }
+
+  /** Stops every worker; their jobs (and this process's queued ones) become interrupted. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearInterval(this.heartbeat);
+    const stopping = [...this.active.values()].map(async (job) => {
+      job.finished = true;
+      this.clearTimers(job);
+      this.active.delete(job.id);
+      await job.worker.terminate();
+      this.table.finish(job.id, 'interrupted', { progress: { ...job.tracker.progress, rate: null, etaSeconds: null } });
+      this.settle(job.id);
+    });
+    await Promise.all(stopping);
+    for (const q of this.table.queued(process.pid)) {
+      this.table.finish(q.id, 'interrupted', {});
+      this.settle(q.id);
+    }
+  }
+
+  /** Starts queued jobs in order, keeping at most one running heavy job per kind. */
+  private pump(): void {
+    if (this.disposed) return;
+    const busyHeavyKinds = new Set([...this.active.values()].filter((j) => j.heavy).map((j) => j.kind));
+    for (const q of this.table.queued(process.pid)) {
+      if (!this.opts.registry.has(q.kind)) {
+        this.table.finish(q.id, 'failed', { error: { name: 'UnknownJobKindError', message: `Unknown job kind "${q.kind}"` } });
+        this.settle(q.id);
+        continue;
+      }
+      const def = this.opts.registry.get(q.kind);
+      if (def.heavy && busyHeavyKinds.has(q.kind)) continue;
+      if (def.heavy) busyHeavyKinds.add(q.kind);
+      this.launch(q.id, q.kind, def.heavy, def.handlerModule);
+    }
+  }
+
+  private launch(id: number, kind: string, heavy: boolean, handlerModule: string): void {
+    const { params, checkpoint } = this.table.startInfo(id);
+    const prior = this.table.snapshot(id).progress;
+    this.table.markRunning(id, process.pid);
+    const workerData: WorkerStartData = {
+      jobId: id,
+      kind,
+      handlerModule,
+      params,
+      checkpoint,
+      projectDir: this.opts.projectDir,
+      dbPath: this.opts.dbPath,
+    };
+    const worker = spawnJobWorker(workerData);
+    const job: ActiveJob = {
+      id,
+      kind,
+      heavy,
+      worker,
+      tracker: new ProgressTracker(checkpoint != null ? prior : null),
+      lastEmit: 0,
+      emitTimer: null,
+      cancelRequested: false,
+      killTimer: null,
+      finished: false,
+      crashError: null,
+    };
+    this.active.set(id, job);
+    worker.on('message', (msg: WorkerToRunner) => this.onMessage(job, msg));
+    worker.on('error', (err) => {
+      job.crashError = { name: err.name || 'Error', message: err.message };
+    });
+    worker.on('exit', (code) => this.onExit(job, code));
+    this.emit(id);
+  }
+
+  private onMessage(job: ActiveJob, msg: WorkerToRunner): void {
+    if (job.finished) return;
+    switch (msg.type) {
+      case 'progress':
+        job.tracker.update(msg.update);
+        this.emitProgressThrottled(job);
+        break;
+      case 'log':
+        this.opts.events.emit('jobs', 'onLog', this.table.addLog(job.id, msg.level, msg.message));
+        break;
+      case 'metric':
+        this.onMetric(job, msg);
+        break;
+      case 'done':
+        this.end(job, 'done', { result: msg.result });
+        break;
+      case 'cancelled':
+        this.end(job, 'cancelled', {});
+        break;
+      case 'error':
+        this.end(job, job.cancelRequested ? 'cancelled' : 'failed', { error: msg.error });
+        break;
+    }
+  }
+
+  private onMetric(job: ActiveJob, msg: Extract<WorkerToRunner, { type: 'metric' }>): void {
+    if (msg.runId !== undefined) {
+      try {
+        this.table.addMetricPoint(msg.runId, msg.series, msg.step, msg.value);
+      } catch (err) {
+        this.table.addLog(job.id, 'warn', `Could not store metric ${msg.series} for run ${msg.runId}: ${(err as Error).message}`);
+      }
+    }
+    const runId = msg.runId ?? null;
+    this.opts.events.emit('jobs', 'onMetric', { jobId: job.id, runId, series: msg.series, step: msg.step, value: msg.value });
+  }
+
+  private onExit(job: ActiveJob, code: number): void {
+    if (job.finished) return;
+    if (job.cancelRequested) this.end(job, 'cancelled', {});
+    else {
+      const error = job.crashError ?? {
+        name: new WorkerCrashError('').name,
+        message: `The worker running job ${job.id} (${job.kind}) exited with code ${code} before finishing.`,
+      };
+      this.end(job, 'failed', { error });
+    }
+  }
+
+  private end(job: ActiveJob, state: 'done' | 'failed' | 'cancelled', fields: { result?: unknown; error?: WireError }): void {
+    job.finished = true;
+    this.clearTimers(job);
+    this.active.delete(job.id);
+    // The worker has posted its final message; nothing of value is left in it.
+    void job.worker.terminate();
+    const progress = { ...job.tracker.progress, etaSeconds: state === 'done' ? 0 : null };
+    this.table.finish(job.id, state, { ...fields, progress });
+    if (fields.error) this.table.addLog(job.id, 'error', `${fields.error.name}: ${fields.error.message}`);
+    this.settle(job.id);
+    this.pump();
+  }
+
+  private emitProgressThrottled(job: ActiveJob): void {
+    const interval = this.opts.updateIntervalMs ?? 200;
+    const wait = job.lastEmit + interval - Date.now();
+    if (wait <= 0) return this.flushProgress(job);
+    if (!job.emitTimer) job.emitTimer = setTimeout(() => this.flushProgress(job), wait);
+  }
+
+  private flushProgress(job: ActiveJob): void {
+    if (job.emitTimer) clearTimeout(job.emitTimer);
+    job.emitTimer = null;
+    if (job.finished) return;
+    job.lastEmit = Date.now();
+    this.table.saveProgress(job.id, job.tracker.progress);
+    this.emit(job.id);
+  }
+
+  private clearTimers(job: ActiveJob): void {
+    if (job.emitTimer) clearTimeout(job.emitTimer);
+    if (job.killTimer) clearTimeout(job.killTimer);
+    job.emitTimer = job.killTimer = null;
+  }
+
+  /** Emits the final state and wakes waitFor() callers. */
+  private settle(id: number): void {
+    const snap = this.emit(id);
+    const list = this.waiters.get(id);
+    this.waiters.delete(id);
+    list?.forEach((resolve) => resolve(snap));
+  }
+
+  private emit(id: number): JobSnapshot {
+    const snap = this.table.snapshot(id);
+    this.opts.events.emit('jobs', 'onUpdate', snap);
+    return snap;
+  }
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

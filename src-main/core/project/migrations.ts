@@ -1,0 +1,37 @@
+// Versioned schema migrations, tracked with PRAGMA user_version. Later issues append
+// {version: N, sql} entries (each in its own schema-vN.ts); never edit a released one.
+import type Database from 'better-sqlite3';
+import { SCHEMA_V1 } from './schema-v1.js';
+import { SchemaTooNewError } from './errors.js';
+
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, sql: SCHEMA_V1 }];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the database up to the latest schema. Each migration and its user_version bump
+ * commit together, so a crash mid-migration leaves the previous version intact.
+ * `label` names the project in errors (its folder).
+ */
+export function migrate(db: Database.Database, label: string, migrations: readonly Migration[] = MIGRATIONS): number {
+  const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
+  const current = schemaVersion(db);
+  if (current > latest) throw new SchemaTooNewError(label, current, latest);
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return schemaVersion(db);
+}
