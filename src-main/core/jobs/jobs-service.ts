@@ -5,13 +5,14 @@ import type { JobKindRegistry } from './registry.js';
 
 export function createJobsService(manager: ProjectManager, registry: JobKindRegistry): GenqApiImpl['jobs'] {
   const runner = () => manager.require().runner;
+  // async so that every failure reaches callers as a rejected promise, never a sync throw.
   return {
-    list: ({ limit }) => runner().list(limit),
-    get: ({ id }) => runner().get(id),
-    start: ({ kind, params }) => runner().start(kind, params),
-    cancel: ({ id }) => runner().cancel(id),
-    resume: ({ id }) => runner().resume(id),
-    logs: ({ id, limit }) => runner().logs(id, limit),
-    kinds: () => registry.list().map((d) => ({ kind: d.kind, heavy: d.heavy, title: d.label ?? d.kind })),
+    list: async ({ limit }) => runner().list(limit),
+    get: async ({ id }) => runner().get(id),
+    start: async ({ kind, params }) => runner().start(kind, params),
+    cancel: async ({ id }) => runner().cancel(id),
+    resume: async ({ id }) => runner().resume(id),
+    logs: async ({ id, limit }) => runner().logs(id, limit),
+    kinds: async () => registry.list().map((d) => ({ kind: d.kind, heavy: d.heavy, title: d.label ?? d.kind })),
   };
 }

@@ -4,13 +4,14 @@ import type { ProjectManager } from './project-manager.js';
 import { projectSummary } from './summary.js';
 
 export function createProjectsService(manager: ProjectManager): GenqApiImpl['projects'] {
+  // async so that every failure reaches callers as a rejected promise, never a sync throw.
   return {
     create: ({ dir, name }) => manager.create(dir, name),
     open: ({ dir }) => manager.open(dir),
     close: () => manager.close(),
-    current: () => manager.current?.project.info ?? null,
-    recent: () => manager.recent.list(),
-    summary: () => {
+    current: async () => manager.current?.project.info ?? null,
+    recent: async () => manager.recent.list(),
+    summary: async () => {
       const { project } = manager.require();
       return projectSummary(project.db, project.info);
     },
