@@ -1,0 +1,80 @@
+// Multi-head self-attention (BERT and MPNet share it; MPNet adds a relative position bias) with
+// its backward pass. Batched matmuls use explicit transposes (fast on wasm), never transpose flags.
+import * as tf from '@tensorflow/tfjs-core';
+import { dropout, linear, type Backward, type GradStore, type Params } from './layers.js';
+
+export interface AttentionNames {
+  q: string;
+  k: string;
+  v: string;
+  o: string;
+}
+
+export interface AttentionInput {
+  x: tf.Tensor2D; // [B*S, H]
+  batch: number;
+  seq: number;
+  heads: number;
+  /** Additive key mask: 0 for tokens, a large negative for padding. [B, 1, 1, S] */
+  maskBias: tf.Tensor4D;
+  /** MPNet's relative position bias [1, heads, S, S], or null. */
+  positionBias: tf.Tensor4D | null;
+  dropoutP: number;
+  dropoutSeed: number | null;
+}
+
+export interface AttentionResult {
+  y: tf.Tensor2D; // [B*S, H] (output projection applied)
+  /** Returns dx; `dPositionBias` receives the gradient of positionBias summed over the batch [heads, S, S]. */
+  backward: (dy: tf.Tensor) => { dx: tf.Tensor2D; dPositionBias: tf.Tensor3D | null };
+}
+
+export function selfAttention(inp: AttentionInput, params: Params, names: AttentionNames, grads: GradStore | null): AttentionResult {
+  const { x, batch: B, seq: S, heads: nh } = inp;
+  const H = x.shape[1];
+  const d = H / nh;
+  const scale = 1 / Math.sqrt(d);
+  const q = linear(x, params, names.q, grads);
+  const k = linear(x, params, names.k, grads);
+  const v = linear(x, params, names.v, grads);
+  // [B*S, H] → [B*nh, S, d]
+  const split = (t: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(t, [B, S, nh, d]), [0, 2, 1, 3]), [B * nh, S, d]) as tf.Tensor3D;
+  // [B*nh, S, d] → [B*S, H]
+  const merge = (t: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(t, [B, nh, S, d]), [0, 2, 1, 3]), [B * S, H]) as tf.Tensor2D;
+  const qh = split(q.y); // [B*nh, S, d]
+  const kh = split(k.y);
+  const vh = split(v.y);
+  const probs = tf.tidy(() => {
+    let scores = tf.reshape(tf.mul(tf.matMul(qh, tf.transpose(kh, [0, 2, 1])), scale), [B, nh, S, S]); // [B, nh, S, S]
+    if (inp.positionBias) scores = tf.add(scores, inp.positionBias);
+    scores = tf.add(scores, inp.maskBias);
+    return tf.reshape(tf.softmax(scores), [B * nh, S, S]) as tf.Tensor3D; // [B*nh, S, S]
+  });
+  const drop = dropout(probs, inp.dropoutP, inp.dropoutSeed);
+  const ctx = tf.tidy(() => merge(tf.matMul(drop.y, vh))); // [B*S, H]
+  const o = linear(ctx, params, names.o, grads);
+
+  const backward = (dy: tf.Tensor) => {
+    const dctxFlat = o.backward(dy); // [B*S, H]
+    const out = tf.tidy(() => {
+      const dctx = split(dctxFlat); // [B*nh, S, d]
+      const dProbsDropped = tf.matMul(dctx, tf.transpose(vh, [0, 2, 1])); // [B*nh, S, S]
+      const dvh = tf.matMul(tf.transpose(drop.y, [0, 2, 1]), dctx); // [B*nh, S, d]
+      const dProbs = drop.backward(dProbsDropped);
+      // softmax backward: dscores = p · (dp − Σ_j dp·p)
+      const dScores = tf.mul(probs, tf.sub(dProbs, tf.sum(tf.mul(dProbs, probs), -1, true))); // [B*nh, S, S]
+      const dPositionBias = inp.positionBias ? (tf.sum(tf.reshape(dScores, [B, nh, S, S]), 0) as tf.Tensor3D) : null;
+      const dqh = tf.mul(tf.matMul(dScores, kh), scale); // [B*nh, S, d]
+      const dkh = tf.mul(tf.matMul(tf.transpose(dScores, [0, 2, 1]), qh), scale); // [B*nh, S, d]
+      return { dq: merge(dqh), dk: merge(dkh), dv: merge(dvh), dPositionBias };
+    });
+    const dx = tf.tidy(() => tf.addN([q.backward(out.dq), k.backward(out.dk), v.backward(out.dv)])) as tf.Tensor2D;
+    out.dq.dispose();
+    out.dk.dispose();
+    out.dv.dispose();
+    return { dx, dPositionBias: out.dPositionBias };
+  };
+  return { y: o.y, backward };
+}
+
+export type { Backward };

@@ -1,0 +1,206 @@
+// BERT/MiniLM and MPNet encoders for training, built from config.json + weights, with an explicit
+// backward pass. Parameter names are Hugging Face's without the task prefix (as loadWeights gives).
+import * as tf from '@tensorflow/tfjs-core';
+import { selfAttention } from './attention.js';
+import { dropout, embedding, gelu, layerNorm, linear, param, type GradStore, type Params } from './layers.js';
+
+export class ModelConfigError extends Error {
+  override name = 'ModelConfigError';
+}
+
+export interface EncoderConfig {
+  architecture: 'bert' | 'mpnet';
+  vocabSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  numHeads: number;
+  intermediateSize: number;
+  maxPositions: number;
+  typeVocabSize: number;
+  layerNormEps: number;
+  hiddenDropout: number;
+  attentionDropout: number;
+  padId: number;
+  relativeBuckets: number;
+}
+
+/** Reads the fields training needs from a transformers config.json. */
+export function encoderConfigFromHf(cfg: Record<string, any>, architecture: 'bert' | 'mpnet' | 't5'): EncoderConfig {
+  if (architecture !== 'bert' && architecture !== 'mpnet') {
+    throw new ModelConfigError(`config.json: training supports BERT/MiniLM and MPNet encoders, not ${architecture}`);
+  }
+  const need = (key: string): number => {
+    if (typeof cfg[key] !== 'number') throw new ModelConfigError(`config.json: missing numeric "${key}"`);
+    return cfg[key];
+  };
+  const act = cfg.hidden_act ?? 'gelu';
+  if (act !== 'gelu') throw new ModelConfigError(`config.json: hidden_act "${act}" is not supported for training (only "gelu")`);
+  return {
+    architecture,
+    vocabSize: need('vocab_size'),
+    hiddenSize: need('hidden_size'),
+    numLayers: need('num_hidden_layers'),
+    numHeads: need('num_attention_heads'),
+    intermediateSize: need('intermediate_size'),
+    maxPositions: need('max_position_embeddings'),
+    typeVocabSize: cfg.type_vocab_size ?? 0,
+    layerNormEps: cfg.layer_norm_eps ?? 1e-12,
+    hiddenDropout: cfg.hidden_dropout_prob ?? 0.1,
+    attentionDropout: cfg.attention_probs_dropout_prob ?? 0.1,
+    padId: cfg.pad_token_id ?? (architecture === 'mpnet' ? 1 : 0),
+    relativeBuckets: cfg.relative_attention_num_buckets ?? 32,
+  };
+}
+
+/** Per-layer parameter names of each family. */
+function layerNames(arch: 'bert' | 'mpnet', i: number) {
+  const p = `encoder.layer.${i}`;
+  return arch === 'bert'
+    ? { q: `${p}.attention.self.query`, k: `${p}.attention.self.key`, v: `${p}.attention.self.value`, o: `${p}.attention.output.dense`, attnNorm: `${p}.attention.output.LayerNorm`, inter: `${p}.intermediate.dense`, out: `${p}.output.dense`, outNorm: `${p}.output.LayerNorm` }
+    : { q: `${p}.attention.attn.q`, k: `${p}.attention.attn.k`, v: `${p}.attention.attn.v`, o: `${p}.attention.attn.o`, attnNorm: `${p}.attention.LayerNorm`, inter: `${p}.intermediate.dense`, out: `${p}.output.dense`, outNorm: `${p}.output.LayerNorm` };
+}
+
+/** Every trainable parameter name with its shape, in a stable order. */
+export function parameterShapes(c: EncoderConfig): Array<[string, number[]]> {
+  const H = c.hiddenSize;
+  const out: Array<[string, number[]]> = [
+    ['embeddings.word_embeddings.weight', [c.vocabSize, H]],
+    ['embeddings.position_embeddings.weight', [c.maxPositions, H]],
+  ];
+  if (c.architecture === 'bert') out.push(['embeddings.token_type_embeddings.weight', [c.typeVocabSize, H]]);
+  out.push(['embeddings.LayerNorm.weight', [H]], ['embeddings.LayerNorm.bias', [H]]);
+  for (let i = 0; i < c.numLayers; i++) {
+    const n = layerNames(c.architecture, i);
+    for (const [name, o, inp] of [[n.q, H, H], [n.k, H, H], [n.v, H, H], [n.o, H, H], [n.inter, c.intermediateSize, H], [n.out, H, c.intermediateSize]] as const) {
+      out.push([`${name}.weight`, [o, inp]], [`${name}.bias`, [o]]);
+    }
+    out.push([`${n.attnNorm}.weight`, [H]], [`${n.attnNorm}.bias`, [H]], [`${n.outNorm}.weight`, [H]], [`${n.outNorm}.bias`, [H]]);
+  }
+  if (c.architecture === 'mpnet') out.push(['encoder.relative_attention_bias.weight', [c.relativeBuckets, c.numHeads]]);
+  return out;
+}
+
+/** A tokenized batch, right-padded. ids and mask are [batch * seq], row-major. */
+export interface TokenBatch {
+  ids: Int32Array;
+  mask: Int32Array;
+  batch: number;
+  seq: number;
+}
+
+export interface ForwardOptions {
+  /** Where parameter gradients go; null for a forward pass without backward. */
+  grads: GradStore | null;
+  /** Yields a seed per dropout site; null (or an eval pass) disables dropout. */
+  nextDropoutSeed: (() => number) | null;
+  /** Overrides the config's dropout probabilities (e.g. 0 for exactness checks). */
+  dropoutOverride?: number;
+}
+
+export interface ForwardResult {
+  hidden: tf.Tensor2D; // [B*S, H] last hidden state
+  backward: (dHidden: tf.Tensor2D) => void;
+}
+
+/** MPNet's bucket of relative position (key − query), emulating torch's float32 arithmetic. */
+export function relativePositionBucket(relative: number, numBuckets: number, maxDistance = 128): number {
+  let ret = 0;
+  let n = -relative;
+  const half = numBuckets >> 1;
+  if (n < 0) ret += half;
+  n = Math.abs(n);
+  const maxExact = half >> 1;
+  if (n < maxExact) return ret + n;
+  const f = Math.fround;
+  const large = maxExact + Math.trunc(f(f(f(Math.log(f(n / maxExact))) / f(Math.log(maxDistance / maxExact))) * (half - maxExact)));
+  return ret + Math.min(large, half - 1);
+}
+
+export function positionIds(c: EncoderConfig, b: TokenBatch): Int32Array {
+  const pos = new Int32Array(b.batch * b.seq);
+  for (let r = 0; r < b.batch; r++) {
+    let count = 0;
+    for (let s = 0; s < b.seq; s++) {
+      const i = r * b.seq + s;
+      if (c.architecture === 'bert') pos[i] = s;
+      else if (b.ids[i] !== c.padId) pos[i] = ++count + c.padId; // transformers' create_position_ids_from_input_ids
+      else pos[i] = c.padId;
+    }
+  }
+  return pos;
+}
+
+export function encoderForward(c: EncoderConfig, params: Params, b: TokenBatch, opts: ForwardOptions): ForwardResult {
+  const { grads } = opts;
+  const { batch: B, seq: S } = b;
+  const H = c.hiddenSize;
+  if (S > c.maxPositions - (c.architecture === 'mpnet' ? c.padId + 1 : 0)) {
+    throw new ModelConfigError(`sequence length ${S} exceeds the model's ${c.maxPositions} position embeddings`);
+  }
+  const seed = () => (opts.nextDropoutSeed ? opts.nextDropoutSeed() : null);
+  const pHidden = opts.dropoutOverride ?? c.hiddenDropout;
+  const pAttn = opts.dropoutOverride ?? c.attentionDropout;
+  const backs: Array<(dy: tf.Tensor2D) => tf.Tensor2D> = [];
+
+  // Embeddings: word + position (+ token type 0 for BERT) → LayerNorm → dropout.
+  const ids = tf.tensor1d(b.ids, 'int32'); // [B*S]
+  const word = embedding(params, 'embeddings.word_embeddings.weight', ids, grads);
+  const pos = embedding(params, 'embeddings.position_embeddings.weight', tf.tensor1d(positionIds(c, b), 'int32'), grads);
+  const type = c.architecture === 'bert' ? embedding(params, 'embeddings.token_type_embeddings.weight', tf.zeros([B * S], 'int32') as tf.Tensor1D, grads) : null;
+  const summed = tf.tidy(() => (type ? tf.addN([word.y, pos.y, type.y]) : tf.add(word.y, pos.y))) as tf.Tensor2D; // [B*S, H]
+  const embNorm = layerNorm(summed, params, 'embeddings.LayerNorm', c.layerNormEps, grads);
+  const embDrop = dropout(embNorm.y, pHidden, seed());
+  let h = embDrop.y;
+
+  const maskBias = tf.tidy(() => tf.reshape(tf.mul(tf.sub(1, tf.tensor1d(b.mask, 'float32')), -1e9), [B, 1, 1, S])) as tf.Tensor4D;
+  let positionBias: tf.Tensor4D | null = null;
+  let bucketIds: tf.Tensor2D | null = null;
+  if (c.architecture === 'mpnet') {
+    const buckets = new Int32Array(S * S);
+    for (let i = 0; i < S; i++) for (let j = 0; j < S; j++) buckets[i * S + j] = relativePositionBucket(j - i, c.relativeBuckets);
+    bucketIds = tf.tensor2d(buckets, [S * S, 1], 'int32');
+    const table = param(params, 'encoder.relative_attention_bias.weight'); // [buckets, heads]
+    positionBias = tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(tf.gather(table, tf.reshape(bucketIds!, [-1])), [S, S, c.numHeads]), [2, 0, 1]), [1, c.numHeads, S, S])) as tf.Tensor4D;
+  }
+  const dPositionBias: tf.Tensor3D[] = [];
+
+  for (let i = 0; i < c.numLayers; i++) {
+    const n = layerNames(c.architecture, i);
+    const x = h;
+    const attn = selfAttention({ x, batch: B, seq: S, heads: c.numHeads, maskBias, positionBias, dropoutP: pAttn, dropoutSeed: seed() }, params, n, grads);
+    const attnDrop = dropout(attn.y, pHidden, seed());
+    const attnRes = tf.add(attnDrop.y, x) as tf.Tensor2D;
+    const attnNorm = layerNorm(attnRes, params, n.attnNorm, c.layerNormEps, grads); // [B*S, H]
+    const inter = linear(attnNorm.y, params, n.inter, grads); // [B*S, I]
+    const act = gelu(inter.y);
+    const out = linear(act.y, params, n.out, grads); // [B*S, H]
+    const outDrop = dropout(out.y, pHidden, seed());
+    const outNorm = layerNorm(tf.add(outDrop.y, attnNorm.y) as tf.Tensor2D, params, n.outNorm, c.layerNormEps, grads);
+    h = outNorm.y;
+    backs.push((dy) => {
+      const dRes2 = outNorm.backward(dy); // gradient into (out + attnNorm)
+      const dAttnNormOut = tf.tidy(() => tf.add(dRes2, inter.backward(act.backward(out.backward(outDrop.backward(dRes2))))));
+      const dRes1 = attnNorm.backward(dAttnNormOut); // gradient into (attn + x)
+      const a = attn.backward(attnDrop.backward(dRes1));
+      if (a.dPositionBias) dPositionBias.push(a.dPositionBias);
+      return tf.add(a.dx, dRes1) as tf.Tensor2D;
+    });
+  }
+
+  const backward = (dHidden: tf.Tensor2D): void => {
+    tf.tidy(() => {
+      let d = dHidden;
+      for (let i = backs.length - 1; i >= 0; i--) d = backs[i](d);
+      const dEmb = embNorm.backward(embDrop.backward(d)) as tf.Tensor2D;
+      word.backward(dEmb);
+      pos.backward(dEmb);
+      type?.backward(dEmb);
+      if (grads && bucketIds && dPositionBias.length) {
+        // [heads, S, S] summed over layers → rows of [S*S, heads] scattered into the bucket table.
+        const dBias = tf.reshape(tf.transpose(tf.addN(dPositionBias), [1, 2, 0]), [S * S, c.numHeads]);
+        grads.add('encoder.relative_attention_bias.weight', tf.scatterND(bucketIds, dBias, [c.relativeBuckets, c.numHeads]));
+      }
+    });
+  };
+  return { hidden: h as tf.Tensor2D, backward };
+}
