@@ -1,0 +1,121 @@
+// The one place that imports onnxruntime-node. Chooses an execution provider (CUDA / DirectML /
+// CoreML when the installed package offers them, CPU always), falls back to CPU when a provider
+// cannot start, and reports which one is active. Everything else talks to OnnxSession.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+
+export type ProviderName = 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+export type ProviderChoice = 'auto' | ProviderName;
+
+export interface SessionOptions {
+  /** intra-op threads; default: onnxruntime's choice (all physical cores). */
+  threads?: number;
+  /** 'auto' tries the GPU providers the package offers, then CPU. An explicit provider that fails also falls back to CPU. */
+  provider?: ProviderChoice;
+}
+
+export class OnnxSessionError extends Error {
+  override name = 'OnnxSessionError';
+}
+
+/** Providers tried by 'auto', best first. WebGPU is only used when asked for by name. */
+const AUTO_ORDER: ProviderName[] = ['cuda', 'dml', 'coreml'];
+const PROVIDER_LIBRARY: Partial<Record<ProviderName, string>> = { cuda: 'onnxruntime_providers_cuda' };
+
+/** What the installed onnxruntime-node was built with; a provider that is not "bundled" needs an extra library. */
+export function listProviders(): Array<{ name: string; bundled: boolean; installed: boolean }> {
+  const backends: Array<{ name: string; bundled: boolean }> =
+    typeof ort.listSupportedBackends === 'function' ? ort.listSupportedBackends() : [{ name: 'cpu', bundled: true }];
+  return backends.map((b) => ({ ...b, installed: b.bundled || providerLibraryPresent(b.name as ProviderName) }));
+}
+
+function providerLibraryPresent(name: ProviderName): boolean {
+  const lib = PROVIDER_LIBRARY[name];
+  if (!lib) return false;
+  const pkg = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'));
+  const binDir = join(pkg, '..', 'bin', 'napi-v6', process.platform, process.arch);
+  const file = process.platform === 'win32' ? `${lib}.dll` : process.platform === 'darwin' ? `lib${lib}.dylib` : `lib${lib}.so`;
+  return existsSync(join(binDir, file));
+}
+
+export interface TensorIn {
+  type: 'int64' | 'float32' | 'bool';
+  data: BigInt64Array | Float32Array | Uint8Array;
+  dims: number[];
+}
+export interface TensorOut {
+  data: Float32Array;
+  dims: number[];
+}
+
+export class OnnxSession {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    /** The execution provider that actually runs the graph. */
+    readonly provider: ProviderName,
+    /** Why preferred providers were skipped (empty when the first choice worked). */
+    readonly fallbackReasons: string[],
+  ) {}
+
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  /** Loads a model (file path or serialised bytes) on the best available provider. */
+  static async create(model: string | Uint8Array, opts: SessionOptions = {}): Promise<OnnxSession> {
+    const available = new Set(listProviders().filter((p) => p.installed).map((p) => p.name));
+    const choice = opts.provider ?? 'auto';
+    const wanted = choice === 'auto' ? AUTO_ORDER.filter((p) => available.has(p)) : choice === 'cpu' ? [] : [choice];
+    const reasons: string[] = [];
+    for (const provider of [...wanted, 'cpu' as const]) {
+      if (provider !== 'cpu' && !available.has(provider)) {
+        reasons.push(`${provider}: not offered by the installed onnxruntime-node`);
+        continue;
+      }
+      try {
+        const options: ort.InferenceSession.SessionOptions = {
+          executionProviders: [provider],
+          graphOptimizationLevel: 'all',
+          intraOpNumThreads: opts.threads,
+          interOpNumThreads: 1,
+          executionMode: 'sequential',
+          logSeverityLevel: 3,
+        };
+        const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+        return new OnnxSession(session, provider, reasons);
+      } catch (e) {
+        const message = (e as Error).message.split('\n')[0];
+        if (provider === 'cpu') {
+          const where = typeof model === 'string' ? model : 'in-memory graph';
+          throw new OnnxSessionError(`${where}: onnxruntime cannot load the model (${message})`);
+        }
+        reasons.push(`${provider}: ${message}`);
+      }
+    }
+    throw new OnnxSessionError('unreachable: the CPU provider is always tried');
+  }
+
+  /** Runs the graph and returns the requested float outputs. */
+  async run(feeds: Record<string, TensorIn>, fetch: string[]): Promise<Record<string, TensorOut>> {
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+    const results = await this.session.run(ortFeeds, fetch);
+    const out: Record<string, TensorOut> = {};
+    for (const name of fetch) {
+      const t = results[name];
+      if (!t || t.type !== 'float32') throw new OnnxSessionError(`output "${name}" is missing or not float32`);
+      out[name] = { data: t.data as Float32Array, dims: [...t.dims] };
+    }
+    for (const t of Object.values(ortFeeds)) t.dispose();
+    return out;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
