@@ -1,0 +1,12 @@
+// Every `genq` subcommand module; later stages append theirs.
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import * as project from './project.js';
+import * as serve from './serve.js';
+import * as jobs from './jobs.js';
+
+export interface CommandModule {
+  register(program: Command, ctx: CliContext): void;
+}
+
+export const commandModules: CommandModule[] = [project, serve, jobs];
