@@ -81,7 +81,7 @@ export class OnnxSession {
         const options: ort.InferenceSession.SessionOptions = {
           executionProviders: [provider],
           graphOptimizationLevel: 'all',
-          intraOpNumThreads: opts.threads,
+          ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
           interOpNumThreads: 1,
           executionMode: 'sequential',
           logSeverityLevel: 3,
