@@ -1,0 +1,37 @@
+// App shell: sidebar, the routed page, the job tray and toasts. Pages come from routes.ts.
+import { ConnectionBanner } from './components/ConnectionBanner.js';
+import { ErrorBoundary } from './components/ErrorBoundary.js';
+import { JobTray } from './components/JobTray.js';
+import { Sidebar } from './components/Sidebar.js';
+import { Toasts } from './components/Toasts.js';
+import { useHashRoute } from './hooks/useHashRoute.js';
+import { useJobs } from './hooks/useJobs.js';
+import { useProject } from './hooks/useProject.js';
+import { useTheme } from './hooks/useTheme.js';
+import { resolveRoute } from './routes.js';
+
+export function App() {
+  const { theme, toggle } = useTheme();
+  const { project, appInfo } = useProject();
+  const routeId = useHashRoute();
+  const jobs = useJobs(project?.dir ?? null);
+  const route = resolveRoute(routeId, !!project);
+  const Page = route.component;
+  return (
+    <div className="shell">
+      <Sidebar activeId={route.id} project={project ?? null} appInfo={appInfo} theme={theme} onToggleTheme={toggle} />
+      <main className="main" data-route={route.id}>
+        <ConnectionBanner />
+        {project === undefined ? (
+          <div className="page muted">Loading…</div>
+        ) : (
+          <ErrorBoundary resetKey={route.id}>
+            <Page appInfo={appInfo} project={project} />
+          </ErrorBoundary>
+        )}
+      </main>
+      <JobTray jobs={jobs} hasProject={!!project} />
+      <Toasts />
+    </div>
+  );
+}

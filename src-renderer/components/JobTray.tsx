@@ -1,0 +1,30 @@
+// The global job tray: every job of the open project with live progress. Collapsible.
+import { useState } from 'react';
+import type { JobSnapshot } from '../../shared/api.js';
+import { JobRow } from './JobRow.js';
+
+export function JobTray({ jobs, hasProject }: { jobs: JobSnapshot[]; hasProject: boolean }) {
+  const [open, setOpen] = useState(true);
+  const active = jobs.filter((j) => j.state === 'running' || j.state === 'queued').length;
+  return (
+    <aside className={`tray ${open ? '' : 'tray--collapsed'}`} aria-label="Jobs">
+      <button type="button" className="tray__toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        <span>Jobs</span>
+        <span className="tray__count">{active > 0 ? `${active} active` : `${jobs.length}`}</span>
+      </button>
+      {open && (
+        <div className="tray__body">
+          {!hasProject && <p className="muted">Open a project to see its jobs.</p>}
+          {hasProject && jobs.length === 0 && (
+            <p className="muted">No jobs yet. Long work (imports, generation, training, indexing) runs here with live progress.</p>
+          )}
+          <ul className="tray__list">
+            {jobs.map((job) => (
+              <JobRow key={job.id} job={job} />
+            ))}
+          </ul>
+        </div>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,27 @@
+// Accessible progress bar: role="progressbar" with aria-valuenow/max when the total is known,
+// an animated indeterminate bar when it is not.
+
+export interface ProgressBarProps {
+  done: number;
+  total: number | null;
+  label: string;
+  state?: string;
+}
+
+export function ProgressBar({ done, total, label, state }: ProgressBarProps) {
+  const known = total !== null && total > 0;
+  const fraction = known ? Math.min(1, Math.max(0, done / total)) : 0;
+  return (
+    <div
+      className={`progress ${known ? '' : 'progress--indeterminate'} ${state ? `progress--${state}` : ''}`}
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={known ? total : undefined}
+      aria-valuenow={known ? done : undefined}
+      aria-valuetext={known ? `${done} of ${total}` : `${done}`}
+    >
+      <div className="progress__fill" style={{ width: known ? `${(fraction * 100).toFixed(1)}%` : undefined }} />
+    </div>
+  );
+}
