@@ -56,23 +56,21 @@ export function selfAttention(inp: AttentionInput, params: Params, names: Attent
 
   const backward = (dy: tf.Tensor) => {
     const dctxFlat = o.backward(dy); // [B*S, H]
-    const out = tf.tidy(() => {
+    const [dq, dk, dv, dPositionBias] = tf.tidy(() => {
       const dctx = split(dctxFlat); // [B*nh, S, d]
       const dProbsDropped = tf.matMul(dctx, tf.transpose(vh, [0, 2, 1])); // [B*nh, S, S]
       const dvh = tf.matMul(tf.transpose(drop.y, [0, 2, 1]), dctx); // [B*nh, S, d]
       const dProbs = drop.backward(dProbsDropped);
       // softmax backward: dscores = p · (dp − Σ_j dp·p)
       const dScores = tf.mul(probs, tf.sub(dProbs, tf.sum(tf.mul(dProbs, probs), -1, true))); // [B*nh, S, S]
-      const dPositionBias = inp.positionBias ? (tf.sum(tf.reshape(dScores, [B, nh, S, S]), 0) as tf.Tensor3D) : null;
+      const dBias = inp.positionBias ? [tf.sum(tf.reshape(dScores, [B, nh, S, S]), 0) as tf.Tensor3D] : []; // [nh, S, S]
       const dqh = tf.mul(tf.matMul(dScores, kh), scale); // [B*nh, S, d]
       const dkh = tf.mul(tf.matMul(tf.transpose(dScores, [0, 2, 1]), qh), scale); // [B*nh, S, d]
-      return { dq: merge(dqh), dk: merge(dkh), dv: merge(dvh), dPositionBias };
+      return [merge(dqh), merge(dkh), merge(dvh), ...dBias];
     });
-    const dx = tf.tidy(() => tf.addN([q.backward(out.dq), k.backward(out.dk), v.backward(out.dv)])) as tf.Tensor2D;
-    out.dq.dispose();
-    out.dk.dispose();
-    out.dv.dispose();
-    return { dx, dPositionBias: out.dPositionBias };
+    const dx = tf.tidy(() => tf.addN([q.backward(dq), k.backward(dk), v.backward(dv)])) as tf.Tensor2D;
+    tf.dispose([dq, dk, dv]);
+    return { dx, dPositionBias: (dPositionBias as tf.Tensor3D | undefined) ?? null };
   };
   return { y: o.y, backward };
 }

@@ -22,7 +22,7 @@ function crossEntropyDiagonal(logits: tf.Tensor2D): { loss: tf.Scalar; dLogits: 
 }
 
 export function mnrLoss(queries: tf.Tensor2D, passages: tf.Tensor2D, scale = 20, symmetric = false): MnrResult {
-  return tf.tidy(() => {
+  const [loss, dQueries, dPassages] = tf.tidy(() => {
     const q = l2Normalize(queries);
     const p = l2Normalize(passages);
     const scores = tf.mul(tf.matMul(q.y, tf.transpose(p.y)), scale) as tf.Tensor2D; // [B, B]
@@ -37,7 +37,9 @@ export function mnrLoss(queries: tf.Tensor2D, passages: tf.Tensor2D, scale = 20,
     const dS = tf.mul(dScores, scale) as tf.Tensor2D; // [B, B]
     const dQueries = q.backward(tf.matMul(dS, p.y) as tf.Tensor2D);
     const dPassages = p.backward(tf.matMul(tf.transpose(dS), q.y) as tf.Tensor2D);
-    const value = loss.dataSync()[0];
-    return { loss: value, dQueries, dPassages } as unknown as MnrResult;
+    return [loss, dQueries, dPassages];
   });
+  const value = loss.dataSync()[0];
+  loss.dispose();
+  return { loss: value, dQueries: dQueries as tf.Tensor2D, dPassages: dPassages as tf.Tensor2D };
 }

@@ -1,0 +1,68 @@
+// Batches for MNR training. No-duplicates batching (sentence-transformers' NoDuplicatesBatchSampler):
+// no query or passage text appears twice in a batch, because GenQ gives each passage several
+// queries and a repeated passage would become its own false negative.
+import { mulberry32, mixSeed, shuffleInPlace } from './rng.js';
+
+export interface Pair {
+  query: string;
+  passage: string;
+}
+
+export class BatchingError extends Error {
+  override name = 'BatchingError';
+}
+
+function hasDuplicate(pairs: Pair[], batch: number[]): boolean {
+  const seen = new Set<string>();
+  for (const i of batch) {
+    for (const t of [pairs[i].query, pairs[i].passage]) {
+      if (seen.has(t)) return true;
+      seen.add(t);
+    }
+  }
+  return false;
+}
+
+/**
+ * Greedy no-duplicates batching over `order`: each batch takes the next items whose texts are not
+ * yet in it; skipped items wait for a later batch. The last batch may be smaller; a batch of one
+ * pair (no negatives, zero loss) is dropped.
+ */
+export function noDuplicateBatches(pairs: Pair[], order: number[], batchSize: number): number[][] {
+  const remaining = [...order];
+  const batches: number[][] = [];
+  while (remaining.length > 0) {
+    const texts = new Set<string>();
+    const batch: number[] = [];
+    const left: number[] = [];
+    for (const i of remaining) {
+      const { query, passage } = pairs[i];
+      if (batch.length < batchSize && !texts.has(query) && !texts.has(passage) && query !== passage) {
+        batch.push(i);
+        texts.add(query);
+        texts.add(passage);
+      } else {
+        left.push(i);
+      }
+    }
+    if (batch.length === 0) break; // only self-duplicate pairs (query === passage) remain
+    if (batch.length > 1) batches.push(batch);
+    remaining.splice(0, remaining.length, ...left);
+  }
+  return batches;
+}
+
+/**
+ * The batches of one epoch. shuffle: seeded per (seed, epoch), then no-duplicates batching.
+ * No shuffle: file order in consecutive slices pairs[B·s : B·s+B]; reordered (no-duplicates, file
+ * order kept as far as possible) only when some slice holds a duplicate text.
+ */
+export function epochBatches(pairs: Pair[], batchSize: number, opts: { shuffle: boolean; seed: number; epoch: number }): number[][] {
+  if (pairs.length < 2) throw new BatchingError(`MNR training needs at least 2 pairs, got ${pairs.length}`);
+  const order = pairs.map((_, i) => i);
+  if (opts.shuffle) return noDuplicateBatches(pairs, shuffleInPlace(order, mulberry32(mixSeed(opts.seed, opts.epoch))), batchSize);
+  const slices: number[][] = [];
+  for (let s = 0; s < order.length; s += batchSize) slices.push(order.slice(s, s + batchSize));
+  if (slices.some((b) => hasDuplicate(pairs, b))) return noDuplicateBatches(pairs, order, batchSize);
+  return slices.filter((b) => b.length > 1);
+}
