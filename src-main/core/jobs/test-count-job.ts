@@ -7,7 +7,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const handler: JobHandler<TestCountParams, TestCountCheckpoint> = {
   async run(ctx) {
-    const { steps, delayMs, failAt, crashAt, ignoreSignal } = ctx.params;
+    const { steps, delayMs, failAt, crashAt, ignoreSignal, runId } = ctx.params;
     ctx.db.exec(`CREATE TABLE IF NOT EXISTS test_count_steps (
       job_id INTEGER NOT NULL, step INTEGER NOT NULL, at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))`);
     const insert = ctx.db.prepare('INSERT INTO test_count_steps (job_id, step) VALUES (?, ?)');
@@ -25,7 +25,7 @@ const handler: JobHandler<TestCountParams, TestCountCheckpoint> = {
       if (crashAt === step) process.exit(3);
       commitStep(step);
       ctx.progress({ done: step + 1, total: steps, unit: 'steps', message: `step ${step + 1}` });
-      ctx.metric('count', step, step + 1);
+      ctx.metric('count', step, step + 1, runId);
     }
     ctx.log('info', `Counted to ${steps}`);
     return { counted: steps };

@@ -11,6 +11,8 @@ export const testCountParams = z.object({
   crashAt: z.number().int().min(0).optional(),
   /** Keep counting after cancel, to exercise the runner's hard stop. */
   ignoreSignal: z.boolean().default(false),
+  /** Report the `count` metric against this run (persisted to metric_points). */
+  runId: z.number().int().positive().optional(),
 });
 export type TestCountParams = z.infer<typeof testCountParams>;
 export interface TestCountCheckpoint {

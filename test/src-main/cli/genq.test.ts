@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { runCli, spawnCli, repoRoot } from '../../helpers/run-cli.js';
 import { useTempDirs } from '../../helpers/temp-dir.js';
+import { LATEST_SCHEMA_VERSION } from '../../../src-main/core/project/migrations.js';
 
 const tempDir = useTempDirs();
 
@@ -27,7 +28,7 @@ describe('genq CLI', () => {
     const r = await runCli(['project', 'create', dir, '--name', 'Whales'], env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ dir, name: 'Whales', schemaVersion: 1 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ dir, name: 'Whales', schemaVersion: LATEST_SCHEMA_VERSION });
 
     const again = await runCli(['project', 'create', dir], env);
     expect(again.code).toBe(1);

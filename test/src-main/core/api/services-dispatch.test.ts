@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { EventMessage } from '../../../../shared/contract.js';
 import { createServices, type Services } from '../../../../src-main/core/services.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
+import { LATEST_SCHEMA_VERSION } from '../../../../src-main/core/project/migrations.js';
 
 const tempDir = useTempDirs();
 const opened: Services[] = [];
@@ -95,7 +96,7 @@ describe('services', () => {
     const a = join(root, 'alpha');
     const b = join(root, 'beta');
     const infoA = await s.impl.projects.create({ dir: a, name: 'Alpha' });
-    expect(infoA).toMatchObject({ dir: a, name: 'Alpha', schemaVersion: 1 });
+    expect(infoA).toMatchObject({ dir: a, name: 'Alpha', schemaVersion: LATEST_SCHEMA_VERSION });
     expect(await s.impl.projects.current({})).toEqual(infoA);
     await s.impl.projects.create({ dir: b });
     await s.impl.projects.close({});

@@ -53,6 +53,18 @@ describe('job runner', () => {
     expect(stepsDone(s, job.id)).toEqual([...Array(20).keys()]);
   });
 
+  it('persists metric points when the job names a run', async () => {
+    const s = (services = await servicesOnNewProject(tempDir()));
+    const db = s.projects.require().project.db;
+    const runId = Number(db.prepare("INSERT INTO runs (kind, config) VALUES ('training', '{}')").run().lastInsertRowid);
+    const job = await s.impl.jobs.start({ kind: 'test.count', params: { steps: 4, runId } });
+    expect((await s.finished(job.id)).state).toBe('done');
+    const points = db.prepare('SELECT series, step, value FROM metric_points WHERE run_id = ? ORDER BY step').all(runId);
+    expect(points).toEqual([0, 1, 2, 3].map((step) => ({ series: 'count', step, value: step + 1 })));
+    const pushed = s.messages.filter((m) => m.event === 'onMetric').map((m) => (m.payload as MetricPoint).runId);
+    expect(pushed).toEqual([runId, runId, runId, runId]);
+  });
+
   it('queues heavy jobs of one kind and runs them in order, while light jobs run at once', async () => {
     const s = (services = await servicesOnNewProject(tempDir()));
     const a = await s.impl.jobs.start({ kind: 'test.count', params: { steps: 3, delayMs: 100 } });

@@ -58,7 +58,8 @@ describe('project store', () => {
     const dir = tempDir();
     createProject(dir, { appVersion: '1' }).close();
     const raw = new Database(join(dir, 'project.sqlite'));
-    raw.pragma('user_version = 7');
+    const newer = LATEST_SCHEMA_VERSION + 5;
+    raw.pragma(`user_version = ${newer}`);
     raw.close();
     let err: unknown;
     try {
@@ -69,7 +70,7 @@ describe('project store', () => {
     expect(err).toBeInstanceOf(SchemaTooNewError);
     expect((err as Error).name).toBe('SchemaTooNewError');
     expect((err as Error).message).toBe(
-      `${dir} was written by a newer GenQ Workbench (schema 7); this version supports up to schema ${LATEST_SCHEMA_VERSION}. Update the app to open it.`,
+      `${dir} was written by a newer GenQ Workbench (schema ${newer}); this version supports up to schema ${LATEST_SCHEMA_VERSION}. Update the app to open it.`,
     );
   });
 
@@ -121,6 +122,19 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(1);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
     db.close();
+  });
+
+  it('upgrades a project written at schema 1 to the latest schema on open, keeping its data', () => {
+    const dir = tempDir();
+    const raw = new Database(join(dir, 'project.sqlite'));
+    migrate(raw, dir, [{ version: 1, sql: SCHEMA_V1 }]);
+    raw.prepare("INSERT INTO meta (key, value) VALUES ('name', 'old')").run();
+    raw.prepare("INSERT INTO documents (text) VALUES ('kept')").run();
+    raw.close();
+    const p = openProject(dir, { appVersion: '9' });
+    expect(p.info).toMatchObject({ name: 'old', schemaVersion: LATEST_SCHEMA_VERSION });
+    expect(p.db.prepare('SELECT text FROM documents').get()).toEqual({ text: 'kept' });
+    p.close();
   });
 
   it('creates the subfolders again when they were deleted', () => {
