@@ -2,6 +2,7 @@
 // {version: N, sql} entries (each in its own schema-vN.ts); never edit a released one.
 import type Database from 'better-sqlite3';
 import { SCHEMA_V1 } from './schema-v1.js';
+import { SCHEMA_V2_CORPUS } from './schema-v2-corpus.js';
 import { SchemaTooNewError } from './errors.js';
 
 export interface Migration {
@@ -9,7 +10,10 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, sql: SCHEMA_V1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, sql: SCHEMA_V1 },
+  { version: 2, sql: SCHEMA_V2_CORPUS },
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
