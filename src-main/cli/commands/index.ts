@@ -4,9 +4,11 @@ import type { CliContext } from '../context.js';
 import * as project from './project.js';
 import * as serve from './serve.js';
 import * as jobs from './jobs.js';
+import * as embed from './embed.js';
+import * as models from './models.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
-export const commandModules: CommandModule[] = [project, serve, jobs];
+export const commandModules: CommandModule[] = [project, serve, jobs, embed, models];

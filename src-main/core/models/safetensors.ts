@@ -1,6 +1,6 @@
 // Reader and writer for the safetensors format: an 8-byte little-endian header length, a JSON
 // header {name: {dtype, shape, data_offsets}}, then the raw little-endian tensor bytes.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
@@ -177,4 +177,35 @@ function halfToFloat(h: number): number {
   if (e === 0) return s * 2 ** -14 * (f / 1024);
   if (e === 31) return f ? NaN : s * Infinity;
   return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+/** Tensor names and shapes from a safetensors file's header, without reading the tensor data. */
+export function readSafetensorsHeader(path: string): Map<string, { dtype: string; shape: number[] }> {
+  const fd = (() => {
+    try {
+      return openSync(path, 'r');
+    } catch (e) {
+      throw new SafetensorsError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  })();
+  try {
+    const lenBytes = Buffer.alloc(8);
+    if (readSync(fd, lenBytes, 0, 8, 0) < 8) throw new SafetensorsError(`${path}: file is too small to be safetensors`);
+    const headerLen = Number(lenBytes.readBigUInt64LE(0));
+    const size = fstatSync(fd).size;
+    if (headerLen <= 0 || 8 + headerLen > size) throw new SafetensorsError(`${path}: corrupt header: declared header length ${headerLen} does not fit in ${size} bytes`);
+    const header = Buffer.alloc(headerLen);
+    readSync(fd, header, 0, headerLen, 8);
+    let json: Record<string, { dtype: string; shape: number[] }>;
+    try {
+      json = JSON.parse(header.toString('utf8')) as typeof json;
+    } catch (e) {
+      throw new SafetensorsError(`${path}: corrupt header: not valid JSON (${(e as Error).message})`);
+    }
+    const out = new Map<string, { dtype: string; shape: number[] }>();
+    for (const [name, t] of Object.entries(json)) if (name !== '__metadata__') out.set(name, { dtype: t.dtype, shape: t.shape });
+    return out;
+  } finally {
+    closeSync(fd);
+  }
 }
