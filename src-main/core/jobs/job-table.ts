@@ -59,10 +59,10 @@ export class JobTable {
   }
 
   /** Jobs left running or queued, with the process that owned them. */
-  unfinished(): Array<{ id: number; state: JobState; owner_pid: number | null }> {
+  unfinished(): Array<{ id: number; state: JobState; owner_pid: number | null; heartbeat_at: string | null }> {
     return this.db
-      .prepare(`SELECT id, state, owner_pid FROM jobs WHERE state IN ('running', 'queued') ORDER BY id`)
-      .all() as Array<{ id: number; state: JobState; owner_pid: number | null }>;
+      .prepare(`SELECT id, state, owner_pid, heartbeat_at FROM jobs WHERE state IN ('running', 'queued') ORDER BY id`)
+      .all() as Array<{ id: number; state: JobState; owner_pid: number | null; heartbeat_at: string | null }>;
   }
 
   startInfo(id: number): { params: unknown; checkpoint: unknown } {

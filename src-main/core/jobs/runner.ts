@@ -1,6 +1,6 @@
 // Runs jobs in worker threads: a queue (one running heavy job per kind), throttled progress
 // events with rate/ETA, cancel with a hard stop, crash detection and resume from checkpoints.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { EventBus } from '../api/events.js';
 import type { ApiContractType } from '../../../shared/api.js';
@@ -8,6 +8,7 @@ import type { JobSnapshot } from '../../../shared/services/jobs.js';
 import type { WireError } from '../../../shared/contract.js';
 import type { JobKindRegistry } from './registry.js';
 import type { RunnerToWorker, WorkerStartData, WorkerToRunner } from './types.js';
+import { isProcessAlive, spawnJobWorker } from './worker-thread.js';
 import { FINAL_STATES, JobTable, RESUMABLE_STATES } from './job-table.js';
 import { ProgressTracker } from './progress.js';
 import { JobNotResumableError, WorkerCrashError } from './errors.js';
@@ -40,23 +41,8 @@ interface ActiveJob {
   crashError: WireError | null;
 }
 
-// Under vitest/tsx this file is .ts and so is the worker entry; in dist both are .js.
-const IS_TS = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(`../../workers/job-worker.${IS_TS ? 'ts' : 'js'}`, import.meta.url);
-
-/**
- * On Node 20 `execArgv: ['--import', 'tsx']` does not reach a worker's entry module, so from
- * source the worker starts with a tiny bootstrap that registers tsx's loader, then imports
- * the .ts entry. From dist the worker runs the compiled .js directly.
- */
-function spawnJobWorker(workerData: WorkerStartData): Worker {
-  if (!IS_TS) return new Worker(WORKER_URL, { workerData });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const bootstrap =
-    `import(${JSON.stringify(tsxApi)})` +
-    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData, execArgv: ['--import', 'tsx'] });
-}
+/** A running job's owner writes heartbeat_at every few seconds; this much silence means it is gone. */
+const STALE_HEARTBEAT_MS = 120_000;
 
 export class JobRunner {
   private readonly table: JobTable;
@@ -79,8 +65,13 @@ export class JobRunner {
    */
   recoverInterrupted(): number[] {
     const ids: number[] = [];
+    const staleBefore = Date.now() - STALE_HEARTBEAT_MS;
     for (const job of this.table.unfinished()) {
-      if (job.owner_pid != null && job.owner_pid !== process.pid && isProcessAlive(job.owner_pid)) continue;
+      const ownerAlive = job.owner_pid != null && job.owner_pid !== process.pid && isProcessAlive(job.owner_pid);
+      // A live pid may be a different process that reused it: a running job whose heartbeat
+      // stopped long ago is dead either way.
+      const stale = job.state === 'running' && job.heartbeat_at != null && Date.parse(job.heartbeat_at) < staleBefore;
+      if (ownerAlive && !stale) continue;
       this.table.finish(job.id, 'interrupted', { error: null });
       ids.push(job.id);
       this.emit(job.id);
@@ -114,7 +105,11 @@ export class JobRunner {
       if (!job.cancelRequested) {
         job.cancelRequested = true;
         job.worker.postMessage({ type: 'cancel' } satisfies RunnerToWorker);
-        job.killTimer = setTimeout(() => void job.worker.terminate(), this.opts.cancelGraceMs ?? 3_000);
+        const grace = this.opts.cancelGraceMs ?? 3_000;
+        job.killTimer = setTimeout(() => {
+          this.table.addLog(id, 'warn', `The job did not stop within ${grace / 1000} s of cancel; its worker was terminated.`);
+          void job.worker.terminate();
+        }, grace);
         this.table.addLog(id, 'info', 'Cancel requested');
       }
     } else if (snap.state === 'queued') {
@@ -317,15 +312,5 @@ export class JobRunner {
     const snap = this.table.snapshot(id);
     this.opts.events.emit('jobs', 'onUpdate', snap);
     return snap;
-  }
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -30,13 +30,15 @@ describe('job runner', () => {
 
     const updates = s.updatesOf(job.id);
     const running = updates.filter((u) => u.state === 'running' && u.progress.done > 0);
-    // ~1 s of work at ≤5 updates/s: a handful of progress updates, not one per step.
+    // At most ~5 updates/s (plus the first one), not one per step.
+    const seconds = (Date.parse(done.finishedAt!) - Date.parse(done.startedAt!)) / 1000;
     expect(running.length).toBeGreaterThanOrEqual(2);
-    expect(running.length).toBeLessThan(12);
+    expect(running.length).toBeLessThanOrEqual(Math.ceil(seconds * 5) + 2);
+    expect(running.length).toBeLessThan(20);
     const withRate = running.filter((u) => u.progress.rate != null);
     expect(withRate.length).toBeGreaterThan(0);
     const mid = withRate[withRate.length - 1].progress;
-    expect(mid.rate!).toBeGreaterThan(5); // one step per ~50 ms ≈ 20/s, generous for a busy machine
+    expect(mid.rate!).toBeGreaterThan(2); // one step per ~50 ms ≈ 20/s, generous for a busy machine
     expect(mid.rate!).toBeLessThan(25);
     expect(mid.etaSeconds!).toBeCloseTo((20 - mid.done) / mid.rate!, 5);
     expect(updates[updates.length - 1].state).toBe('done');
@@ -103,7 +105,9 @@ describe('job runner', () => {
     const end = await s.finished(job.id);
     expect(end.state).toBe('cancelled');
     expect(end.resumable).toBe(true);
-    expect(Date.now() - t0).toBeLessThan(2_000); // cooperative stop, not the 3 s hard stop
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    // The handler stopped on its signal: the hard stop never fired.
+    expect((await s.impl.jobs.logs({ id: job.id, limit: 50 })).map((l) => l.message).join('\n')).not.toMatch(/terminated/);
     const before = stepsDone(s, job.id).length;
     expect(before).toBeLessThan(1000);
 
@@ -127,6 +131,8 @@ describe('job runner', () => {
     expect(end.state).toBe('cancelled');
     expect(waited).toBeGreaterThanOrEqual(2_500);
     expect(waited).toBeLessThan(8_000);
+    const logs = (await s.impl.jobs.logs({ id: job.id, limit: 50 })).map((l) => l.message);
+    expect(logs).toContain('The job did not stop within 3 s of cancel; its worker was terminated.');
     const n = stepsDone(s, job.id).length;
     await new Promise((r) => setTimeout(r, 200));
     expect(stepsDone(s, job.id).length).toBe(n); // the worker is really gone
@@ -193,6 +199,23 @@ describe('job runner', () => {
       { kind: 'test.count', heavy: true, title: 'Test: count (heavy)' },
       { kind: 'test.count-light', heavy: false, title: 'Test: count (light)' },
     ]);
+  });
+
+  it('leaves jobs of a live process alone, but recovers them once its heartbeat is stale', async () => {
+    const s = (services = await servicesOnNewProject(tempDir()));
+    const db = s.projects.require().project.db;
+    const ppid = process.ppid; // a live process that is not this one
+    const insert = db.prepare(
+      "INSERT INTO jobs (kind, title, params, state, owner_pid, heartbeat_at) VALUES ('test.count', 't', '{\"steps\":1}', ?, ?, ?)",
+    );
+    const fresh = Number(insert.run('running', ppid, new Date().toISOString()).lastInsertRowid);
+    const stale = Number(insert.run('running', ppid, new Date(Date.now() - 10 * 60_000).toISOString()).lastInsertRowid);
+    const dead = Number(insert.run('queued', 2 ** 22 + 12345, null).lastInsertRowid);
+    await s.impl.projects.close({});
+    await s.impl.projects.open({ dir: s.dir });
+    expect((await s.impl.jobs.get({ id: fresh })).state).toBe('running');
+    expect((await s.impl.jobs.get({ id: stale })).state).toBe('interrupted');
+    expect((await s.impl.jobs.get({ id: dead })).state).toBe('interrupted');
   });
 
   it('marks running jobs interrupted when the project is closed, and they resume after reopening', async () => {
