@@ -1,6 +1,6 @@
 // A project is a folder: project.sqlite plus folders for models, indexes, checkpoints and exports.
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve, basename } from 'node:path';
 import type { ProjectInfo } from '../../../shared/services/projects.js';
 import { migrate, schemaVersion } from './migrations.js';
@@ -35,6 +35,7 @@ export function isProjectDir(dir: string): boolean {
 export function createProject(dir: string, opts: { name?: string; appVersion: string }): OpenProject {
   const abs = resolve(dir);
   if (isProjectDir(abs)) throw new ProjectExistsError(abs);
+  if (existsSync(abs) && !statSync(abs).isDirectory()) throw new Error(`${abs} exists and is not a folder; choose a folder for the project.`);
   mkdirSync(abs, { recursive: true });
   const project = openAt(abs, opts.appVersion, false);
   const meta = project.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createProject, openProject, PROJECT_SUBDIRS } from '../../../../src-main/core/project/store.js';
@@ -52,6 +52,12 @@ describe('project store', () => {
     createProject(dir, { appVersion: '1' }).close();
     expect(() => createProject(dir, { appVersion: '1' })).toThrow(ProjectExistsError);
     expect(() => createProject(dir, { appVersion: '1' })).toThrow(/already contains a GenQ Workbench project/);
+  });
+
+  it('refuses to create a project where a file is in the way', () => {
+    const file = join(tempDir(), 'notes.txt');
+    writeFileSync(file, 'x');
+    expect(() => createProject(file, { appVersion: '1' })).toThrow(`${file} exists and is not a folder; choose a folder for the project.`);
   });
 
   it('refuses a database written by a newer schema, naming both versions', () => {
