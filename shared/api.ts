@@ -4,11 +4,13 @@ import type { ClientApi, ApiImpl } from './contract.js';
 import { appContract } from './services/app.js';
 import { projectsContract } from './services/projects.js';
 import { jobsContract } from './services/jobs.js';
+import { corpusContract } from './services/corpus.js';
 
 export const apiContract = {
   app: appContract,
   projects: projectsContract,
   jobs: jobsContract,
+  corpus: corpusContract,
 };
 
 export type ApiContractType = typeof apiContract;
@@ -20,3 +22,4 @@ export type GenqApiImpl = ApiImpl<ApiContractType>;
 export type * from './services/app.js';
 export type * from './services/projects.js';
 export type * from './services/jobs.js';
+export type * from './services/corpus.js';

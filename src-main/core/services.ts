@@ -10,6 +10,8 @@ import { createJobsService } from './jobs/jobs-service.js';
 import { testJobKinds } from './jobs/test-kinds.js';
 import { ProjectManager } from './project/project-manager.js';
 import { createProjectsService } from './project/projects-service.js';
+import { createCorpusService } from './corpus/corpus-service.js';
+import { corpusJobKinds } from './corpus/jobs.js';
 
 export interface ServicesOptions {
   mode: 'electron' | 'web';
@@ -37,6 +39,7 @@ export interface Services {
 export async function createServices(opts: ServicesOptions): Promise<Services> {
   const events = new EventBus<ApiContractType>();
   const jobKinds = new JobKindRegistry();
+  jobKinds.register(...corpusJobKinds);
   if (opts.testJobKinds) jobKinds.register(...testJobKinds);
 
   const projects = new ProjectManager({
@@ -50,6 +53,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     app: createAppService({ mode: opts.mode, chooseDirectory: opts.chooseDirectory }),
     projects: createProjectsService(projects),
     jobs: createJobsService(projects, jobKinds),
+    corpus: createCorpusService(projects),
   };
 
   if (opts.initialProject) await projects.openOrCreate(opts.initialProject);
