@@ -6,9 +6,10 @@ import * as serve from './serve.js';
 import * as jobs from './jobs.js';
 import * as embed from './embed.js';
 import * as models from './models.js';
+import * as train from './train.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
-export const commandModules: CommandModule[] = [project, serve, jobs, embed, models];
+export const commandModules: CommandModule[] = [project, serve, jobs, embed, models, train];
