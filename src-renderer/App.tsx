@@ -12,7 +12,7 @@ import { resolveRoute } from './routes.js';
 
 export function App() {
   const { theme, toggle } = useTheme();
-  const { project, appInfo } = useProject();
+  const { project, appInfo, refresh } = useProject();
   const routeId = useHashRoute();
   const jobs = useJobs(project?.dir ?? null);
   const route = resolveRoute(routeId, !!project);
@@ -26,7 +26,7 @@ export function App() {
           <div className="page muted">Loading…</div>
         ) : (
           <ErrorBoundary resetKey={route.id}>
-            <Page appInfo={appInfo} project={project} />
+            <Page appInfo={appInfo} project={project} refreshProject={refresh} />
           </ErrorBoundary>
         )}
       </main>

@@ -15,6 +15,7 @@ import { Train } from './pages/Train.js';
 export interface PageProps {
   appInfo: AppInfo | null;
   project: ProjectInfo | null;
+  refreshProject: () => void;
 }
 
 export interface RouteDef {

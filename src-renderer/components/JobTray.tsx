@@ -7,7 +7,7 @@ export function JobTray({ jobs, hasProject }: { jobs: JobSnapshot[]; hasProject:
   const [open, setOpen] = useState(true);
   const active = jobs.filter((j) => j.state === 'running' || j.state === 'queued').length;
   return (
-    <aside className={`tray ${open ? '' : 'tray--collapsed'}`} aria-label="Jobs">
+    <aside className={`tray ${open ? '' : 'tray--collapsed'}`} aria-label="Job tray">
       <button type="button" className="tray__toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
         <span>Jobs</span>
         <span className="tray__count">{active > 0 ? `${active} active` : `${jobs.length}`}</span>

@@ -20,7 +20,7 @@ function BrowseButton({ appInfo, title, onPick }: { appInfo: AppInfo | null; tit
   );
 }
 
-export function ProjectPicker({ appInfo }: { appInfo: AppInfo | null }) {
+export function ProjectPicker({ appInfo, onFailure }: { appInfo: AppInfo | null; onFailure: () => void }) {
   const [createDir, setCreateDir] = useState('');
   const [createName, setCreateName] = useState('');
   const [openDir, setOpenDir] = useState('');
@@ -36,6 +36,7 @@ export function ProjectPicker({ appInfo }: { appInfo: AppInfo | null }) {
     const result = await attempt(action);
     setBusy(false);
     if (result !== undefined) navigate('overview');
+    else onFailure();
   };
   const onCreate = (e: FormEvent) => {
     e.preventDefault();

@@ -1,5 +1,5 @@
 // The open project (or null) and app info, kept current through projects.onChanged.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo, ProjectInfo } from '../../shared/api.js';
 import { attempt } from '../api/call.js';
 import { api, onConnectionChange } from '../api/client.js';
@@ -8,11 +8,16 @@ export interface ProjectState {
   /** undefined while the first answer is pending. */
   project: ProjectInfo | null | undefined;
   appInfo: AppInfo | null;
+  /** Re-reads projects.current, e.g. after a failed open (main may have closed the old one). */
+  refresh: () => void;
 }
 
 export function useProject(): ProjectState {
   const [project, setProject] = useState<ProjectInfo | null | undefined>(undefined);
   const [appInfo, setAppInfo] = useState<AppInfo | null>(null);
+  const refresh = useCallback(() => {
+    void attempt(() => api.projects.current({})).then((p) => p !== undefined && setProject(p));
+  }, []);
   useEffect(() => {
     let live = true;
     const load = async () => {
@@ -29,5 +34,5 @@ export function useProject(): ProjectState {
       stopConn();
     };
   }, []);
-  return { project, appInfo };
+  return { project, appInfo, refresh };
 }
