@@ -1,0 +1,52 @@
+// Spawns the real CLI: `genq train` on tiny-bert with the reference trajectory's settings must
+// print PyTorch's losses and lrs step by step and write a loadable sentence-transformers folder.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadModelFolder, loadWeights } from '../../../../src-main/core/models/folder.js';
+import { readSafetensors } from '../../../../src-main/core/models/safetensors.js';
+import { runCli } from '../../../helpers/run-cli.js';
+import { useTempDirs } from '../../../helpers/temp-dir.js';
+
+const FIXTURE = join(import.meta.dirname, '../../../fixtures/tiny-bert');
+const tempDir = useTempDirs('genq-cli-train-');
+
+describe('genq train', () => {
+  it('reproduces the reference 12-step run (--dropout 0 --no-shuffle) and exports the tuned folder', async () => {
+    const ref = JSON.parse(readFileSync(join(FIXTURE, 'reference.json'), 'utf8')).training;
+    const dir = tempDir();
+    const pairsFile = join(dir, 'pairs.tsv');
+    writeFileSync(pairsFile, (ref.pairs as [string, string][]).map(([q, p]) => `${q}\t${p}`).join('\n'));
+    const out = join(dir, 'tuned');
+    const r = await runCli(['train', '--model', FIXTURE, '--pairs', pairsFile, '--output', out, '--steps', '12', '--batch-size', '8', '--lr', '1e-3',
+      '--warmup-steps', '3', '--weight-decay', '0.01', '--adam-eps', '1e-6', '--max-grad-norm', '1', '--dropout', '0', '--no-shuffle', '--backend', 'wasm']);
+    expect(r.stderr).toMatch(/bert on tfjs wasm, 96 pairs, batch 8/);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number; lr: number });
+    expect(lines.map((l) => l.step)).toEqual([...Array(12).keys()]);
+    lines.forEach((l, i) => {
+      expect(Math.abs(l.loss - ref.losses[i]), `step ${i}`).toBeLessThan(1e-3);
+      expect(l.lr).toBeCloseTo(ref.lrs[i], 12);
+    });
+    const weights = loadWeights(loadModelFolder(out));
+    const after = readSafetensors(join(FIXTURE, 'reference_after_training.safetensors'));
+    for (const name of after.tensors.keys()) {
+      const want = after.float32(name);
+      const got = weights.get(name)!.data;
+      let diff = 0;
+      for (let i = 0; i < want.length; i++) diff = Math.max(diff, Math.abs(want[i] - got[i]));
+      expect(diff, name).toBeLessThan(1e-4);
+    }
+  });
+
+  it('explains bad input: both --pairs and --project, or a malformed pairs file', async () => {
+    const dir = tempDir();
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"query": "a"}\n');
+    const r1 = await runCli(['train', '--model', FIXTURE, '--pairs', bad, '--output', join(dir, 'o')]);
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toMatch(/bad\.jsonl:1: expected \{"query", "passage"\}/);
+    const r2 = await runCli(['train', '--model', FIXTURE, '--pairs', bad, '--project', dir, '--output', join(dir, 'o')]);
+    expect(r2.stderr).toMatch(/exactly one of --pairs FILE or --project DIR/);
+  });
+});
