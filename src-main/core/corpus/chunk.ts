@@ -108,24 +108,35 @@ function sentenceUnits(text: string, section: Section, opts: ChunkOptions): Unit
   return units;
 }
 
-/** Greedy windows over units; the real count of each window is checked against the budget. */
+/** The longest window from unit i whose real token count fits: [i, j) and its count. */
+function windowFrom(text: string, units: Unit[], i: number, opts: ChunkOptions): { j: number; tokenCount: number } {
+  let j = i + 1;
+  let sum = units[i].tokens;
+  while (j < units.length && sum + units[j].tokens <= opts.maxTokens) sum += units[j++].tokens;
+  // Token counts are not exactly additive across sentence joins: shrink until the real count fits.
+  const countOf = (end: number) => (end - i === 1 ? units[i].tokens : opts.countTokens(text.slice(units[i].start, units[end - 1].end)));
+  let tokenCount = countOf(j);
+  while (tokenCount > opts.maxTokens && j - i > 1) tokenCount = countOf(--j);
+  return { j, tokenCount };
+}
+
+/** Greedy windows over units, each checked against the budget with the real count. */
 function packUnits(text: string, units: Unit[], opts: ChunkOptions): PassageSpan[] {
   const passages: PassageSpan[] = [];
   let i = 0;
-  while (i < units.length) {
-    let j = i + 1;
-    let sum = units[i].tokens;
-    while (j < units.length && sum + units[j].tokens <= opts.maxTokens) sum += units[j++].tokens;
-    // Token counts are not exactly additive across sentence joins: shrink until the real count fits.
-    let tokenCount = j - i === 1 ? units[i].tokens : opts.countTokens(text.slice(units[i].start, units[j - 1].end));
-    while (tokenCount > opts.maxTokens && j - i > 1) {
-      j--;
-      tokenCount = j - i === 1 ? units[i].tokens : opts.countTokens(text.slice(units[i].start, units[j - 1].end));
+  let covered = 0; // units before this index are in some passage already
+  while (covered < units.length) {
+    let w = windowFrom(text, units, i, opts);
+    // An overlapping start must still reach new text; otherwise start at the first new unit.
+    if (w.j <= covered) {
+      i = covered;
+      w = windowFrom(text, units, i, opts);
     }
-    passages.push({ start: units[i].start, end: units[j - 1].end, tokenCount });
-    if (j >= units.length) break;
-    // Overlap: restart a few sentences back, but always move forward by at least one unit.
-    let k = j;
+    passages.push({ start: units[i].start, end: units[w.j - 1].end, tokenCount: w.tokenCount });
+    covered = w.j;
+    if (covered >= units.length) break;
+    // Overlap: restart a few units back (never at or before this window's start).
+    let k = covered;
     let overlap = 0;
     while (k - 1 > i && overlap + units[k - 1].tokens <= opts.overlapTokens) overlap += units[--k].tokens;
     i = k;
