@@ -5,12 +5,14 @@ import { appContract } from './services/app.js';
 import { projectsContract } from './services/projects.js';
 import { jobsContract } from './services/jobs.js';
 import { corpusContract } from './services/corpus.js';
+import { modelsContract } from './services/models.js';
 
 export const apiContract = {
   app: appContract,
   projects: projectsContract,
   jobs: jobsContract,
   corpus: corpusContract,
+  models: modelsContract,
 };
 
 export type ApiContractType = typeof apiContract;
@@ -23,3 +25,4 @@ export type * from './services/app.js';
 export type * from './services/projects.js';
 export type * from './services/jobs.js';
 export type * from './services/corpus.js';
+export type * from './services/models.js';

@@ -20,6 +20,8 @@ export interface ModelInfo {
   normalize: boolean;
   doLowerCase: boolean;
   isSentenceTransformers: boolean;
+  /** A *ForSequenceClassification checkpoint (a cross-encoder that scores pairs). */
+  sequenceClassifier: boolean;
   /** The folder ships onnx/model.onnx. */
   shippedOnnx: boolean;
   /** Execution provider that runs it here (cpu, cuda, dml, coreml, webgpu); null when not loaded. */

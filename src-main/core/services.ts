@@ -12,6 +12,7 @@ import { ProjectManager } from './project/project-manager.js';
 import { createProjectsService } from './project/projects-service.js';
 import { createCorpusService } from './corpus/corpus-service.js';
 import { corpusJobKinds } from './corpus/jobs.js';
+import { createModelsService } from './models/models-service.js';
 
 export interface ServicesOptions {
   mode: 'electron' | 'web';
@@ -54,6 +55,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     projects: createProjectsService(projects),
     jobs: createJobsService(projects, jobKinds),
     corpus: createCorpusService(projects),
+    models: createModelsService(projects, events),
   };
 
   if (opts.initialProject) await projects.openOrCreate(opts.initialProject);

@@ -13,8 +13,9 @@ import { TextTokenizer } from './tokenizer.js';
  */
 export async function modelInfo(dir: string, opts: EmbedderOptions & { load?: boolean } = {}): Promise<ModelInfo> {
   const folder = loadModelFolder(dir);
+  const sequenceClassifier = ((folder.config.architectures ?? []) as string[]).some((a) => a.endsWith('ForSequenceClassification'));
   let provider: string | null = null;
-  if (opts.load && folder.architecture !== 't5') {
+  if (opts.load && folder.architecture !== 't5' && !sequenceClassifier) {
     const embedder = await Embedder.load(dir, opts);
     provider = embedder.provider;
     await embedder.release();
@@ -33,6 +34,7 @@ export async function modelInfo(dir: string, opts: EmbedderOptions & { load?: bo
     normalize: folder.normalize,
     doLowerCase: folder.doLowerCase,
     isSentenceTransformers: folder.isSentenceTransformers,
+    sequenceClassifier,
     shippedOnnx: folder.shippedOnnx !== undefined,
     provider,
     sizeOnDisk: folderSize(folder.dir),

@@ -1,0 +1,108 @@
+// models.* of the API: the model folders registered in the open project (`models` table), their
+// facts, and a quick "embed two texts" check. Built graphs are cached in the project's models/.
+import { basename, join, resolve } from 'node:path';
+import type { ApiContractType, GenqApiImpl } from '../../../shared/api.js';
+import type { ModelInfo, ModelRole, ProjectModel } from '../../../shared/services/models.js';
+import type { EventBus } from '../api/events.js';
+import type { ProjectManager } from '../project/project-manager.js';
+import { Embedder } from './embedder.js';
+import { defaultCacheDir } from './graph-cache.js';
+import { modelInfo } from './info.js';
+import { cosineSimilarity } from './pooling.js';
+
+export class ModelNotFoundError extends Error {
+  override name = 'ModelNotFoundError';
+}
+export class ModelRoleError extends Error {
+  override name = 'ModelRoleError';
+}
+
+interface ModelRow {
+  id: number;
+  name: string;
+  role: ModelRole;
+  path: string;
+  source: string | null;
+  parent_id: number | null;
+  info: string | null;
+  created_at: string;
+}
+
+const toModel = (r: ModelRow): ProjectModel => ({
+  id: r.id,
+  name: r.name,
+  role: r.role,
+  path: r.path,
+  source: r.source,
+  parentId: r.parent_id,
+  info: r.info ? (JSON.parse(r.info) as ModelInfo) : null,
+  createdAt: r.created_at,
+});
+
+export function createModelsService(manager: ProjectManager, events: EventBus<ApiContractType>): GenqApiImpl['models'] {
+  const db = () => manager.require().project.db;
+  const cacheDir = () => (manager.current ? join(manager.current.project.dir, 'models') : defaultCacheDir());
+  const list = (): ProjectModel[] => (db().prepare('SELECT * FROM models ORDER BY id').all() as ModelRow[]).map(toModel);
+  const get = (id: number): ProjectModel => {
+    const row = db().prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined;
+    if (!row) throw new ModelNotFoundError(`no model with id ${id} in this project`);
+    return toModel(row);
+  };
+  // One loaded encoder is kept, so repeated tries with the same model do not reload it.
+  let loaded: { path: string; embedder: Embedder } | null = null;
+  const embedderFor = async (path: string): Promise<Embedder> => {
+    if (loaded?.path === path) return loaded.embedder;
+    await loaded?.embedder.release();
+    loaded = null;
+    loaded = { path, embedder: await Embedder.load(path, { cacheDir: cacheDir() }) };
+    return loaded.embedder;
+  };
+
+  return {
+    add: async ({ dir, name, role }) => {
+      const path = resolve(dir);
+      const info = await modelInfo(path, { cacheDir: cacheDir(), load: true });
+      const resolvedRole: ModelRole = role ?? defaultRole(info);
+      const existing = db().prepare('SELECT id FROM models WHERE path = ?').get(path) as { id: number } | undefined;
+      let id: number;
+      if (existing) {
+        db().prepare('UPDATE models SET info = ?, role = ? WHERE id = ?').run(JSON.stringify(info), resolvedRole, existing.id);
+        id = existing.id;
+      } else {
+        const r = db()
+          .prepare('INSERT INTO models (name, role, path, source, info) VALUES (?, ?, ?, ?, ?)')
+          .run(name ?? basename(path), resolvedRole, path, 'local folder', JSON.stringify(info));
+        id = Number(r.lastInsertRowid);
+      }
+      events.emit('models', 'onChanged', list());
+      return get(id);
+    },
+    list: async () => list(),
+    info: async ({ dir }) => modelInfo(dir, { cacheDir: cacheDir(), load: true }),
+    remove: async ({ id }) => {
+      const model = get(id);
+      db().prepare('DELETE FROM models WHERE id = ?').run(id);
+      if (loaded?.path === model.path) {
+        await loaded.embedder.release();
+        loaded = null;
+      }
+      events.emit('models', 'onChanged', list());
+    },
+    tryEmbed: async ({ id, a, b }) => {
+      const model = get(id);
+      if (model.role !== 'encoder' || model.info?.architecture === 't5') {
+        throw new ModelRoleError(`model ${id} (${model.name}) is a ${model.role}; only encoders embed text`);
+      }
+      const embedder = await embedderFor(model.path);
+      const t0 = performance.now();
+      const [va, vb] = await embedder.embed([a, b]);
+      return { cosine: cosineSimilarity(va, vb), dimension: va.length, provider: embedder.provider, milliseconds: performance.now() - t0 };
+    },
+  };
+}
+
+/** T5 generates queries; a *ForSequenceClassification BERT scores pairs; everything else embeds. */
+function defaultRole(info: ModelInfo): ModelRole {
+  if (info.architecture === 't5') return 'generator';
+  return info.sequenceClassifier ? 'cross-encoder' : 'encoder';
+}
