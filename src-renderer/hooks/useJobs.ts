@@ -6,6 +6,21 @@ import { attempt } from '../api/call.js';
 import { api, onConnectionChange } from '../api/client.js';
 
 const LIST_LIMIT = 50;
+const STAGE: Record<string, number> = { queued: 0, running: 1, done: 2, failed: 2, cancelled: 2, interrupted: 2 };
+
+/** Of two snapshots of one job, the later one: further along its life, then further in progress. */
+function later(a: JobSnapshot, b: JobSnapshot): JobSnapshot {
+  // A resumed job goes from a final state back to queued/running, so only treat "final beats
+  // active" as newer when the final one finished after the other started.
+  const sa = STAGE[a.state] ?? 0;
+  const sb = STAGE[b.state] ?? 0;
+  if (sa !== sb) {
+    const [fin, act] = sa > sb ? [a, b] : [b, a];
+    const resumedAfter = act.startedAt && fin.finishedAt && act.startedAt > fin.finishedAt;
+    return resumedAfter ? act : fin;
+  }
+  return b.progress.done >= a.progress.done ? b : a;
+}
 
 export function useJobs(projectDir: string | null): JobSnapshot[] {
   const [jobs, setJobs] = useState<Map<number, JobSnapshot>>(new Map());
@@ -18,8 +33,8 @@ export function useJobs(projectDir: string | null): JobSnapshot[] {
       if (!live || !list) return;
       setJobs((prev) => {
         const next = new Map(list.map((j) => [j.id, j]));
-        // Keep updates that arrived while the list was in flight, if they are newer.
-        for (const [id, j] of prev) if (!next.has(id)) next.set(id, j);
+        // Updates that arrived while the list was in flight may be newer than the list.
+        for (const [id, j] of prev) next.set(id, next.has(id) ? later(next.get(id)!, j) : j);
         return next;
       });
     };
