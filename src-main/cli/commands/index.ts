@@ -7,9 +7,10 @@ import * as jobs from './jobs.js';
 import * as embed from './embed.js';
 import * as models from './models.js';
 import * as train from './train.js';
+import * as importCommand from './import.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
-export const commandModules: CommandModule[] = [project, serve, jobs, embed, models, train];
+export const commandModules: CommandModule[] = [project, serve, jobs, embed, models, train, importCommand];

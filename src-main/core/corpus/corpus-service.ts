@@ -1,6 +1,7 @@
 // corpus.* of the API: imports run as 'corpus.import' jobs on the open project's runner; the
 // read methods query the project database directly.
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { GenqApiImpl } from '../../../shared/api.js';
 import { importParamsSchema, type ImportParams } from '../../../shared/services/corpus.js';
 import { packageInfo } from '../app/package-info.js';
@@ -12,16 +13,19 @@ export function sampleCorpusDir(): string {
   return join(packageInfo().root, 'assets', 'sample', 'moby-dick');
 }
 
+/** Counts tokens with the project's (latest) generation model when the user did not pick a tokenizer. */
+export function withProjectTokenizer(db: Database.Database, params: ImportParams): ImportParams {
+  if (params.chunking.tokenizerDir) return params;
+  const generator = db.prepare("SELECT path FROM models WHERE role = 'generator' ORDER BY id DESC LIMIT 1").get() as { path: string } | undefined;
+  return generator ? { ...params, chunking: { ...params.chunking, tokenizerDir: generator.path } } : params;
+}
+
 export function createCorpusService(manager: ProjectManager): GenqApiImpl['corpus'] {
   const db = () => manager.require().project.db;
-  /** Counts tokens with the project's generation model when the user did not pick a tokenizer. */
-  const withTokenizer = (params: ImportParams): ImportParams => {
-    if (params.chunking.tokenizerDir) return params;
-    const generator = db().prepare("SELECT path FROM models WHERE role = 'generator' ORDER BY id DESC LIMIT 1").get() as { path: string } | undefined;
-    return generator ? { ...params, chunking: { ...params.chunking, tokenizerDir: generator.path } } : params;
-  };
+  const withTokenizer = (params: ImportParams) => withProjectTokenizer(db(), params);
   return {
-    startImport: async (params) => manager.require().runner.start(CORPUS_IMPORT_KIND, withTokenizer(params)),
+    // Parsed again so in-process callers that skip the dispatcher get the defaults too.
+    startImport: async (params) => manager.require().runner.start(CORPUS_IMPORT_KIND, withTokenizer(importParamsSchema.parse(params))),
     importSample: async () => manager.require().runner.start(CORPUS_IMPORT_KIND, withTokenizer(importParamsSchema.parse({ paths: [sampleCorpusDir()] }))),
     listPassages: async (filter) => listPassages(db(), filter),
     listDocuments: async (filter) => listDocuments(db(), filter),
