@@ -104,11 +104,12 @@ export function loadModelFolder(dirArg: string): ModelFolder {
 }
 
 function resolveMaxLength(arch: Architecture, config: Record<string, any>, st: Record<string, any> | undefined, tok: Record<string, any>): number {
-  if (typeof st?.max_seq_length === 'number') return st.max_seq_length;
-  const tokMax = typeof tok.model_max_length === 'number' && tok.model_max_length < 1e9 ? tok.model_max_length : Infinity;
   let posMax = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : Infinity;
   // MPNet numbers positions from padding_idx + 1, so two position rows are never reachable.
   if (arch === 'mpnet') posMax -= (config.pad_token_id ?? 1) + 1;
+  // A max_seq_length beyond the position table would index past it; no checkpoint can run that long.
+  if (typeof st?.max_seq_length === 'number') return Math.min(st.max_seq_length, posMax);
+  const tokMax = typeof tok.model_max_length === 'number' && tok.model_max_length < 1e9 ? tok.model_max_length : Infinity;
   const max = Math.min(posMax, tokMax);
   return Number.isFinite(max) ? max : 512;
 }

@@ -66,6 +66,30 @@ describe('pooling fused into the graph', () => {
   }
 });
 
+describe('token_type_ids input (for pair models)', () => {
+  it('with all-zero types equals the folded graph; type 1 changes the output', async () => {
+    const folder = loadModelFolder(join(FIXTURES, 'tiny-bert'));
+    const spec = folder as { architecture: 'bert'; config: Record<string, unknown> };
+    const weights = loadWeights(folder);
+    const withTypes = await OnnxSession.create(buildEncoderGraph(spec, weights, { tokenTypes: true }), { provider: 'cpu', threads: 1 });
+    expect(withTypes.inputNames).toContain('token_type_ids');
+    const ids = BigInt64Array.from(reference('tiny-bert').input_ids[2], (v) => BigInt(v)); // [CLS] tax cuts [SEP]
+    const dims = [1, ids.length];
+    const ones = new BigInt64Array(ids.length).fill(1n);
+    const run = (types: BigInt64Array) =>
+      withTypes.run(
+        { input_ids: { type: 'int64', data: ids, dims }, attention_mask: { type: 'int64', data: ones, dims }, token_type_ids: { type: 'int64', data: types, dims } },
+        ['last_hidden_state'],
+      );
+    const zero = (await run(new BigInt64Array(ids.length))).last_hidden_state.data;
+    const ref = referenceHidden('tiny-bert');
+    const refRow = ref.hidden.subarray(2 * ref.dims[1] * 64, 2 * ref.dims[1] * 64 + ids.length * 64);
+    expect(maxAbsDiff(zero, refRow)).toBeLessThan(1e-4);
+    expect(maxAbsDiff((await run(ones)).last_hidden_state.data, zero)).toBeGreaterThan(1e-3);
+    await withTypes.release();
+  });
+});
+
 describe('execution providers', () => {
   it('lists what the installed onnxruntime-node offers; CPU always', () => {
     const providers = listProviders();
