@@ -25,6 +25,17 @@ describe.skipIf(!haveChromium && !process.env.CI)('workbench in Chromium (web mo
   let page: Page;
   const consoleErrors: string[] = [];
 
+  /** The API over HTTP with the printed token, as a script or another tool would use it. */
+  const callApi = async (service: string, method: string, input: unknown): Promise<unknown> => {
+    const res = await fetch(`${serve.origin}/api/call`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${serve.token}` },
+      body: JSON.stringify({ service, method, input }),
+    });
+    const result = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown };
+    if (!result.ok) throw new Error(`${service}.${method} failed: ${JSON.stringify(result.error)}`);
+    return result.value;
+  };
   const shot = (name: string) => page.screenshot({ path: path.join(resultsDir, `e2e-${name}.png`) });
 
   beforeAll(async () => {
@@ -125,14 +136,8 @@ describe.skipIf(!haveChromium && !process.env.CI)('workbench in Chromium (web mo
 
   it('shows a job started over HTTP moving to done in the tray', async () => {
     await page.getByRole('link', { name: 'Project overview' }).click();
-    const res = await fetch(`${serve.origin}/api/call`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${serve.token}` },
-      body: JSON.stringify({ service: 'jobs', method: 'start', input: { kind: 'test.count', params: { steps: 40, delayMs: 50 } } }),
-    });
-    const started = (await res.json()) as { ok: boolean; value: { id: number }; error?: unknown };
-    expect(started.ok, JSON.stringify(started.error)).toBe(true);
-    const row = page.locator(`li[data-job-id="${started.value.id}"]`);
+    const started = (await callApi('jobs', 'start', { kind: 'test.count', params: { steps: 40, delayMs: 50 } })) as { id: number };
+    const row = page.locator(`li[data-job-id="${started.id}"]`);
     const bar = row.getByRole('progressbar');
     await bar.waitFor({ timeout: 10_000 });
     const overview = path.join(resultsDir, 'e2e-overview.png');
@@ -157,6 +162,22 @@ describe.skipIf(!haveChromium && !process.env.CI)('workbench in Chromium (web mo
     // On a loaded machine the samples may skip the mid range; then the finished state is shown.
     await page.screenshot({ path: midShot ? path.join(resultsDir, 'e2e-overview-done.png') : overview });
     if (process.env.UPDATE_SCREENSHOT === '1') copyFileSync(overview, path.join(repoRoot, 'assets', 'screenshot.png'));
+  });
+
+  it('cancels a running job from the tray and resumes it to done', async () => {
+    const started = await callApi('jobs', 'start', { kind: 'test.count', params: { steps: 60, delayMs: 50 } });
+    const row = page.locator(`li[data-job-id="${(started as { id: number }).id}"]`);
+    const bar = row.getByRole('progressbar');
+    const badge = row.locator('.badge');
+    await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(3);
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toBe('cancelled');
+    const stoppedAt = Number(await bar.getAttribute('aria-valuenow'));
+    expect(stoppedAt).toBeLessThan(60);
+    await row.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => badge.textContent(), { timeout: 20_000 }).toBe('done');
+    expect(await bar.getAttribute('aria-valuenow')).toBe('60');
+    expect(await row.getByRole('button').count()).toBe(0); // a finished job offers no action
   });
 
   it('logged no console errors', () => {
