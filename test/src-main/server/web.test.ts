@@ -1,3 +1,5 @@
+import { symlinkSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startWebServer, type WebServer } from '../../../src-main/server/web.js';
@@ -93,6 +95,19 @@ describe('startWebServer: request checks', () => {
       const res = await raw(server.port, { path: p, headers: { cookie } });
       expect(res.status, p).toBe(400);
       expect(res.body).not.toContain('secret');
+    }
+  });
+
+  it('does not follow symlinks out of the static folder', async () => {
+    const dir = makeStaticDir();
+    symlinkSync(`${dir}-secret.txt`, path.join(dir, 'assets', 'link.txt'));
+    const other = await startWebServer({ services, port: 0, staticDir: dir });
+    try {
+      const res = await raw(other.port, { path: '/assets/link.txt', headers: { authorization: `Bearer ${other.token}` } });
+      expect(res.status).toBe(404);
+      expect(res.body).not.toContain('secret');
+    } finally {
+      await other.close();
     }
   });
 
