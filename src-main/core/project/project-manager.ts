@@ -41,15 +41,18 @@ export class ProjectManager {
 
   create(dir: string, name?: string): Promise<ProjectInfo> {
     return this.serial(async () => {
+      // Open the new project before closing the current one: a failure leaves the current open.
+      const project = createProject(dir, { name, appVersion: this.opts.appVersion });
       await this.closeCurrent();
-      return this.activate(createProject(dir, { name, appVersion: this.opts.appVersion }));
+      return this.activate(project);
     });
   }
 
   open(dir: string): Promise<ProjectInfo> {
     return this.serial(async () => {
+      const project = openProject(dir, { appVersion: this.opts.appVersion });
       await this.closeCurrent();
-      return this.activate(openProject(dir, { appVersion: this.opts.appVersion }));
+      return this.activate(project);
     });
   }
 
