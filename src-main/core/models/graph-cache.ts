@@ -64,7 +64,7 @@ export async function encoderGraphPath(folder: ModelFolder, cacheDir = defaultCa
   return path;
 }
 
-function writeAtomically(path: string, data: string | Uint8Array): void {
+export function writeAtomically(path: string, data: string | Uint8Array): void {
   mkdirSync(join(path, '..'), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, data);

@@ -1,0 +1,130 @@
+// The T5 decoder as three ONNX graphs sharing one block definition:
+//  - cross-kv: encoder_hidden_states → every layer's cross-attention keys/values, computed ONCE per passage;
+//  - step (KV cache): one new token per sequence, past self-attention K/V in, present K/V (one longer) out;
+//  - full: the whole decoder prefix recomputed (teacher forcing, and the reference the cache is tested against).
+// Self-attention has a causal relative position bias (layer 0's table, shared by all layers);
+// cross-attention has none, only the encoder padding mask. No 1/sqrt(d_kv) scaling anywhere.
+import { OnnxGraph } from '../onnx/graph.js';
+import type { Weights } from '../folder.js';
+import { embeddingTable, innerDim, lmHeadWeight, type T5Config } from './config.js';
+import { attend, biasByPosition, clip, feedForward, fusedQkv, gatherBias, maskBias, MASKED, projection, range, rmsNorm, splitHeads, type Ctx } from './layers.js';
+import { transpose2d } from '../onnx/layers.js';
+
+export const crossKeyName = (i: number): string => `cross_key.${i}`;
+export const crossValueName = (i: number): string => `cross_value.${i}`;
+export const pastKeyName = (i: number): string => `past_key.${i}`;
+export const pastValueName = (i: number): string => `past_value.${i}`;
+export const presentKeyName = (i: number): string => `present_key.${i}`;
+export const presentValueName = (i: number): string => `present_value.${i}`;
+
+const SELF = (i: number) => `decoder.block.${i}.layer.0.SelfAttention`;
+const CROSS = (i: number) => `decoder.block.${i}.layer.1.EncDecAttention`;
+
+/** encoder_hidden_states [batch, enc, d] → cross_key.i / cross_value.i [batch, heads, enc, d_kv] for every layer. */
+export function buildT5CrossKvGraph(c: T5Config, w: Weights, source = 'weights'): Uint8Array {
+  const g = new OnnxGraph('t5-cross-kv');
+  const ctx: Ctx = { g, w, c, source };
+  const enc = g.input('encoder_hidden_states', 'float32', ['batch', 'enc', c.dModel]);
+  for (let i = 0; i < c.decoderLayers; i++) {
+    const [k, v] = crossKv(ctx, enc, i);
+    g.output(g.op('Identity', [k], {}, { name: crossKeyName(i) }), 'float32', ['batch', c.heads, 'enc', c.dKv]);
+    g.output(g.op('Identity', [v], {}, { name: crossValueName(i) }), 'float32', ['batch', c.heads, 'enc', c.dKv]);
+  }
+  return g.toBytes({ docString: 't5 cross-attention keys/values built by genq-workbench' });
+}
+
+/**
+ * One decoding step with the KV cache. Inputs: decoder_input_ids [batch, 1], encoder_attention_mask
+ * [batch, enc], cross_key.i/cross_value.i, past_key.i/past_value.i [batch, heads, past, d_kv] (past may
+ * be 0). The step index (= past) is read from the cache's shape, since all sequences advance together.
+ * Outputs: logits [batch, 1, vocab], present_key.i/present_value.i [batch, heads, past + 1, d_kv].
+ */
+export function buildT5DecoderStepGraph(c: T5Config, w: Weights, source = 'weights'): Uint8Array {
+  const g = new OnnxGraph('t5-decoder-step');
+  const ctx: Ctx = { g, w, c, source };
+  const ids = g.input('decoder_input_ids', 'int64', ['batch', 1]);
+  const encMask = g.input('encoder_attention_mask', 'int64', ['batch', 'enc']);
+  const cross = Array.from({ length: c.decoderLayers }, (_, i) => [
+    g.input(crossKeyName(i), 'float32', ['batch', c.heads, 'enc', c.dKv]),
+    g.input(crossValueName(i), 'float32', ['batch', c.heads, 'enc', c.dKv]),
+  ] as [string, string]);
+  const past = Array.from({ length: c.decoderLayers }, (_, i) => [
+    g.input(pastKeyName(i), 'float32', ['batch', c.heads, 'past', c.dKv]),
+    g.input(pastValueName(i), 'float32', ['batch', c.heads, 'past', c.dKv]),
+  ]);
+
+  // Bias of the new query (position `past`) against keys 0..past: distance past − k, clipped.
+  const pastLen = g.op('Shape', [past[0][0]], { start: 2, end: 3 }); // [1]
+  const keys = range(g, g.op('Add', [pastLen, g.int64s([1])])); // [past + 1]
+  const { table, rows } = biasByPosition(ctx, SELF(0), false);
+  const distance = clip(g, g.op('Sub', [g.op('Unsqueeze', [pastLen, g.int64s([1])]), g.op('Unsqueeze', [keys, g.int64s([0])])]), 0, rows - 1); // [1, past + 1]
+  const selfBias = gatherBias(g, table, distance); // [1, heads, 1, past + 1]
+
+  const x = decoderStack(ctx, g.op('Gather', [g.weight('shared', embeddingTable(w, c, source), [c.vocab, c.dModel]), ids], { axis: 0 }), maskBias(g, encMask), cross, (i, q, k, v) => {
+    const key = g.op('Concat', [past[i][0], k], { axis: 2 }, { name: presentKeyName(i) }); // [batch, heads, past + 1, d_kv]
+    const value = g.op('Concat', [past[i][1], v], { axis: 2 }, { name: presentValueName(i) });
+    g.output(key, 'float32', ['batch', c.heads, 'past_plus_1', c.dKv]);
+    g.output(value, 'float32', ['batch', c.heads, 'past_plus_1', c.dKv]);
+    return attend(ctx, q, key, value, selfBias, SELF(i));
+  });
+  lmHead(ctx, x, ['batch', 1, c.vocab]);
+  return g.toBytes({ docString: 't5 decoder step with KV cache built by genq-workbench' });
+}
+
+/** decoder_input_ids [batch, dec], encoder_hidden_states, encoder_attention_mask → logits [batch, dec, vocab] (no cache). */
+export function buildT5DecoderFullGraph(c: T5Config, w: Weights, source = 'weights'): Uint8Array {
+  const g = new OnnxGraph('t5-decoder-full');
+  const ctx: Ctx = { g, w, c, source };
+  const ids = g.input('decoder_input_ids', 'int64', ['batch', 'dec']);
+  const encMask = g.input('encoder_attention_mask', 'int64', ['batch', 'enc']);
+  const enc = g.input('encoder_hidden_states', 'float32', ['batch', 'enc', c.dModel]);
+  const cross = Array.from({ length: c.decoderLayers }, (_, i) => crossKv(ctx, enc, i));
+
+  const positions = range(g, g.op('Shape', [ids], { start: 1, end: 2 })); // [dec]
+  const queryMinusKey = g.op('Sub', [g.op('Unsqueeze', [positions, g.int64s([1])]), g.op('Unsqueeze', [positions, g.int64s([0])])]); // [dec, dec]
+  const { table, rows } = biasByPosition(ctx, SELF(0), false);
+  const causal = g.op('Mul', [g.op('Cast', [g.op('Less', [queryMinusKey, g.int64s([0], [])])], { to: 1 }), g.floats([MASKED])]); // [dec, dec]: finfo.min on future keys
+  const selfBias = g.op('Add', [gatherBias(g, table, clip(g, queryMinusKey, 0, rows - 1)), causal]); // [1, heads, dec, dec]
+
+  const x = decoderStack(ctx, g.op('Gather', [g.weight('shared', embeddingTable(w, c, source), [c.vocab, c.dModel]), ids], { axis: 0 }), maskBias(g, encMask), cross, (i, q, k, v) =>
+    attend(ctx, q, k, v, selfBias, SELF(i)),
+  );
+  lmHead(ctx, x, ['batch', 'dec', c.vocab]);
+  return g.toBytes({ docString: 't5 decoder without cache built by genq-workbench' });
+}
+
+type SelfAttention = (layer: number, q: string, k: string, v: string) => string;
+
+/** Embedded tokens [batch, len, d] through every decoder block and the final norm → [batch, len, d]. */
+function decoderStack(ctx: Ctx, embedded: string, encBias: string, cross: Array<[string, string]>, selfAttention: SelfAttention): string {
+  const { g, c } = ctx;
+  let x = embedded;
+  for (let i = 0; i < c.decoderLayers; i++) {
+    const p = `decoder.block.${i}`;
+    const [q, k, v] = fusedQkv(ctx, rmsNorm(ctx, x, `${p}.layer.0.layer_norm`), SELF(i));
+    x = g.op('Add', [x, selfAttention(i, q, k, v)]);
+    const cq = splitHeads(ctx, g.op('MatMul', [rmsNorm(ctx, x, `${p}.layer.1.layer_norm`), projection(ctx, `${CROSS(i)}.q.weight`, innerDim(c), c.dModel)]));
+    x = g.op('Add', [x, attend(ctx, cq, cross[i][0], cross[i][1], encBias, CROSS(i))]);
+    x = g.op('Add', [x, feedForward(ctx, rmsNorm(ctx, x, `${p}.layer.2.layer_norm`), `${p}.layer.2`)]);
+  }
+  return rmsNorm(ctx, x, 'decoder.final_layer_norm');
+}
+
+/** Layer i's cross-attention K and V from the encoder output, one fused MatMul: → two [batch, heads, enc, d_kv]. */
+function crossKv(ctx: Ctx, enc: string, i: number): [string, string] {
+  const { g, c } = ctx;
+  const inner = innerDim(c);
+  const kT = projection(ctx, `${CROSS(i)}.k.weight`, inner, c.dModel);
+  const vT = projection(ctx, `${CROSS(i)}.v.weight`, inner, c.dModel);
+  const kv = g.op('MatMul', [enc, g.op('Concat', [kT, vT], { axis: 1 })]); // [batch, enc, 2·inner]
+  const [k, v] = g.opMulti('Split', [kv, g.int64s([inner, inner])], 2, { axis: -1 });
+  return [splitHeads(ctx, k), splitHeads(ctx, v)];
+}
+
+/** Decoder output [batch, len, d] → logits; v1.0's d_model^-0.5 rescale is folded into the head's weights. */
+function lmHead(ctx: Ctx, x: string, dims: Array<number | string>): void {
+  const { g, c, w, source } = ctx;
+  const scale = c.scaleDecoderOutput ? c.dModel ** -0.5 : 1;
+  const headT = g.weight('lm_head_t', transpose2d(lmHeadWeight(w, c, source), c.vocab, c.dModel, scale), [c.dModel, c.vocab]); // [d, vocab]
+  g.output(g.op('MatMul', [x, headT], {}, { name: 'logits' }), 'float32', dims);
+}
