@@ -10,11 +10,14 @@ import { createRequestAuth, createToken, type RequestAuth } from './auth.js';
 import { createEventsSocket } from './events-socket.js';
 import { securityHeaders } from './headers.js';
 import { createStaticFiles } from './static-files.js';
+import { DEFAULT_MAX_UPLOAD_BYTES, handleUpload } from './upload.js';
 
 /** The part of the composition root's Services that web mode needs. */
 export interface WebServices {
   dispatch: Dispatcher;
   events: { subscribe(listener: (message: EventMessage) => void): () => void };
+  /** The open project, whose folder receives /api/upload files (absent: uploads are refused). */
+  projects?: { readonly current: { project: { dir: string } } | null };
 }
 
 export interface WebServerOptions {
@@ -24,6 +27,8 @@ export interface WebServerOptions {
   /** The built renderer (dist/renderer). */
   staticDir: string;
   maxBodyBytes?: number;
+  /** Largest single file /api/upload accepts. */
+  maxUploadBytes?: number;
 }
 
 export interface WebServer {
@@ -81,6 +86,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       return;
     }
     if (url.pathname === '/api/call') return handleApiCall(req, res, { dispatch: opts.services.dispatch, maxBodyBytes, headers });
+    if (url.pathname === '/api/upload') {
+      const projectDir = opts.services.projects?.current?.project.dir ?? null;
+      return handleUpload(req, res, url, { projectDir, maxBytes: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, headers });
+    }
     if (isApi) return plainError(res, 404, `Not found: ${url.pathname}`, headers);
     if (unsafeMethod) {
       res.setHeader('Allow', 'GET, HEAD');
