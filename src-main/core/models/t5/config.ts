@@ -44,8 +44,9 @@ export function parseT5Config(c: Record<string, any>, source = 'config.json'): T
   if (parts.length > 2 || (parts.length === 2 && !gated)) {
     throw new T5ConfigError(`${source}: feed_forward_proj "${proj}" is not "{ACT}" or "gated-{ACT}"`);
   }
-  // transformers: "gated-gelu" means the tanh approximation (gelu_new), kept for backwards compatibility.
-  const act = proj === 'gated-gelu' ? 'gelu_new' : String(c.dense_act_fn ?? parts[parts.length - 1]);
+  // As transformers' T5Config: the activation comes from feed_forward_proj (a saved dense_act_fn is
+  // overwritten), and "gated-gelu" means the tanh approximation (gelu_new), kept for compatibility.
+  const act = proj === 'gated-gelu' ? 'gelu_new' : parts[parts.length - 1];
   const tied = c.tie_word_embeddings ?? true;
   const eos = Array.isArray(c.eos_token_id) ? c.eos_token_id[0] : c.eos_token_id;
   const cfg: T5Config = {
