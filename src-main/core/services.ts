@@ -12,6 +12,7 @@ import { ProjectManager } from './project/project-manager.js';
 import { createProjectsService } from './project/projects-service.js';
 import { createCorpusService } from './corpus/corpus-service.js';
 import { corpusJobKinds } from './corpus/jobs.js';
+import { indexJobKinds } from './index/jobs.js';
 import { createModelsService } from './models/models-service.js';
 
 export interface ServicesOptions {
@@ -41,6 +42,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const events = new EventBus<ApiContractType>();
   const jobKinds = new JobKindRegistry();
   jobKinds.register(...corpusJobKinds);
+  jobKinds.register(...indexJobKinds);
   if (opts.testJobKinds) jobKinds.register(...testJobKinds);
 
   const projects = new ProjectManager({

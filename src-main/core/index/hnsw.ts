@@ -23,6 +23,13 @@ export interface HnswParams {
 // recall@10 ≥ 0.98 on 384-d sentence embeddings in our benchmark (bench/index.ts picks ef there).
 export const DEFAULT_HNSW_PARAMS: HnswParams = { M: 16, efConstruction: 200, ef: 100 };
 
+/** `params` over the defaults; keys set to undefined keep their default. */
+export function hnswParamsWithDefaults(params: Partial<HnswParams> = {}): HnswParams {
+  const full = { ...DEFAULT_HNSW_PARAMS };
+  for (const key of Object.keys(full) as Array<keyof HnswParams>) if (params[key] !== undefined) full[key] = params[key];
+  return full;
+}
+
 export class HnswIndexError extends Error {
   override name = 'HnswIndexError';
 }
@@ -43,7 +50,7 @@ export class HnswIndex {
   }
 
   static create(dim: number, params: Partial<HnswParams> = {}, capacity = MIN_CAPACITY): HnswIndex {
-    const full = { ...DEFAULT_HNSW_PARAMS, ...params };
+    const full = hnswParamsWithDefaults(params);
     const native = new HierarchicalNSW('cosine', dim);
     native.initIndex({ maxElements: Math.max(capacity, MIN_CAPACITY), m: full.M, efConstruction: full.efConstruction, randomSeed: 100 });
     return new HnswIndex(native, dim, full, []);
