@@ -8,9 +8,10 @@ import * as embed from './embed.js';
 import * as models from './models.js';
 import * as train from './train.js';
 import * as importCommand from './import.js';
+import * as generate from './generate.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
-export const commandModules: CommandModule[] = [project, serve, jobs, embed, models, train, importCommand];
+export const commandModules: CommandModule[] = [project, serve, jobs, embed, models, train, importCommand, generate];

@@ -1,0 +1,61 @@
+// Spawns the real CLI: `genq generate` on the tiny-t5 fixture (greedy texts equal transformers'),
+// file input/output, seeded sampling reproducible across batch sizes, and usage errors.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FIXTURES, tempDir } from '../../core/models/fixtures.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+const tmp = tempDir('cli-generate');
+afterAll(() => tmp.remove());
+const cache = join(tmp.path, 'cache');
+const model = join(FIXTURES, 'tiny-t5');
+const ref = JSON.parse(readFileSync(join(model, 'reference.json'), 'utf8')) as { passages: string[]; greedy: { texts: string[] } };
+
+function genq(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/genq.ts', 'generate', '--model', model, '--threads', '1', '--cache-dir', cache, ...args], {
+    cwd: ROOT,
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const rowsOf = (jsonl: string) => jsonl.trim().split('\n').map((l) => JSON.parse(l) as { passage: string; queries: string[] });
+
+describe('genq generate', () => {
+  it('--greedy writes the queries transformers generates, in input order, from stdin', () => {
+    const r = genq(['--greedy', '--max-new-tokens', '12', '--max-input-tokens', '128', '--batch-size', '3'], `${ref.passages.join('\n')}\n`);
+    expect(r.stderr).toMatch(/t5 on cpu, greedy, max 12 new tokens/);
+    expect(r.code).toBe(0);
+    const rows = rowsOf(r.stdout);
+    expect(rows.map((row) => row.passage)).toEqual(ref.passages);
+    expect(rows.map((row) => row.queries)).toEqual(ref.greedy.texts.map((t) => [t]));
+  });
+
+  it('reads --input FILE, skips blank lines, writes --output FILE; sampling is reproducible across batch sizes', () => {
+    const input = join(tmp.path, 'in.txt');
+    writeFileSync(input, `${ref.passages[0]}\n\n${ref.passages[1]}\r\n${ref.passages[2]}\n`);
+    const sample = (batch: string) => {
+      const output = join(tmp.path, `out-${batch}.jsonl`);
+      const r = genq(['--num-queries', '3', '--top-p', '0.9', '--top-k', '50', '--seed', '7', '--max-new-tokens', '6', '--batch-size', batch, '--input', input, '--output', output]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('');
+      return rowsOf(readFileSync(output, 'utf8'));
+    };
+    const one = sample('1');
+    expect(one.map((row) => row.passage)).toEqual(ref.passages.slice(0, 3));
+    one.forEach((row) => expect(row.queries).toHaveLength(3));
+    expect(sample('3')).toEqual(one);
+  });
+
+  it('rejects --greedy combined with sampling flags, and a non-T5 folder', () => {
+    const mixed = genq(['--greedy', '--top-p', '0.9'], 'text\n');
+    expect(mixed.code).not.toBe(0);
+    expect(mixed.stderr).toMatch(/--greedy cannot be combined with sampling options \(--top-p\)/);
+    const bert = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/genq.ts', 'generate', '--model', join(FIXTURES, 'tiny-bert'), '--greedy', '--cache-dir', cache], { cwd: ROOT, input: 'x\n', encoding: 'utf8', timeout: 60_000 });
+    expect(bert.status).not.toBe(0);
+    expect(bert.stderr).toMatch(/model_type "bert" is not a T5 query generator/);
+  });
+});
