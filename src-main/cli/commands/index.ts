@@ -8,10 +8,13 @@ import * as embed from './embed.js';
 import * as models from './models.js';
 import * as train from './train.js';
 import * as importCommand from './import.js';
+import * as buildIndex from './build-index.js';
+import * as search from './search.js';
+import * as evalCommand from './eval.js';
 import * as generate from './generate.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
-export const commandModules: CommandModule[] = [project, serve, jobs, embed, models, train, importCommand, generate];
+export const commandModules: CommandModule[] = [project, serve, jobs, embed, models, train, importCommand, generate, buildIndex, search, evalCommand];

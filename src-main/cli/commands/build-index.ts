@@ -1,0 +1,61 @@
+// genq index --project DIR --model VERSION [--rebuild] [--m N] [--ef-construction N] [--ef N]
+// Builds (or incrementally updates) the HNSW index of a model version in this process; progress
+// on stderr, the build report as JSON on stdout.
+import type { Command } from 'commander';
+import { indexBuildParamsSchema } from '../../core/index/jobs.js';
+import { buildIndexForModel } from '../../core/index/build-for-model.js';
+import type { CliContext } from '../context.js';
+import { positiveInt } from './embed.js';
+import { resolveModelId } from './retrieval-options.js';
+
+interface IndexOptions {
+  project: string;
+  model: string;
+  rebuild?: boolean;
+  m?: number;
+  efConstruction?: number;
+  ef?: number;
+  batchSize: number;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('index')
+    .description("embed the project's passages with a model version and build or update its HNSW index; report JSON on stdout")
+    .requiredOption('--project <dir>', 'project folder')
+    .requiredOption('--model <version>', 'model id or name (genq models list)')
+    .option('--rebuild', 're-embed everything instead of updating incrementally')
+    .option('--m <n>', 'HNSW graph degree M (default 16)', positiveInt('--m'))
+    .option('--ef-construction <n>', 'HNSW efConstruction (default 200)', positiveInt('--ef-construction'))
+    .option('--ef <n>', 'HNSW search ef (default 100)', positiveInt('--ef'))
+    .option('--batch-size <n>', 'texts per forward pass', positiveInt('--batch-size'), 32)
+    .action(async (opts: IndexOptions) => {
+      const p = await ctx.openProject(opts.project);
+      const params = indexBuildParamsSchema.parse({
+        modelId: resolveModelId(p.db, opts.model),
+        rebuild: opts.rebuild ?? false,
+        M: opts.m,
+        efConstruction: opts.efConstruction,
+        ef: opts.ef,
+        batchSize: opts.batchSize,
+      });
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      let lastLine = 0;
+      try {
+        const report = await buildIndexForModel(p.dir, p.db, params, {
+          signal: controller.signal,
+          log: (message) => ctx.err(`index: ${message}`),
+          progress: ({ done, total }) => {
+            if (Date.now() - lastLine < 1000 && done !== total) return;
+            lastLine = Date.now();
+            ctx.err(`index ${((100 * done) / Math.max(total, 1)).toFixed(1)}% ${done} / ${total} passages`);
+          },
+        });
+        ctx.out(JSON.stringify(report, null, 2));
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

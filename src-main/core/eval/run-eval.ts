@@ -1,0 +1,120 @@
+// Evaluates several retrievers (BM25, model versions) on one query set: the project's held-out
+// split, or a BEIR folder. Dense retrievers also report HNSW recall@10 against exact search on
+// the same queries, so an index that loses neighbours is visible beside the metrics. Results
+// can be recorded as 'eval' runs with one metric point per metric.
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { readBeirFolder } from './beir.js';
+import { bm25Retriever, evaluateRetriever, type EvalQuery, type Retriever } from './evaluate.js';
+import { heldOutEvalSet } from './held-out.js';
+import { METRIC_NAMES, type MetricSet, type Qrels } from './metrics.js';
+import { corpusDenseRetriever, hnswRecallAgainstExact, modelRow, projectBm25Retriever, projectDenseRetriever, type DenseRetriever } from './retrievers.js';
+
+export type RetrieverSpec = { kind: 'bm25' } | { kind: 'model'; modelId: number };
+
+export interface EvalRequest {
+  projectDir: string;
+  db: Database.Database;
+  retrievers: RetrieverSpec[];
+  /** Evaluate on this BEIR folder instead of the project's held-out split. */
+  beirDir?: string;
+  split?: string;
+  /** Queries used for the HNSW-vs-exact recall check (default 200). */
+  recallQueries?: number;
+  record?: boolean;
+  signal?: AbortSignal;
+  log?(message: string): void;
+}
+
+export interface EvalResultRow {
+  retriever: string;
+  modelId: number | null;
+  metrics: MetricSet;
+  evaluatedQueries: number;
+  skippedNoRelevant: number;
+  queriesPerSecond: number;
+  /** Dense retrievers only: recall@10 of HNSW against exact search on these queries. */
+  hnswRecallAt10: number | null;
+  runId: number | null;
+}
+
+export interface EvalReport {
+  dataset: { kind: 'held-out' | 'beir'; dir: string | null; split: string | null; queries: number; corpus: number };
+  results: EvalResultRow[];
+}
+
+export class EvalSetupError extends Error {
+  override name = 'EvalSetupError';
+}
+
+export async function runEvaluation(req: EvalRequest): Promise<EvalReport> {
+  const beir = req.beirDir ? await readBeirFolder(req.beirDir, req.split ?? 'test') : null;
+  let queries: EvalQuery[];
+  let qrels: Qrels;
+  let corpusSize: number;
+  if (beir) {
+    ({ queries, qrels } = beir);
+    corpusSize = beir.corpus.length;
+  } else {
+    ({ queries, qrels } = heldOutEvalSet(req.db));
+    corpusSize = (req.db.prepare('SELECT count(*) AS n FROM passages').get() as { n: number }).n;
+    if (queries.length === 0) {
+      throw new EvalSetupError("the project has no queries on held-out ('eval' split) passages to evaluate with; generate queries or pass a BEIR folder");
+    }
+  }
+  const dataset: EvalReport['dataset'] = { kind: beir ? 'beir' : 'held-out', dir: req.beirDir ?? null, split: beir ? beir.split : null, queries: queries.length, corpus: corpusSize };
+  req.log?.(`evaluating ${req.retrievers.length} retriever(s) on ${queries.length} queries over ${corpusSize} ${beir ? 'BEIR documents' : 'passages'}`);
+
+  const results: EvalResultRow[] = [];
+  for (const spec of req.retrievers) {
+    let retriever: Retriever;
+    let dense: DenseRetriever | null = null;
+    if (spec.kind === 'bm25') {
+      retriever = beir ? bm25Retriever(beir.corpus) : projectBm25Retriever(req.db);
+    } else if (beir) {
+      const model = modelRow(req.db, spec.modelId);
+      req.log?.(`embedding ${beir.corpus.length} BEIR documents with ${model.name}`);
+      retriever = dense = await corpusDenseRetriever(`${model.name} (model ${model.id})`, model.path, beir.corpus, {
+        cacheDir: join(req.projectDir, 'models'),
+        signal: req.signal,
+      });
+    } else {
+      retriever = dense = await projectDenseRetriever(req.projectDir, req.db, spec.modelId);
+    }
+    try {
+      const evaluation = await evaluateRetriever(retriever, queries, qrels, { signal: req.signal });
+      const recallQueries = queries.slice(0, req.recallQueries ?? 200).map((q) => q.text);
+      const hnswRecallAt10 = dense ? await hnswRecallAgainstExact(dense, recallQueries, 10) : null;
+      const row: EvalResultRow = {
+        retriever: retriever.name,
+        modelId: spec.kind === 'model' ? spec.modelId : null,
+        metrics: evaluation.mean,
+        evaluatedQueries: evaluation.evaluatedQueries,
+        skippedNoRelevant: evaluation.skippedNoRelevant,
+        queriesPerSecond: evaluation.queriesPerSecond,
+        hnswRecallAt10,
+        runId: null,
+      };
+      if (req.record) row.runId = recordRun(req.db, dataset, row);
+      req.log?.(`${row.retriever}: nDCG@10 ${row.metrics['ndcg@10'].toFixed(4)}, MRR@10 ${row.metrics['mrr@10'].toFixed(4)}`);
+      results.push(row);
+    } finally {
+      await dense?.release();
+    }
+  }
+  return { dataset, results };
+}
+
+function recordRun(db: Database.Database, dataset: EvalReport['dataset'], row: EvalResultRow): number {
+  return db.transaction(() => {
+    const runId = Number(
+      db
+        .prepare("INSERT INTO runs (kind, name, model_id, config, summary) VALUES ('eval', ?, ?, ?, ?)")
+        .run(`eval ${row.retriever}`, row.modelId, JSON.stringify({ dataset, retriever: row.retriever }), JSON.stringify({ ...row, runId: undefined })).lastInsertRowid,
+    );
+    const point = db.prepare('INSERT INTO metric_points (run_id, series, step, value) VALUES (?, ?, 0, ?)');
+    for (const name of METRIC_NAMES) point.run(runId, name, row.metrics[name]);
+    if (row.hnswRecallAt10 !== null) point.run(runId, 'hnsw_recall@10', row.hnswRecallAt10);
+    return runId;
+  })();
+}

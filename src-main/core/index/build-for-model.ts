@@ -1,0 +1,58 @@
+// Builds or updates the index of one model version of the project: resolves the model row,
+// hashes its folder, loads the encoder, runs the builder and records an 'index' run. Shared by
+// the 'index.build' job handler and `genq index`.
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { Embedder } from '../models/embedder.js';
+import { buildOrUpdateIndex, type IndexBuildReport } from './index-builder.js';
+import { modelFolderHash } from './index-store.js';
+import type { IndexBuildParams } from './jobs.js';
+
+export class IndexModelError extends Error {
+  override name = 'IndexModelError';
+}
+
+export interface BuildForModelHooks {
+  jobId?: number;
+  signal?: AbortSignal;
+  progress?(update: { done: number; total: number; message?: string }): void;
+  log?(message: string): void;
+}
+
+export async function buildIndexForModel(projectDir: string, db: Database.Database, params: IndexBuildParams, hooks: BuildForModelHooks = {}): Promise<IndexBuildReport> {
+  const { modelId } = params;
+  const model = db.prepare('SELECT id, name, role, path FROM models WHERE id = ?').get(modelId) as
+    | { id: number; name: string; role: string; path: string }
+    | undefined;
+  if (!model) throw new IndexModelError(`no model with id ${modelId} in this project`);
+  if (model.role !== 'encoder') throw new IndexModelError(`model ${modelId} (${model.name}) is a ${model.role}, not an encoder`);
+  hooks.log?.(`hashing model folder ${model.path}`);
+  const modelHash = await modelFolderHash(model.path);
+  const embedder = await Embedder.load(model.path, { cacheDir: join(projectDir, 'models') });
+  try {
+    const report = await buildOrUpdateIndex({
+      projectDir,
+      db,
+      modelId,
+      modelPath: model.path,
+      modelHash,
+      embed: (texts) => embedder.embed(texts, { batchSize: params.batchSize }),
+      params: { M: params.M, efConstruction: params.efConstruction, ef: params.ef },
+      rebuild: params.rebuild,
+      batchSize: params.batchSize * 4,
+      signal: hooks.signal,
+      progress: hooks.progress,
+      log: hooks.log,
+    });
+    db.prepare("INSERT INTO runs (kind, name, job_id, model_id, config, summary) VALUES ('index', ?, ?, ?, ?, ?)").run(
+      `index ${model.name}`,
+      hooks.jobId ?? null,
+      modelId,
+      JSON.stringify(params),
+      JSON.stringify(report),
+    );
+    return report;
+  } finally {
+    await embedder.release();
+  }
+}
