@@ -58,7 +58,10 @@ export function linear(x: tf.Tensor2D, params: Params, prefix: string, grads: Gr
     tf.tidy(() => {
       const dy2 = dy as tf.Tensor2D; // [N, out]
       if (grads) {
-        grads.add(`${prefix}.weight`, tf.matMul(tf.transpose(dy2), x)); // [out, in]
+        // dW = dyᵀ·x [out, in]. On wasm a product with few output rows and a long inner axis runs at
+        // about half speed, so when out < in compute (xᵀ·dy)ᵀ instead (the transpose is small).
+        const [out, inp] = W.shape;
+        grads.add(`${prefix}.weight`, out < inp ? tf.transpose(tf.matMul(tf.transpose(x), dy2)) : tf.matMul(tf.transpose(dy2), x));
         grads.add(`${prefix}.bias`, columnSum(dy2)); // [out]
       }
       return tf.matMul(dy2, W); // [N, in]
