@@ -22,7 +22,11 @@ export interface FloatAttr {
   float: number;
 }
 export const float = (value: number): FloatAttr => ({ float: value });
-export type AttrValue = number | number[] | string | FloatAttr;
+/** A subgraph attribute (If's then_branch/else_branch); see OnnxGraph's `outer` option. */
+export interface GraphAttr {
+  graph: OnnxGraph;
+}
+export type AttrValue = number | number[] | string | FloatAttr | GraphAttr;
 
 export class OnnxGraphError extends Error {
   override name = 'OnnxGraphError';
@@ -38,7 +42,23 @@ export class OnnxGraph {
   private readonly domains = new Map<string, number>();
   private counter = 0;
 
-  constructor(readonly name: string) {}
+  private readonly prefix: string;
+
+  /**
+   * `outer`: makes this a subgraph (e.g. a branch of an If node) that may read the outer graph's
+   * values; its node and constant names are prefixed with its own name so they never clash.
+   */
+  constructor(
+    readonly name: string,
+    private readonly opts: { outer?: OnnxGraph } = {},
+  ) {
+    this.prefix = opts.outer ? `${name}/` : '';
+  }
+
+  /** True when `value` is defined here or (for a subgraph) in an enclosing graph. */
+  has(value: string): boolean {
+    return this.names.has(value) || (this.opts.outer?.has(value) ?? false);
+  }
 
   /** Declares a graph input, e.g. input('input_ids', 'int64', ['batch', 'seq']). */
   input(name: string, type: ElemType, dims: Dim[]): string {
@@ -48,7 +68,7 @@ export class OnnxGraph {
 
   /** Declares that the value `name` is a graph output. */
   output(name: string, type: ElemType, dims: Dim[]): void {
-    if (!this.names.has(name)) throw new OnnxGraphError(`graph "${this.name}": output "${name}" is not produced by any node`);
+    if (!this.has(name)) throw new OnnxGraphError(`graph "${this.name}": output "${name}" is not produced by any node`);
     this.outputs.push(valueInfo(name, type, dims));
   }
 
@@ -92,9 +112,9 @@ export class OnnxGraph {
     opts: { domain?: string; name?: string } = {},
   ): string[] {
     for (const input of inputs) {
-      if (input !== '' && !this.names.has(input)) throw new OnnxGraphError(`graph "${this.name}": ${opType} reads "${input}", which nothing defines`);
+      if (input !== '' && !this.has(input)) throw new OnnxGraphError(`graph "${this.name}": ${opType} reads "${input}", which nothing defines`);
     }
-    const base = opts.name ?? `${opType}_${this.counter++}`;
+    const base = opts.name ?? `${this.prefix}${opType}_${this.counter++}`;
     const outputs = Array.from({ length: outputCount }, (_, i) => this.claim(outputCount === 1 ? base : `${base}:${i}`));
     if (opts.domain) this.domains.set(opts.domain, 1);
     this.nodes.push(
@@ -112,13 +132,7 @@ export class OnnxGraph {
 
   /** The serialised ModelProto. */
   toBytes(opts: { opset?: number; producer?: string; docString?: string } = {}): Uint8Array {
-    const graph = onnx.GraphProto.create({
-      name: this.name,
-      node: this.nodes,
-      initializer: this.initializers,
-      input: this.inputs,
-      output: this.outputs,
-    });
+    const graph = this.toGraphProto();
     const model = onnx.ModelProto.create({
       irVersion: 8,
       producerName: opts.producer ?? 'genq-workbench',
@@ -129,11 +143,22 @@ export class OnnxGraph {
     return onnx.ModelProto.encode(model).finish();
   }
 
+  /** The GraphProto alone (a subgraph attribute, or the body of toBytes). */
+  toGraphProto(): InstanceType<typeof onnx.GraphProto> {
+    return onnx.GraphProto.create({
+      name: this.name,
+      node: this.nodes,
+      initializer: this.initializers,
+      input: this.inputs,
+      output: this.outputs,
+    });
+  }
+
   private constant(type: ElemType, values: number[], dims: number[], bytes: () => Uint8Array): string {
     const key = `${type}:${dims.join('x')}:${values.join(',')}`;
     const existing = this.constants.get(key);
     if (existing) return existing;
-    const name = this.claim(`const_${this.constants.size}`);
+    const name = this.claim(`${this.prefix}const_${this.constants.size}`);
     this.initializers.push(tensor(name, ELEM[type], dims, bytes()));
     this.constants.set(key, name);
     return name;
@@ -169,6 +194,7 @@ function valueInfo(name: string, type: ElemType, dims: Dim[]) {
 function attribute(name: string, value: AttrValue) {
   const T = onnx.AttributeProto.AttributeType;
   if (typeof value === 'string') return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(value) });
+  if (typeof value === 'object' && 'graph' in value) return onnx.AttributeProto.create({ name, type: T.GRAPH, g: value.graph.toGraphProto() });
   if (typeof value === 'object' && !Array.isArray(value)) return onnx.AttributeProto.create({ name, type: T.FLOAT, f: value.float });
   if (Array.isArray(value)) {
     return value.every(Number.isInteger)

@@ -17,7 +17,7 @@ export const pastValueName = (i: number): string => `past_value.${i}`;
 export const presentKeyName = (i: number): string => `present_key.${i}`;
 export const presentValueName = (i: number): string => `present_value.${i}`;
 
-const SELF = (i: number) => `decoder.block.${i}.layer.0.SelfAttention`;
+export const SELF = (i: number): string => `decoder.block.${i}.layer.0.SelfAttention`;
 const CROSS = (i: number) => `decoder.block.${i}.layer.1.EncDecAttention`;
 
 /** encoder_hidden_states [batch, enc, d] → cross_key.i / cross_value.i [batch, heads, enc, d_kv] for every layer. */
@@ -53,14 +53,8 @@ export function buildT5DecoderStepGraph(c: T5Config, w: Weights, source = 'weigh
     g.input(pastValueName(i), 'float32', ['batch', c.heads, 'past', c.dKv]),
   ]);
 
-  // Bias of the new query (position `past`) against keys 0..past: distance past − k, clipped.
-  const pastLen = g.op('Shape', [past[0][0]], { start: 2, end: 3 }); // [1]
-  const keys = range(g, g.op('Add', [pastLen, g.int64s([1])])); // [past + 1]
-  const { table, rows } = biasByPosition(ctx, SELF(0), false);
-  const distance = clip(g, g.op('Sub', [g.op('Unsqueeze', [pastLen, g.int64s([1])]), g.op('Unsqueeze', [keys, g.int64s([0])])]), 0, rows - 1); // [1, past + 1]
-  const selfBias = gatherBias(g, table, distance); // [1, heads, 1, past + 1]
-
-  const x = decoderStack(ctx, g.op('Gather', [g.weight('shared', embeddingTable(w, c, source), [c.vocab, c.dModel]), ids], { axis: 0 }), maskBias(g, encMask), cross, (i, q, k, v) => {
+  const selfBias = stepSelfBias(ctx, past[0][0]);
+  const x = decoderStack(ctx, embed(ctx, ids), maskBias(g, encMask), cross, (i, q, k, v) => {
     const key = g.op('Concat', [past[i][0], k], { axis: 2 }, { name: presentKeyName(i) }); // [batch, heads, past + 1, d_kv]
     const value = g.op('Concat', [past[i][1], v], { axis: 2 }, { name: presentValueName(i) });
     g.output(key, 'float32', ['batch', c.heads, 'past_plus_1', c.dKv]);
@@ -69,6 +63,25 @@ export function buildT5DecoderStepGraph(c: T5Config, w: Weights, source = 'weigh
   });
   lmHead(ctx, x, ['batch', 1, c.vocab]);
   return g.toBytes({ docString: 't5 decoder step with KV cache built by genq-workbench' });
+}
+
+/** Token ids [batch, len] → embeddings [batch, len, d]. */
+export function embed(ctx: Ctx, ids: string): string {
+  const { g, w, c, source } = ctx;
+  return g.op('Gather', [g.weight('shared', embeddingTable(w, c, source), [c.vocab, c.dModel]), ids], { axis: 0 });
+}
+
+/**
+ * Self-attention bias of one new query at position `past` (read from the cache's shape) against
+ * keys 0..past: distance past − k, clipped. → [1, heads, 1, past + 1]
+ */
+export function stepSelfBias(ctx: Ctx, pastKey: string): string {
+  const { g } = ctx;
+  const pastLen = g.op('Shape', [pastKey], { start: 2, end: 3 }); // [1]
+  const keys = range(g, g.op('Add', [pastLen, g.int64s([1])])); // [past + 1]
+  const { table, rows } = biasByPosition(ctx, SELF(0), false);
+  const distance = clip(g, g.op('Sub', [g.op('Unsqueeze', [pastLen, g.int64s([1])]), g.op('Unsqueeze', [keys, g.int64s([0])])]), 0, rows - 1); // [1, past + 1]
+  return gatherBias(g, table, distance);
 }
 
 /** decoder_input_ids [batch, dec], encoder_hidden_states, encoder_attention_mask → logits [batch, dec, vocab] (no cache). */
@@ -86,17 +99,17 @@ export function buildT5DecoderFullGraph(c: T5Config, w: Weights, source = 'weigh
   const causal = g.op('Mul', [g.op('Cast', [g.op('Less', [queryMinusKey, g.int64s([0], [])])], { to: 1 }), g.floats([MASKED])]); // [dec, dec]: finfo.min on future keys
   const selfBias = g.op('Add', [gatherBias(g, table, clip(g, queryMinusKey, 0, rows - 1)), causal]); // [1, heads, dec, dec]
 
-  const x = decoderStack(ctx, g.op('Gather', [g.weight('shared', embeddingTable(w, c, source), [c.vocab, c.dModel]), ids], { axis: 0 }), maskBias(g, encMask), cross, (i, q, k, v) =>
+  const x = decoderStack(ctx, embed(ctx, ids), maskBias(g, encMask), cross, (i, q, k, v) =>
     attend(ctx, q, k, v, selfBias, SELF(i)),
   );
   lmHead(ctx, x, ['batch', 'dec', c.vocab]);
   return g.toBytes({ docString: 't5 decoder without cache built by genq-workbench' });
 }
 
-type SelfAttention = (layer: number, q: string, k: string, v: string) => string;
+export type SelfAttention = (layer: number, q: string, k: string, v: string) => string;
 
 /** Embedded tokens [batch, len, d] through every decoder block and the final norm → [batch, len, d]. */
-function decoderStack(ctx: Ctx, embedded: string, encBias: string, cross: Array<[string, string]>, selfAttention: SelfAttention): string {
+export function decoderStack(ctx: Ctx, embedded: string, encBias: string, cross: Array<[string, string]>, selfAttention: SelfAttention): string {
   const { g, c } = ctx;
   let x = embedded;
   for (let i = 0; i < c.decoderLayers; i++) {
@@ -111,7 +124,7 @@ function decoderStack(ctx: Ctx, embedded: string, encBias: string, cross: Array<
 }
 
 /** Layer i's cross-attention K and V from the encoder output, one fused MatMul: → two [batch, heads, enc, d_kv]. */
-function crossKv(ctx: Ctx, enc: string, i: number): [string, string] {
+export function crossKv(ctx: Ctx, enc: string, i: number): [string, string] {
   const { g, c } = ctx;
   const inner = innerDim(c);
   const kT = projection(ctx, `${CROSS(i)}.k.weight`, inner, c.dModel);
@@ -122,7 +135,7 @@ function crossKv(ctx: Ctx, enc: string, i: number): [string, string] {
 }
 
 /** Decoder output [batch, len, d] → logits; v1.0's d_model^-0.5 rescale is folded into the head's weights. */
-function lmHead(ctx: Ctx, x: string, dims: Array<number | string>): void {
+export function lmHead(ctx: Ctx, x: string, dims: Array<number | string>): void {
   const { g, c, w, source } = ctx;
   const scale = c.scaleDecoderOutput ? c.dModel ** -0.5 : 1;
   const headT = g.weight('lm_head_t', transpose2d(lmHeadWeight(w, c, source), c.vocab, c.dModel, scale), [c.dModel, c.vocab]); // [d, vocab]
