@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { event, method } from '../contract.js';
+import type { JobSnapshot } from './jobs.js';
 
 export type ModelArchitecture = 'bert' | 'mpnet' | 't5';
 export type ModelPooling = 'mean' | 'cls' | 'max' | 'mean_sqrt_len';
@@ -49,6 +50,59 @@ export interface TryEmbedResult {
   milliseconds: number;
 }
 
+// ---- Hub downloads (model manager): the shared cache of Hugging Face Hub snapshots ----
+
+/** A checkpoint suggested for a role, with what downloading it costs. */
+export interface HubSuggestion {
+  repo: string;
+  role: ModelRole;
+  description: string;
+  parameters: number;
+  /** Approximate bytes of the files a pull fetches (mostly the float32 safetensors). */
+  approxBytes: number;
+  /** The default pick for its role. */
+  recommended?: boolean;
+}
+
+/** A complete snapshot in the shared model cache (what `genq models list` prints). */
+export interface CachedModel {
+  repo: string;
+  /** The 40-hex commit the snapshot holds. */
+  commit: string;
+  /** Branches/tags downloaded that point to this commit (e.g. ["main"]). */
+  refs: string[];
+  /** The model folder: pass it to models.add / models.info. */
+  dir: string;
+  files: number;
+  sizeOnDisk: number;
+  downloadedAt: string;
+}
+
+/** Where downloads come from and go, as read from the environment of the main process. */
+export interface HubStatus {
+  endpoint: string;
+  cacheDir: string;
+  offline: boolean;
+  /** HF_TOKEN is set (its value is never sent to the renderer). */
+  tokenSet: boolean;
+}
+
+const hubRepoId = z
+  .string()
+  .trim()
+  .regex(/^([A-Za-z0-9][\w.-]*\/)?[A-Za-z0-9][\w.-]*$/, 'a Hub model id looks like OWNER/NAME')
+  .refine((r) => !r.includes('..'), 'a Hub model id cannot contain ".."');
+const hubRevision = z.string().trim().min(1).max(200).regex(/^[\w./-]+$/, 'a revision is a branch, tag or commit id').refine((r) => !r.split('/').includes('..'), 'bad revision');
+
+/** Params of the 'models.download' job (and of models.pull). */
+export const modelsPullParamsSchema = z.object({
+  repo: hubRepoId,
+  revision: hubRevision.default('main'),
+  /** Extra path globs to fetch beyond what the runtime needs (e.g. "onnx/*", "pytorch_model.bin"). */
+  include: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
+});
+export type ModelsPullParams = z.infer<typeof modelsPullParamsSchema>;
+
 const id = z.number().int().positive();
 const dir = z.string().trim().min(1, 'a model folder path is required');
 
@@ -66,4 +120,14 @@ export const modelsContract = {
   tryEmbed: method<TryEmbedResult>()(z.object({ id, a: z.string().min(1).max(20000), b: z.string().min(1).max(20000) })),
   /** Fired after add/remove with the new list. */
   onChanged: event<ProjectModel[]>(),
+  /** Starts a 'models.download' job (progress in bytes, cancel, resume) in the open project; its result has the snapshot `dir`. */
+  pull: method<JobSnapshot>()(modelsPullParamsSchema),
+  /** Complete snapshots in the shared model cache, newest first. */
+  cached: method<CachedModel[]>()(z.object({})),
+  /** Deletes a cached snapshot (or every snapshot of the repo when commit is omitted); returns the bytes freed. */
+  deleteCached: method<{ freedBytes: number }>()(z.object({ repo: hubRepoId, commit: z.string().regex(/^[0-9a-f]{40}$/).optional() })),
+  /** Suggested checkpoints per role with their sizes. */
+  suggestions: method<HubSuggestion[]>()(z.object({ role: z.enum(['encoder', 'generator', 'cross-encoder']).optional() })),
+  /** Hub endpoint, cache folder, offline mode and whether HF_TOKEN is set. */
+  hubStatus: method<HubStatus>()(z.object({})),
 };

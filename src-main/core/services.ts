@@ -14,6 +14,7 @@ import { createCorpusService } from './corpus/corpus-service.js';
 import { corpusJobKinds } from './corpus/jobs.js';
 import { indexJobKinds } from './index/jobs.js';
 import { createModelsService } from './models/models-service.js';
+import { hubJobKinds } from './models/hub/jobs.js';
 
 export interface ServicesOptions {
   mode: 'electron' | 'web';
@@ -42,6 +43,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const events = new EventBus<ApiContractType>();
   const jobKinds = new JobKindRegistry();
   jobKinds.register(...corpusJobKinds);
+  jobKinds.register(...hubJobKinds);
   jobKinds.register(...indexJobKinds);
   if (opts.testJobKinds) jobKinds.register(...testJobKinds);
 

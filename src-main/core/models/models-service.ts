@@ -9,6 +9,7 @@ import { Embedder } from './embedder.js';
 import { defaultCacheDir } from './graph-cache.js';
 import { modelInfo } from './info.js';
 import { cosineSimilarity } from './pooling.js';
+import { createHubMethods } from './hub/hub-service.js';
 
 export class ModelNotFoundError extends Error {
   override name = 'ModelNotFoundError';
@@ -59,6 +60,8 @@ export function createModelsService(manager: ProjectManager, events: EventBus<Ap
   };
 
   return {
+    // pull, cached, deleteCached, suggestions, hubStatus: the Hub downloads (model manager).
+    ...createHubMethods(manager),
     add: async ({ dir, name, role }) => {
       const path = resolve(dir);
       const info = await modelInfo(path, { cacheDir: cacheDir(), load: true });

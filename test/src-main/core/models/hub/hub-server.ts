@@ -37,6 +37,8 @@ export class FakeHub {
   readonly requests: RequestRecord[] = [];
   /** path → bytes after which the next responses for it are cut (consumed one per response). */
   readonly cuts = new Map<string, number[]>();
+  /** path → milliseconds between 64 KiB pieces of its body (a slow network, to cancel mid-file). */
+  readonly slow = new Map<string, number>();
   private server: Server;
   private files = new Map<string, FileEntry[]>();
   url = '';
@@ -146,10 +148,19 @@ export class FakeHub {
       ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
     });
     const cut = body.length > 1 ? this.cuts.get(entry.path)?.shift() : undefined;
+    const delay = body.length > 1 ? this.slow.get(entry.path) : undefined;
+    if (delay !== undefined) return trickle(res, body, delay);
     if (cut === undefined) return void res.end(body);
     // Send part of the body, then drop the connection as a flaky network would.
     res.write(body.subarray(0, cut), () => setTimeout(() => res.socket?.destroy(), 20));
   }
+}
+
+function trickle(res: ServerResponse, body: Buffer, delayMs: number, offset = 0): void {
+  if (res.destroyed) return;
+  if (offset >= body.length) return void res.end();
+  res.write(body.subarray(offset, offset + 65536));
+  setTimeout(() => trickle(res, body, delayMs, offset + 65536), delayMs);
 }
 
 function scan(dir: string): FileEntry[] {
