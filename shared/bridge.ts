@@ -14,4 +14,10 @@ export const IPC_CHANNELS = {
 export interface GenqBridge {
   call(service: string, method: string, input: unknown): Promise<CallResult>;
   subscribe(listener: (message: EventMessage) => void): Unsubscribe;
+  /**
+   * The real filesystem path of a dropped or picked file or folder (Electron's
+   * webUtils.getPathForFile); '' when it has none. `file` is a DOM File, typed loosely because
+   * shared/ cannot use DOM types.
+   */
+  pathForFile(file: unknown): string;
 }

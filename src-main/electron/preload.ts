@@ -1,6 +1,6 @@
 // Sandboxed preload: exposes only `window.genqBridge` ({call, subscribe}) to the page. esbuild
 // bundles it to dist/preload/preload.cjs because a sandboxed preload cannot require local files.
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { IPC_CHANNELS, type GenqBridge } from '../../shared/bridge.js';
 import type { CallResult, EventMessage } from '../../shared/contract.js';
 
@@ -24,6 +24,8 @@ const bridge: GenqBridge = {
       listeners.delete(listener);
     };
   },
+  // Sandboxed pages no longer see File.path; this is how drops and pickers get real paths.
+  pathForFile: (file) => webUtils.getPathForFile(file as File),
 };
 
 contextBridge.exposeInMainWorld('genqBridge', bridge);

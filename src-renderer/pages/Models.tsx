@@ -1,17 +1,59 @@
-import { StagePlan } from '../components/StagePlan.js';
+// Step 2, Models: register local model folders, see their facts, and try an encoder on two texts.
+import { useEffect, useState } from 'react';
+import type { ProjectModel } from '../../shared/api.js';
+import { attempt } from '../api/call.js';
+import { api } from '../api/client.js';
+import { AddModelForm } from '../components/models/AddModelForm.js';
+import { ModelTable } from '../components/models/ModelTable.js';
+import '../components/models/models.css';
+import { TryEmbed } from '../components/models/TryEmbed.js';
+import { PageHeader } from '../components/PageHeader.js';
+import { routeHref } from '../hooks/useHashRoute.js';
+import type { PageProps } from '../routes.js';
 
-export function Models() {
+export function Models({ appInfo }: PageProps) {
+  const [models, setModels] = useState<ProjectModel[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    void attempt(() => api.models.list({})).then((list) => live && list && setModels(list));
+    const stop = api.models.onChanged((list) => live && setModels(list));
+    return () => {
+      live = false;
+      stop();
+    };
+  }, []);
+
   return (
-    <StagePlan
-      title="Models"
-      step={2}
-      lead="Choose the query generator and the bi-encoder that will be fine-tuned."
-      planned={[
-        "Local Hugging Face model folders (T5 query generators, BERT/MPNet sentence encoders) with their sizes and tokenizers",
-        "Downloads from the Hugging Face Hub when the machine is online, as resumable jobs",
-        "Fine-tuned models of this project, ready to search with or export",
-      ]}
-      next={{ id: 'generate', label: 'Generate' }}
-    />
+    <div className="page page--wide">
+      <PageHeader title="Models" step={2}>
+        Bring the models the pipeline uses: a T5 query generator and a bi-encoder (BERT/MiniLM/BGE/MPNet) to fine-tune. They run on onnxruntime,
+        identical to sentence-transformers.
+      </PageHeader>
+      <section className="card">
+        <h2>Add a local model folder</h2>
+        <AddModelForm appInfo={appInfo} onAdded={(m) => setModels((cur) => (cur && !cur.some((x) => x.id === m.id) ? [...cur, m] : cur))} />
+      </section>
+      <section className="card">
+        <h2>Models in this project</h2>
+        {models === null && <p className="muted">Loading…</p>}
+        {models?.length === 0 && (
+          <p className="muted">
+            No models yet. Add a folder above, e.g. a download of <span className="mono">sentence-transformers/all-MiniLM-L6-v2</span> or{' '}
+            <span className="mono">BeIR/query-gen-msmarco-t5-base-v1</span>.
+          </p>
+        )}
+        {models && models.length > 0 && <ModelTable models={models} />}
+      </section>
+      {models && models.length > 0 && (
+        <section className="card">
+          <h2>Try it</h2>
+          <p className="muted small">Embeds both texts with the model’s own pooling and normalization and compares them.</p>
+          <TryEmbed models={models} />
+        </section>
+      )}
+      <a className="button" href={routeHref('generate')}>
+        Next: Generate →
+      </a>
+    </div>
   );
 }

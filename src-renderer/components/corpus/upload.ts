@@ -1,0 +1,75 @@
+// Web mode: sends dropped files to POST /api/upload one by one (the HttpOnly cookie
+// authenticates), all into one upload folder whose absolute path the import then walks.
+import { RemoteError, type CallResult } from '../../../shared/contract.js';
+
+/** A file plus where it sat in what the user dropped ("notes/2024/jan.txt"). */
+export interface SourceFile {
+  file: Blob & { name: string };
+  relativePath: string;
+}
+
+export interface UploadProgress {
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
+  current: string;
+}
+
+export interface UploadOptions {
+  onProgress?: (p: UploadProgress) => void;
+  signal?: AbortSignal;
+  fetch?: typeof fetch;
+  /** Defaults to the page's origin. */
+  baseUrl?: string;
+  uploadId?: string;
+}
+
+export function newUploadId(): string {
+  return crypto.randomUUID();
+}
+
+/** Uploads every file; resolves to the server folder holding them. */
+export async function uploadFiles(files: SourceFile[], opts: UploadOptions = {}): Promise<string> {
+  if (files.length === 0) throw new RemoteError({ name: 'NothingToImportError', message: 'Nothing to upload: the drop held no files' });
+  const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const base = opts.baseUrl ?? window.location.origin;
+  const uploadId = opts.uploadId ?? newUploadId();
+  const totalBytes = files.reduce((n, f) => n + f.file.size, 0);
+  let bytes = 0;
+  let uploadDir = '';
+  for (const [i, source] of files.entries()) {
+    opts.onProgress?.({ files: i, totalFiles: files.length, bytes, totalBytes, current: source.relativePath });
+    const url = new URL('/api/upload', base);
+    url.searchParams.set('upload', uploadId);
+    url.searchParams.set('path', source.relativePath);
+    let res: Response;
+    try {
+      res = await doFetch(url.href, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: source.file,
+        credentials: 'same-origin',
+        signal: opts.signal,
+      });
+    } catch (err) {
+      if (opts.signal?.aborted) throw new RemoteError({ name: 'UploadCancelledError', message: `Upload cancelled at ${source.relativePath}` });
+      throw new RemoteError({ name: 'ConnectionError', message: `Could not upload ${source.relativePath}: ${(err as Error).message}` });
+    }
+    const text = await res.text();
+    let result: CallResult | null = null;
+    try {
+      result = JSON.parse(text) as CallResult;
+    } catch {
+      // not JSON: a 401 page or a proxy error, reported below with its status
+    }
+    if (!result || !('ok' in result)) {
+      throw new RemoteError({ name: 'HttpError', message: `Uploading ${source.relativePath} failed: HTTP ${res.status} ${text.slice(0, 200)}` });
+    }
+    if (!result.ok) throw new RemoteError(result.error);
+    uploadDir = (result.value as { uploadDir: string }).uploadDir;
+    bytes += source.file.size;
+  }
+  opts.onProgress?.({ files: files.length, totalFiles: files.length, bytes, totalBytes, current: '' });
+  return uploadDir;
+}
