@@ -154,9 +154,13 @@ export class T5Model implements Seq2SeqModel {
   /** Teacher-forced logits [rows, dec, vocab] with the whole prefix recomputed (no cache). */
   async fullLogits(inputIds: number[][], decoderIds: number[][]): Promise<TensorOut> {
     const batch = padIds(inputIds, this.padId);
-    const hidden = await this.encode(batch);
+    return this.fullDecoderLogits(await this.encode(batch), batch, decoderIds);
+  }
+
+  /** The full (no-cache) decoder on given encoder states: decoder ids [rows, dec] → logits [rows, dec, vocab]. */
+  async fullDecoderLogits(hidden: TensorOut, batch: PaddedIds, decoderIds: number[][]): Promise<TensorOut> {
     const dec = padIds(decoderIds, this.padId);
-    if (dec.mask.some((m) => m === 0n)) throw new RangeError('fullLogits: every decoder sequence must have the same length');
+    if (dec.mask.some((m) => m === 0n)) throw new RangeError('fullDecoderLogits: every decoder sequence must have the same length');
     this.fullSession ??= await OnnxSession.create(this.fullGraph, this.sessionOpts);
     const idsName = this.fullSession.inputNames.includes('decoder_input_ids') ? 'decoder_input_ids' : 'input_ids'; // the shipped export calls it input_ids
     const r = await this.fullSession.run(
