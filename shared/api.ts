@@ -6,6 +6,7 @@ import { projectsContract } from './services/projects.js';
 import { jobsContract } from './services/jobs.js';
 import { corpusContract } from './services/corpus.js';
 import { modelsContract } from './services/models.js';
+import { searchContract } from './services/search.js';
 
 export const apiContract = {
   app: appContract,
@@ -13,6 +14,7 @@ export const apiContract = {
   jobs: jobsContract,
   corpus: corpusContract,
   models: modelsContract,
+  search: searchContract,
 };
 
 export type ApiContractType = typeof apiContract;
@@ -26,3 +28,4 @@ export type * from './services/projects.js';
 export type * from './services/jobs.js';
 export type * from './services/corpus.js';
 export type * from './services/models.js';
+export type * from './services/search.js';

@@ -13,6 +13,7 @@ import { createProjectsService } from './project/projects-service.js';
 import { createCorpusService } from './corpus/corpus-service.js';
 import { corpusJobKinds } from './corpus/jobs.js';
 import { indexJobKinds } from './index/jobs.js';
+import { createSearchService } from './eval/search-service.js';
 import { createModelsService } from './models/models-service.js';
 import { hubJobKinds } from './models/hub/jobs.js';
 
@@ -60,6 +61,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     jobs: createJobsService(projects, jobKinds),
     corpus: createCorpusService(projects),
     models: createModelsService(projects, events),
+    search: createSearchService(projects),
   };
 
   if (opts.initialProject) await projects.openOrCreate(opts.initialProject);

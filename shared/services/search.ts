@@ -1,0 +1,75 @@
+// Search: per-model-version HNSW indexes of the project's passages (status, build), top-k
+// retrieval with a model version or BM25, and the recorded evaluation runs.
+import { z } from 'zod';
+import { method } from '../contract.js';
+import type { JobSnapshot } from './jobs.js';
+
+/** Params of the 'index.build' job kind (validated here so UI, CLI and job agree). */
+export const indexBuildParamsSchema = z.object({
+  /** models.id of the encoder (base model or fine-tuned version). */
+  modelId: z.number().int().positive(),
+  /** Re-embed everything even when the index could be updated incrementally. */
+  rebuild: z.boolean().default(false),
+  M: z.number().int().min(4).max(128).optional(),
+  efConstruction: z.number().int().min(8).max(2000).optional(),
+  ef: z.number().int().min(1).max(5000).optional(),
+  batchSize: z.number().int().min(1).max(1024).default(32),
+});
+export type IndexBuildParams = z.output<typeof indexBuildParamsSchema>;
+export type IndexBuildParamsInput = z.input<typeof indexBuildParamsSchema>;
+
+export interface IndexInfo {
+  modelId: number;
+  modelName: string;
+  exists: boolean;
+  stale: boolean;
+  modelChanged: boolean;
+  /** Why it is stale ("3 passages added", "the model files changed …"). */
+  reasons: string[];
+  passages: number;
+  params: { M: number; efConstruction: number; ef: number } | null;
+  builtAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface SearchHit {
+  rank: number;
+  passageId: number;
+  score: number;
+  documentId: number;
+  documentTitle: string | null;
+  sourcePath: string | null;
+  title: string | null;
+  text: string;
+}
+
+export interface SearchResponse {
+  retriever: string;
+  hits: SearchHit[];
+  /** Retrieval time (embedding the query + index search), without loading. */
+  milliseconds: number;
+}
+
+export interface EvalRunInfo {
+  runId: number;
+  name: string | null;
+  modelId: number | null;
+  createdAt: string;
+  config: unknown;
+  summary: unknown;
+}
+
+/** 'bm25' or a models.id. */
+export const retrieverIdSchema = z.union([z.literal('bm25'), z.number().int().positive()]);
+export type RetrieverId = z.infer<typeof retrieverIdSchema>;
+
+export const searchContract = {
+  /** One entry per encoder model of the project, with its index status. */
+  indexes: method<IndexInfo[]>()(z.object({})),
+  /** Starts an 'index.build' job. */
+  buildIndex: method<JobSnapshot>()(indexBuildParamsSchema),
+  query: method<SearchResponse>()(
+    z.object({ retriever: retrieverIdSchema, query: z.string().max(4000), k: z.number().int().min(1).max(1000).default(10) }),
+  ),
+  evalRuns: method<EvalRunInfo[]>()(z.object({ limit: z.number().int().min(1).max(1000).default(100) })),
+};

@@ -1,0 +1,111 @@
+// search.* of the API: index status per encoder model, starting index builds, top-k search with
+// a model version's saved index or BM25, and recorded eval runs. Loaded retrievers are cached
+// (an encoder + its index per model, one BM25 index) so typing-as-you-search stays fast; each is
+// reloaded when its index manifest or the passages change.
+import type { GenqApiImpl } from '../../../shared/api.js';
+import type { IndexInfo, RetrieverId, SearchHit } from '../../../shared/services/search.js';
+import type { ProjectManager } from '../project/project-manager.js';
+import { currentPassageFingerprints, indexStatus, modelFolderHash, readManifest } from '../index/index-store.js';
+import { INDEX_BUILD_KIND, indexBuildParamsSchema } from '../index/jobs.js';
+import type { Retriever } from './evaluate.js';
+import { projectBm25Retriever, projectDenseRetriever, type DenseRetriever } from './retrievers.js';
+
+interface CachedRetriever {
+  key: string;
+  projectDir: string;
+  retriever: Retriever;
+  dense: DenseRetriever | null;
+}
+
+export function createSearchService(manager: ProjectManager): GenqApiImpl['search'] {
+  const session = () => manager.require().project;
+  const cache = new Map<RetrieverId, CachedRetriever>();
+
+  // Cheap change detector for the passages table: count, highest id and total text length.
+  const passagesKey = () => {
+    const row = session().db.prepare('SELECT count(*) AS n, coalesce(max(id), 0) AS maxId, total(length(text)) AS chars FROM passages').get() as { n: number; maxId: number; chars: number };
+    return `${row.n}:${row.maxId}:${row.chars}`;
+  };
+
+  const retrieverFor = async (id: RetrieverId): Promise<Retriever> => {
+    const { dir, db } = session();
+    const key = id === 'bm25' ? passagesKey() : (readManifest(dir, id)?.updatedAt ?? 'none');
+    const cached = cache.get(id);
+    if (cached && cached.key === key && cached.projectDir === dir) return cached.retriever;
+    await cached?.dense?.release();
+    cache.delete(id);
+    const dense = id === 'bm25' ? null : await projectDenseRetriever(dir, db, id);
+    const retriever = dense ?? projectBm25Retriever(db);
+    cache.set(id, { key, projectDir: dir, retriever, dense });
+    return retriever;
+  };
+
+  return {
+    indexes: async () => {
+      const { dir, db } = session();
+      const models = db.prepare("SELECT id, name, path FROM models WHERE role = 'encoder' ORDER BY id").all() as Array<{ id: number; name: string; path: string }>;
+      const current = currentPassageFingerprints(db);
+      const out: IndexInfo[] = [];
+      for (const model of models) {
+        const manifest = readManifest(dir, model.id);
+        let hash = manifest?.modelHash ?? '';
+        try {
+          if (manifest) hash = await modelFolderHash(model.path);
+        } catch {
+          hash = 'missing'; // the model folder is gone: its index can no longer be refreshed
+        }
+        const status = indexStatus(manifest, model.id, hash, current);
+        out.push({
+          modelId: model.id,
+          modelName: model.name,
+          exists: status.exists,
+          stale: status.stale,
+          modelChanged: status.modelChanged,
+          reasons: status.reasons,
+          passages: manifest ? Object.keys(manifest.passages).length : 0,
+          params: manifest?.params ?? null,
+          builtAt: manifest?.builtAt ?? null,
+          updatedAt: manifest?.updatedAt ?? null,
+        });
+      }
+      return out;
+    },
+    buildIndex: async (params) => manager.require().runner.start(INDEX_BUILD_KIND, indexBuildParamsSchema.parse(params)),
+    query: async ({ retriever: id, query, k }) => {
+      const retriever = await retrieverFor(id);
+      const started = performance.now();
+      const found = query.trim() ? await retriever.search(query, k) : [];
+      const milliseconds = performance.now() - started;
+      const passage = session().db.prepare(
+        'SELECT p.document_id, p.title, p.text, d.title AS document_title, d.source_path FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.id = ?',
+      );
+      const hits: SearchHit[] = [];
+      for (const hit of found) {
+        const row = passage.get(Number(hit.id)) as { document_id: number; title: string | null; text: string; document_title: string | null; source_path: string | null } | undefined;
+        if (!row) continue; // deleted since the index was built
+        hits.push({
+          rank: hits.length + 1,
+          passageId: Number(hit.id),
+          score: hit.score,
+          documentId: row.document_id,
+          documentTitle: row.document_title,
+          sourcePath: row.source_path,
+          title: row.title,
+          text: row.text,
+        });
+      }
+      return { retriever: retriever.name, hits, milliseconds };
+    },
+    evalRuns: async ({ limit }) => {
+      const rows = session().db.prepare("SELECT id, name, model_id, created_at, config, summary FROM runs WHERE kind = 'eval' ORDER BY id DESC LIMIT ?").all(limit) as Array<{
+        id: number;
+        name: string | null;
+        model_id: number | null;
+        created_at: string;
+        config: string;
+        summary: string | null;
+      }>;
+      return rows.map((r) => ({ runId: r.id, name: r.name, modelId: r.model_id, createdAt: r.created_at, config: JSON.parse(r.config), summary: r.summary ? JSON.parse(r.summary) : null }));
+    },
+  };
+}
