@@ -3,7 +3,7 @@
 // resumes it from a checkpoint to the same trajectory.
 import { AdamW, clipGradNorm } from './adamw.js';
 import { epochBatches, type Pair } from './batches.js';
-import { latestCheckpoint, loadCheckpoint, restoreParams, saveCheckpoint, type LoopState } from './checkpoint.js';
+import { CheckpointError, latestCheckpoint, loadCheckpoint, restoreParams, saveCheckpoint, type LoopState } from './checkpoint.js';
 import { linearWarmupDecay, warmupStepsFor } from './schedule.js';
 import { embedTexts, stepGradients } from './step.js';
 import type { TrainableModel } from './trainable.js';
@@ -95,7 +95,7 @@ export async function train(model: TrainableModel, pairs: Pair[], s: TrainSettin
   if (from) {
     const ck = loadCheckpoint(from);
     if (ck.state.fingerprint !== state.fingerprint) {
-      throw new TrainingDivergedError(`${from}: checkpoint was made with different settings or data; refusing to resume (${ck.state.fingerprint} vs ${state.fingerprint})`);
+      throw new CheckpointError(`${from}: checkpoint was made with different settings or data; refusing to resume (${ck.state.fingerprint} vs ${state.fingerprint})`);
     }
     restoreParams(model.params, ck.params);
     optimizer.importState(ck.optimizer, new Map([...model.params].map(([k, t]) => [k, t.shape])));

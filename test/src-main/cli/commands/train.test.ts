@@ -2,6 +2,7 @@
 // print PyTorch's losses and lrs step by step and write a loadable sentence-transformers folder.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { loadModelFolder, loadWeights } from '../../../../src-main/core/models/folder.js';
 import { readSafetensors } from '../../../../src-main/core/models/safetensors.js';
@@ -48,5 +49,24 @@ describe('genq train', () => {
     expect(r1.stderr).toMatch(/bad\.jsonl:1: expected \{"query", "passage"\}/);
     const r2 = await runCli(['train', '--model', FIXTURE, '--pairs', bad, '--project', dir, '--output', join(dir, 'o')]);
     expect(r2.stderr).toMatch(/exactly one of --pairs FILE or --project DIR/);
+  });
+
+  it('--project trains on the accepted pairs of training passages only', async () => {
+    const ref = JSON.parse(readFileSync(join(FIXTURE, 'reference.json'), 'utf8')).training;
+    const dir = join(tempDir(), 'proj');
+    expect((await runCli(['project', 'create', dir])).code).toBe(0);
+    const db = new Database(join(dir, 'project.sqlite'));
+    const doc = db.prepare("INSERT INTO documents (text) VALUES ('doc')").run().lastInsertRowid;
+    const addPassage = db.prepare('INSERT INTO passages (document_id, ordinal, text, split) VALUES (?, ?, ?, ?)');
+    const addQuery = db.prepare("INSERT INTO queries (passage_id, text, origin, status) VALUES (?, ?, 'generated', ?)");
+    (ref.pairs as [string, string][]).slice(0, 10).forEach(([q, p], i) => {
+      const pid = addPassage.run(doc, i, p, i < 8 ? 'train' : 'eval').lastInsertRowid;
+      addQuery.run(pid, q, i === 0 ? 'rejected' : 'accepted');
+    });
+    db.close();
+    const r = await runCli(['train', '--model', FIXTURE, '--project', dir, '--output', join(dir, 'tuned'), '--epochs', '1', '--batch-size', '4', '--dropout', '0', '--backend', 'wasm']);
+    expect(r.stderr).toMatch(/7 pairs, batch 4/); // 8 training passages, one query rejected
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).step)).toEqual([0, 1]); // batches of 4 and 3
   });
 });
