@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { SCHEMA_V1 } from './schema-v1.js';
 import { SCHEMA_V2_CORPUS } from './schema-v2-corpus.js';
+import { SCHEMA_V3_CURATION } from './schema-v3-curation.js';
 import { SchemaTooNewError } from './errors.js';
 
 export interface Migration {
@@ -13,6 +14,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: SCHEMA_V1 },
   { version: 2, sql: SCHEMA_V2_CORPUS },
+  { version: 3, sql: SCHEMA_V3_CURATION },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,108 @@
+// Accepted (query, passage) pairs out of the project:
+//   tsv   query<TAB>passage per line (the sentence-transformers GenQ example's format)
+//   jsonl {"query", "passage", "queryId", "passageId", "split"} per line
+//   beir  a folder with corpus.jsonl (every passage), queries.jsonl and qrels/test.tsv (each
+//         accepted query → its own passage, score 1), readable by BEIR and by our eval stage
+// Rows are streamed from SQLite and written in blocks, so 300k pairs never sit in memory at once.
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+
+export type ExportFormat = 'tsv' | 'jsonl' | 'beir';
+export type ExportSplit = 'train' | 'eval' | 'all';
+
+export class ExportError extends Error {
+  override name = 'ExportError';
+}
+
+interface PairRow {
+  query_id: number;
+  query: string;
+  passage_id: number;
+  title: string | null;
+  passage: string;
+  split: 'train' | 'eval';
+}
+
+/** Tabs and line breaks would break a TSV row; they become single spaces. */
+export function tsvField(text: string): string {
+  return text.replace(/[\t\r\n]+/g, ' ');
+}
+
+/** Writes lines through a block buffer to a file descriptor. */
+class LineWriter {
+  private readonly fd: number;
+  private block: string[] = [];
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    try {
+      this.fd = openSync(path, 'w');
+    } catch (e) {
+      throw new ExportError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  line(text: string): void {
+    this.block.push(text);
+    if (this.block.length >= 2000) this.flush();
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+  private flush(): void {
+    if (this.block.length) writeSync(this.fd, `${this.block.join('\n')}\n`);
+    this.block = [];
+  }
+}
+
+function acceptedPairs(db: Database.Database, split: ExportSplit): Iterable<PairRow> {
+  const splitClause = split === 'all' ? '' : 'AND p.split = ?';
+  const stmt = db.prepare(
+    `SELECT q.id AS query_id, q.text AS query, p.id AS passage_id, p.title, p.text AS passage, p.split
+     FROM queries q JOIN passages p ON p.id = q.passage_id
+     WHERE q.status = 'accepted' ${splitClause} ORDER BY p.id, q.id`,
+  );
+  return (split === 'all' ? stmt.iterate() : stmt.iterate(split)) as Iterable<PairRow>;
+}
+
+export function exportPairs(db: Database.Database, format: ExportFormat, out: string, split: ExportSplit = 'all'): { path: string; pairs: number; files: string[] } {
+  const path = resolve(out);
+  if (format === 'beir') return exportBeir(db, path, split);
+  const writer = new LineWriter(path);
+  let pairs = 0;
+  try {
+    for (const r of acceptedPairs(db, split)) {
+      writer.line(
+        format === 'tsv'
+          ? `${tsvField(r.query)}\t${tsvField(r.passage)}`
+          : JSON.stringify({ query: r.query, passage: r.passage, queryId: r.query_id, passageId: r.passage_id, split: r.split }),
+      );
+      pairs++;
+    }
+  } finally {
+    writer.close();
+  }
+  return { path, pairs, files: [path] };
+}
+
+function exportBeir(db: Database.Database, dir: string, split: ExportSplit): { path: string; pairs: number; files: string[] } {
+  const corpus = new LineWriter(join(dir, 'corpus.jsonl'));
+  const queries = new LineWriter(join(dir, 'queries.jsonl'));
+  const qrels = new LineWriter(join(dir, 'qrels', 'test.tsv'));
+  let pairs = 0;
+  try {
+    const passages = db.prepare('SELECT id, title, text FROM passages ORDER BY id').iterate() as Iterable<{ id: number; title: string | null; text: string }>;
+    for (const p of passages) corpus.line(JSON.stringify({ _id: String(p.id), title: p.title ?? '', text: p.text }));
+    qrels.line('query-id\tcorpus-id\tscore');
+    for (const r of acceptedPairs(db, split)) {
+      queries.line(JSON.stringify({ _id: String(r.query_id), text: r.query }));
+      qrels.line(`${r.query_id}\t${r.passage_id}\t1`);
+      pairs++;
+    }
+  } finally {
+    corpus.close();
+    queries.close();
+    qrels.close();
+  }
+  return { path: dir, pairs, files: [corpus.path, queries.path, qrels.path] };
+}
