@@ -1,11 +1,13 @@
 // Exactness of the T5 runtime against PyTorch/transformers (test/fixtures/tiny-t5): tokenization,
 // encoder states, teacher-forced logits (built graphs and the folder's shipped ONNX exports), greedy
 // output alone and inside padded batches, and the KV-cached decoder against a full recompute.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { greedyDecode } from '../../../../../src-main/core/generation/greedy.js';
 import { readSafetensors } from '../../../../../src-main/core/models/safetensors.js';
+import { loadModelFolder } from '../../../../../src-main/core/models/folder.js';
+import { t5GraphPaths } from '../../../../../src-main/core/models/t5/graph-cache.js';
 import { padIds, T5Model } from '../../../../../src-main/core/models/t5/t5-model.js';
 import type { TextTokenizer } from '../../../../../src-main/core/models/tokenizer.js';
 import { FIXTURES, maxAbsDiff, tempDir } from '../fixtures.js';
@@ -96,5 +98,21 @@ describe('tiny-t5 decoding with the KV cache', () => {
   it('stops at max_new_tokens', async () => {
     const out = await greedyDecode(model, ref.input_ids, { maxNewTokens: 3 });
     expect(out).toEqual(ref.greedy.output_ids.map((ids) => ids.slice(0, 4)));
+  });
+});
+
+describe('tiny-t5 graph cache', () => {
+  it('builds the four graphs once, keyed by the weights hash, and reuses them', async () => {
+    const cacheDir = join(tmp.path, 'cache-reuse');
+    const folder = loadModelFolder(dir);
+    const first = await t5GraphPaths(folder, cacheDir);
+    expect(Object.keys(first).sort()).toEqual(['crossKv', 'encoder', 'full', 'step']);
+    const mtimes = Object.values(first).map((p) => statSync(p).mtimeMs);
+    const second = await t5GraphPaths(folder, cacheDir);
+    expect(second).toEqual(first);
+    expect(Object.values(second).map((p) => statSync(p).mtimeMs)).toEqual(mtimes);
+    // Another checkpoint (other config) gets other graphs.
+    const other = await t5GraphPaths({ ...folder, config: { ...folder.config, layer_norm_epsilon: 1e-5 } }, cacheDir);
+    expect(other.step).not.toBe(first.step);
   });
 });
