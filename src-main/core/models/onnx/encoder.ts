@@ -21,6 +21,8 @@ export interface EncoderGraphOptions {
   normalize?: boolean;
   /** Names the weight file(s) in error messages. */
   source?: string;
+  /** Adds a task head on last_hidden_state ([batch, seq, hidden]) with its own outputs (e.g. a cross-encoder's classifier). */
+  head?: (g: OnnxGraph, hidden: string) => void;
 }
 
 /** float32 finfo.min: what transformers adds to the scores of padded keys. */
@@ -78,6 +80,7 @@ export function buildEncoderGraph(spec: EncoderSpec, weights: Weights, opts: Enc
     poolInGraph(g, hidden, maskF, opts.pooling, opts.normalize ?? false, 'sentence_embedding');
     g.output('sentence_embedding', 'float32', ['batch', h]);
   }
+  opts.head?.(g, hidden);
   return g.toBytes({ docString: `${spec.architecture} encoder built by genq-workbench` });
 }
 
