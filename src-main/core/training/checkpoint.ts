@@ -34,7 +34,8 @@ export interface Checkpoint {
 
 const STATE = 'trainer_state.json';
 
-export function saveCheckpoint(root: string, params: Params, optimizer: AdamWState, state: LoopState): string {
+/** Writes step-NNNNNNN/ under root and keeps only the newest `keep` complete checkpoints. */
+export function saveCheckpoint(root: string, params: Params, optimizer: AdamWState, state: LoopState, keep = 2): string {
   mkdirSync(root, { recursive: true });
   const final = join(root, `step-${String(state.step).padStart(7, '0')}`);
   const tmp = `${final}.tmp`;
@@ -51,6 +52,8 @@ export function saveCheckpoint(root: string, params: Params, optimizer: AdamWSta
   writeFileSync(join(tmp, STATE), JSON.stringify(state));
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
+  const complete = readdirSync(root).filter((n) => /^step-\d+$/.test(n)).sort();
+  for (const old of complete.slice(0, Math.max(0, complete.length - keep))) rmSync(join(root, old), { recursive: true, force: true });
   return final;
 }
 

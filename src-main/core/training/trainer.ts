@@ -36,6 +36,8 @@ export interface TrainSettings {
   checkpointDir?: string;
   /** Save every N steps (and at each epoch end) when checkpointDir is set. */
   checkpointEvery?: number;
+  /** Complete checkpoints kept on disk (older ones are deleted); default 2. */
+  keepCheckpoints?: number;
   /** Stop after this many evaluations without a better score. */
   earlyStoppingPatience?: number;
 }
@@ -74,7 +76,7 @@ function planSteps(pairs: Pair[], s: TrainSettings): Array<{ epoch: number; batc
 }
 
 function fingerprint(pairs: Pair[], s: TrainSettings): string {
-  const { checkpointDir: _d, checkpointEvery: _e, ...trajectory } = s;
+  const { checkpointDir: _d, checkpointEvery: _e, keepCheckpoints: _k, ...trajectory } = s;
   return JSON.stringify({ ...trajectory, pairs: pairs.length });
 }
 
@@ -103,7 +105,7 @@ export async function train(model: TrainableModel, pairs: Pair[], s: TrainSettin
   }
   const checkpoint = () => {
     if (!s.checkpointDir) return;
-    const dir = saveCheckpoint(s.checkpointDir, model.params, optimizer.exportState(), state);
+    const dir = saveCheckpoint(s.checkpointDir, model.params, optimizer.exportState(), state, s.keepCheckpoints ?? 2);
     cb.onCheckpoint?.({ step: state.step, dir });
   };
   const started = Date.now();

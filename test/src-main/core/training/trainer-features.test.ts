@@ -1,6 +1,6 @@
 // No-duplicates batching, GradCache equivalence (with dropout on), divergence stop, early stopping,
 // abort, and checkpoint-directory resume.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -109,8 +109,14 @@ describe('trainer', () => {
     expect(latestCheckpoint(ckDir)).toMatch(/step-0000006$/);
 
     const abort = new AbortController();
-    const aborted = await train(model, PAIRS.slice(0, 32), { ...base, checkpointDir: tempDir(), checkpointEvery: 1 }, { onStep: (e) => e.step === 1 && abort.abort(), signal: abort.signal });
+    const abortDir = tempDir();
+    const aborted = await train(model, PAIRS.slice(0, 32), { ...base, checkpointDir: abortDir, checkpointEvery: 1 }, { onStep: (e) => e.step === 1 && abort.abort(), signal: abort.signal });
     expect(aborted).toMatchObject({ stopped: 'aborted', steps: 2 });
+    expect(readdirSync(abortDir).sort()).toEqual(['step-0000001', 'step-0000002']); // older ones pruned (keep 2)
+    // Resuming from the checkpoint directory finishes the remaining 2 steps of the 4-step epoch.
+    const resumed = await train(model, PAIRS.slice(0, 32), { ...base, checkpointDir: abortDir, checkpointEvery: 1 }, {}, true);
+    expect(resumed).toMatchObject({ stopped: 'completed', steps: 4 });
+    expect(resumed.losses.slice(0, 2)).toEqual(aborted.losses);
     disposeParams(model.params);
   });
 });
