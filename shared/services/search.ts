@@ -18,6 +18,40 @@ export const indexBuildParamsSchema = z.object({
 export type IndexBuildParams = z.output<typeof indexBuildParamsSchema>;
 export type IndexBuildParamsInput = z.input<typeof indexBuildParamsSchema>;
 
+/** Params of the 'eval.run' job kind. */
+export const evalRunParamsSchema = z.object({
+  /** Retrievers to compare: 'bm25' and/or models.id values. */
+  retrievers: z.array(z.union([z.literal('bm25'), z.number().int().positive()])).min(1).max(8),
+  /** A BEIR folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv); absent: the project's held-out queries. */
+  beirDir: z.string().trim().min(1).optional(),
+  split: z.string().trim().min(1).default('test'),
+});
+export type EvalRunParams = z.output<typeof evalRunParamsSchema>;
+
+export const EVAL_METRIC_NAMES = ['mrr@10', 'ndcg@10', 'recall@1', 'recall@10', 'recall@100', 'map@100'] as const;
+export type EvalMetricName = (typeof EVAL_METRIC_NAMES)[number];
+
+/** One retriever's result in an evaluation (also each eval run's summary). */
+export interface EvalResultRow {
+  retriever: string;
+  modelId: number | null;
+  /** Means over evaluated queries, as pytrec_eval/BEIR compute them. */
+  metrics: Record<EvalMetricName, number>;
+  evaluatedQueries: number;
+  /** Queries without any relevant document (skipped, as BEIR does). */
+  skippedNoRelevant: number;
+  queriesPerSecond: number;
+  /** Dense retrievers only: recall@10 of HNSW against exact search on these queries. */
+  hnswRecallAt10: number | null;
+  runId: number | null;
+}
+
+/** The result of an 'eval.run' job. */
+export interface EvalReport {
+  dataset: { kind: 'held-out' | 'beir'; dir: string | null; split: string | null; queries: number; corpus: number };
+  results: EvalResultRow[];
+}
+
 export interface IndexInfo {
   modelId: number;
   modelName: string;
@@ -71,5 +105,7 @@ export const searchContract = {
   query: method<SearchResponse>()(
     z.object({ retriever: retrieverIdSchema, query: z.string().max(4000), k: z.number().int().min(1).max(1000).default(10) }),
   ),
+  /** Starts an 'eval.run' job; its result is the evaluation report, and each retriever's row is recorded as an eval run. */
+  evaluate: method<JobSnapshot>()(evalRunParamsSchema),
   evalRuns: method<EvalRunInfo[]>()(z.object({ limit: z.number().int().min(1).max(1000).default(100) })),
 };

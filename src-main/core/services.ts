@@ -14,6 +14,7 @@ import { createCorpusService } from './corpus/corpus-service.js';
 import { corpusJobKinds } from './corpus/jobs.js';
 import { indexJobKinds } from './index/jobs.js';
 import { createSearchService } from './eval/search-service.js';
+import { evalJobKinds } from './eval/jobs.js';
 import { createModelsService } from './models/models-service.js';
 import { hubJobKinds } from './models/hub/jobs.js';
 
@@ -46,6 +47,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   jobKinds.register(...corpusJobKinds);
   jobKinds.register(...hubJobKinds);
   jobKinds.register(...indexJobKinds);
+  jobKinds.register(...evalJobKinds);
   if (opts.testJobKinds) jobKinds.register(...testJobKinds);
 
   const projects = new ProjectManager({

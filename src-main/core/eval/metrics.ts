@@ -18,6 +18,7 @@
 // score 0 and only dilute the mean). One deliberate difference: pytrec_eval silently drops a
 // query that has qrels but an EMPTY result list (e.g. BM25 matched no term), which inflates the
 // mean; here such a query is evaluated and scores 0, which is what the user would experience.
+import { EVAL_METRIC_NAMES, type EvalMetricName } from '../../../shared/services/search.js';
 
 export interface ScoredDoc {
   id: string;
@@ -29,8 +30,8 @@ export type Qrels = Record<string, Record<string, number>>;
 /** query id → retrieved docs with scores (any order; ranking is done here). */
 export type Run = Record<string, ScoredDoc[]>;
 
-export const METRIC_NAMES = ['mrr@10', 'ndcg@10', 'recall@1', 'recall@10', 'recall@100', 'map@100'] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
+export const METRIC_NAMES = EVAL_METRIC_NAMES;
+export type MetricName = EvalMetricName;
 export type MetricSet = Record<MetricName, number>;
 
 export interface RunEvaluation {

@@ -4,11 +4,14 @@
 // can be recorded as 'eval' runs with one metric point per metric.
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import type { EvalReport, EvalResultRow } from '../../../shared/services/search.js';
 import { readBeirFolder } from './beir.js';
 import { bm25Retriever, evaluateRetriever, type EvalQuery, type Retriever } from './evaluate.js';
 import { heldOutEvalSet } from './held-out.js';
-import { METRIC_NAMES, type MetricSet, type Qrels } from './metrics.js';
+import { METRIC_NAMES, type Qrels } from './metrics.js';
 import { corpusDenseRetriever, hnswRecallAgainstExact, modelRow, projectBm25Retriever, projectDenseRetriever, type DenseRetriever } from './retrievers.js';
+
+export type { EvalReport, EvalResultRow };
 
 export type RetrieverSpec = { kind: 'bm25' } | { kind: 'model'; modelId: number };
 
@@ -22,25 +25,12 @@ export interface EvalRequest {
   /** Queries used for the HNSW-vs-exact recall check (default 200). */
   recallQueries?: number;
   record?: boolean;
+  /** Stored in runs.job_id when recording from a job. */
+  jobId?: number;
   signal?: AbortSignal;
+  /** Queries evaluated so far over all retrievers. */
+  onProgress?(done: number, total: number, retriever: string): void;
   log?(message: string): void;
-}
-
-export interface EvalResultRow {
-  retriever: string;
-  modelId: number | null;
-  metrics: MetricSet;
-  evaluatedQueries: number;
-  skippedNoRelevant: number;
-  queriesPerSecond: number;
-  /** Dense retrievers only: recall@10 of HNSW against exact search on these queries. */
-  hnswRecallAt10: number | null;
-  runId: number | null;
-}
-
-export interface EvalReport {
-  dataset: { kind: 'held-out' | 'beir'; dir: string | null; split: string | null; queries: number; corpus: number };
-  results: EvalResultRow[];
 }
 
 export class EvalSetupError extends Error {
@@ -82,7 +72,12 @@ export async function runEvaluation(req: EvalRequest): Promise<EvalReport> {
       retriever = dense = await projectDenseRetriever(req.projectDir, req.db, spec.modelId);
     }
     try {
-      const evaluation = await evaluateRetriever(retriever, queries, qrels, { signal: req.signal });
+      const offset = results.length * queries.length;
+      const total = req.retrievers.length * queries.length;
+      const evaluation = await evaluateRetriever(retriever, queries, qrels, {
+        signal: req.signal,
+        onProgress: (done) => req.onProgress?.(offset + done, total, retriever.name),
+      });
       const recallQueries = queries.slice(0, req.recallQueries ?? 200).map((q) => q.text);
       const hnswRecallAt10 = dense ? await hnswRecallAgainstExact(dense, recallQueries, 10) : null;
       const row: EvalResultRow = {
@@ -95,7 +90,7 @@ export async function runEvaluation(req: EvalRequest): Promise<EvalReport> {
         hnswRecallAt10,
         runId: null,
       };
-      if (req.record) row.runId = recordRun(req.db, dataset, row);
+      if (req.record) row.runId = recordRun(req.db, dataset, row, req.jobId ?? null);
       req.log?.(`${row.retriever}: nDCG@10 ${row.metrics['ndcg@10'].toFixed(4)}, MRR@10 ${row.metrics['mrr@10'].toFixed(4)}`);
       results.push(row);
     } finally {
@@ -105,12 +100,12 @@ export async function runEvaluation(req: EvalRequest): Promise<EvalReport> {
   return { dataset, results };
 }
 
-function recordRun(db: Database.Database, dataset: EvalReport['dataset'], row: EvalResultRow): number {
+function recordRun(db: Database.Database, dataset: EvalReport['dataset'], row: EvalResultRow, jobId: number | null): number {
   return db.transaction(() => {
     const runId = Number(
       db
-        .prepare("INSERT INTO runs (kind, name, model_id, config, summary) VALUES ('eval', ?, ?, ?, ?)")
-        .run(`eval ${row.retriever}`, row.modelId, JSON.stringify({ dataset, retriever: row.retriever }), JSON.stringify({ ...row, runId: undefined })).lastInsertRowid,
+        .prepare("INSERT INTO runs (kind, name, job_id, model_id, config, summary) VALUES ('eval', ?, ?, ?, ?, ?)")
+        .run(`eval ${row.retriever}`, jobId, row.modelId, JSON.stringify({ dataset, retriever: row.retriever }), JSON.stringify({ ...row, runId: undefined })).lastInsertRowid,
     );
     const point = db.prepare('INSERT INTO metric_points (run_id, series, step, value) VALUES (?, ?, 0, ?)');
     for (const name of METRIC_NAMES) point.run(runId, name, row.metrics[name]);

@@ -7,6 +7,8 @@ import type { IndexInfo, RetrieverId, SearchHit } from '../../../shared/services
 import type { ProjectManager } from '../project/project-manager.js';
 import { currentPassageFingerprints, indexStatus, modelFolderHash, readManifest } from '../index/index-store.js';
 import { INDEX_BUILD_KIND, indexBuildParamsSchema } from '../index/jobs.js';
+import { evalRunParamsSchema } from '../../../shared/services/search.js';
+import { EVAL_RUN_KIND } from './jobs.js';
 import type { Retriever } from './evaluate.js';
 import { projectBm25Retriever, projectDenseRetriever, type DenseRetriever } from './retrievers.js';
 
@@ -30,6 +32,12 @@ export function createSearchService(manager: ProjectManager): GenqApiImpl['searc
   const retrieverFor = async (id: RetrieverId): Promise<Retriever> => {
     const { dir, db } = session();
     const key = id === 'bm25' ? passagesKey() : (readManifest(dir, id)?.updatedAt ?? 'none');
+    // Another project was opened since: let go of everything loaded for the previous one.
+    for (const [cachedId, entry] of cache) {
+      if (entry.projectDir === dir) continue;
+      await entry.dense?.release();
+      cache.delete(cachedId);
+    }
     const cached = cache.get(id);
     if (cached && cached.key === key && cached.projectDir === dir) return cached.retriever;
     await cached?.dense?.release();
@@ -71,6 +79,7 @@ export function createSearchService(manager: ProjectManager): GenqApiImpl['searc
       return out;
     },
     buildIndex: async (params) => manager.require().runner.start(INDEX_BUILD_KIND, indexBuildParamsSchema.parse(params)),
+    evaluate: async (params) => manager.require().runner.start(EVAL_RUN_KIND, evalRunParamsSchema.parse(params)),
     query: async ({ retriever: id, query, k }) => {
       const retriever = await retrieverFor(id);
       const started = performance.now();

@@ -2,10 +2,12 @@
 // cache refresh after the index or the passages change.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { EvalReport } from '../../../../src-main/core/eval/run-eval.js';
 import { servicesOnNewProject, type TestServices } from '../../../helpers/services.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 
 const tinyBert = fileURLToPath(new URL('../../../fixtures/tiny-bert', import.meta.url));
+const beirFixture = fileURLToPath(new URL('../../../fixtures/beir-sotu-mini', import.meta.url));
 const tempDir = useTempDirs('genq-search-svc-');
 let s: TestServices;
 beforeAll(async () => {
@@ -48,6 +50,25 @@ describe('search service', () => {
     expect((await s.impl.search.query({ retriever: model.id, query: 'A lighthouse keeper watched the harbor.', k: 1 })).hits[0].passageId).toBe(added);
 
     expect(await s.impl.search.evalRuns({ limit: 10 })).toEqual([]);
+
+    // Evaluation as a job on a BEIR folder: BM25 vs the model, both recorded as eval runs.
+    const evalJob = await s.finished((await s.impl.search.evaluate({ retrievers: ['bm25', model.id], beirDir: beirFixture } as never)).id);
+    expect(evalJob.error).toBeNull();
+    const report = evalJob.result as EvalReport;
+    expect(report.dataset).toMatchObject({ kind: 'beir', queries: 8, corpus: 35 });
+    expect(report.results.map((r) => r.retriever)).toEqual(['BM25', 'tiny (model 1)']);
+    expect(report.results[1].hnswRecallAt10).toBeGreaterThanOrEqual(0.98);
+    expect(s.updatesOf(evalJob.id).some((u) => u.progress.unit === 'queries' && u.progress.total === 16)).toBe(true);
+    const runs = await s.impl.search.evalRuns({ limit: 10 });
+    expect(runs.map((r) => r.runId).sort()).toEqual(report.results.map((r) => r.runId).sort());
+    const points = db.prepare('SELECT series, value FROM metric_points WHERE run_id = ? ORDER BY series').all(report.results[0].runId) as Array<{ series: string; value: number }>;
+    expect(points.map((p) => p.series)).toEqual(['map@100', 'mrr@10', 'ndcg@10', 'recall@1', 'recall@10', 'recall@100']);
+    expect(points.find((p) => p.series === 'ndcg@10')!.value).toBeCloseTo(report.results[0].metrics['ndcg@10'], 12);
+
+    // Held-out evaluation without held-out queries fails with an explanation.
+    const empty = await s.finished((await s.impl.search.evaluate({ retrievers: ['bm25'] } as never)).id);
+    expect(empty.state).toBe('failed');
+    expect(empty.error).toMatchObject({ name: 'EvalSetupError', message: expect.stringMatching(/no queries on held-out/) });
   });
 
   test('rejects bad input at the API boundary', async () => {
