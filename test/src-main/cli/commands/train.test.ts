@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { loadModelFolder, loadWeights } from '../../../../src-main/core/models/folder.js';
 import { readSafetensors } from '../../../../src-main/core/models/safetensors.js';
-import { runCli } from '../../../helpers/run-cli.js';
+import { runCli, spawnCli } from '../../../helpers/run-cli.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 
 const FIXTURE = join(import.meta.dirname, '../../../fixtures/tiny-bert');
@@ -68,5 +68,38 @@ describe('genq train', () => {
     expect(r.stderr).toMatch(/7 pairs, batch 4/); // 8 training passages, one query rejected
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).step)).toEqual([0, 1]); // batches of 4 and 3
+  });
+
+  it('resumes after kill -9 from the last checkpoint and ends on the reference trajectory', async () => {
+    const ref = JSON.parse(readFileSync(join(FIXTURE, 'reference.json'), 'utf8')).training;
+    const dir = tempDir();
+    const pairsFile = join(dir, 'pairs.jsonl');
+    writeFileSync(pairsFile, (ref.pairs as [string, string][]).map(([query, passage]) => JSON.stringify({ query, passage })).join('\n'));
+    const args = ['train', '--model', FIXTURE, '--pairs', pairsFile, '--output', join(dir, 'tuned'), '--steps', '12', '--batch-size', '8', '--lr', '1e-3',
+      '--warmup-steps', '3', '--dropout', '0', '--no-shuffle', '--backend', 'wasm', '--checkpoint-dir', join(dir, 'ck'), '--checkpoint-every', '1'];
+    const child = spawnCli(args);
+    let seen = '';
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (d) => {
+        seen += d;
+        if (seen.includes('"step":4,')) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('close', () => resolve());
+    });
+    const first = seen.trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number });
+    expect(first.length).toBeLessThan(12); // really killed mid-run
+    const r = await runCli([...args, '--resume']);
+    expect(r.code).toBe(0);
+    const rest = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number });
+    expect(rest[rest.length - 1].step).toBe(11);
+    for (const l of [...first, ...rest]) expect(Math.abs(l.loss - ref.losses[l.step]), `step ${l.step}`).toBeLessThan(1e-3);
+    const weights = loadWeights(loadModelFolder(join(dir, 'tuned')));
+    const after = readSafetensors(join(FIXTURE, 'reference_after_training.safetensors'));
+    const want = after.float32('encoder.layer.1.output.dense.weight');
+    const got = weights.get('encoder.layer.1.output.dense.weight')!.data;
+    for (let i = 0; i < want.length; i++) expect(Math.abs(want[i] - got[i])).toBeLessThan(1e-4);
   });
 });
