@@ -115,6 +115,7 @@ export function Corpus({ project }: PageProps) {
       {selected && (
         <DocumentView
           documentId={selected.documentId}
+          projectDir={project?.dir ?? null}
           selectedPassageId={selected.passageId}
           onSelectPassage={(id) => setSelected({ passageId: id, documentId: selected.documentId })}
           onFilterDocument={(id) => setQuery((q) => ({ ...q, documentId: id }))}

@@ -5,17 +5,19 @@ import type { DocumentDetail } from '../../../shared/api.js';
 import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
 import { formatCount } from '../../format.js';
+import { displayPath } from './report-format.js';
 import { passageSegments } from './segments.js';
 
 interface Props {
   documentId: number;
+  projectDir: string | null;
   selectedPassageId: number | null;
   onSelectPassage: (id: number) => void;
   onFilterDocument: (id: number) => void;
   onClose: () => void;
 }
 
-export function DocumentView({ documentId, selectedPassageId, onSelectPassage, onFilterDocument, onClose }: Props) {
+export function DocumentView({ documentId, projectDir, selectedPassageId, onSelectPassage, onFilterDocument, onClose }: Props) {
   const [doc, setDoc] = useState<DocumentDetail | null>(null);
   const textBox = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -43,8 +45,8 @@ export function DocumentView({ documentId, selectedPassageId, onSelectPassage, o
       <div className="docview__head">
         <div>
           <h2>{doc.title ?? `Document ${doc.id}`}</h2>
-          <div className="muted small mono">
-            {doc.sourcePath}
+          <div className="muted small mono" title={doc.sourcePath ?? undefined}>
+            {doc.sourcePath && displayPath(doc.sourcePath, projectDir)}
             {doc.externalId && ` · id ${doc.externalId}`} · {doc.format} · {formatCount(doc.chars)} characters · {formatCount(doc.passageCount)} passages
           </div>
         </div>

@@ -21,7 +21,11 @@ export function errorLines(files: ImportFileReport[], projectDir: string | null)
   for (const f of files) {
     const where = displayPath(f.path, projectDir);
     if (f.status === 'failed') lines.push(`${where}: ${f.errorName ? `${f.errorName}: ` : ''}${stripPath(f.message ?? 'failed', f.path)}`);
-    for (const e of f.errors) lines.push(`${where}${e.line !== undefined ? `:${e.line}` : ''}: ${stripPath(e.message, f.path)}`);
+    for (const e of f.errors) {
+      // The line is already in front ("file:4:"); the message may repeat it ("line 4: …").
+      const message = e.line !== undefined ? stripPath(e.message, f.path).replace(new RegExp(`^line ${e.line}:\\s*`), '') : stripPath(e.message, f.path);
+      lines.push(`${where}${e.line !== undefined ? `:${e.line}` : ''}: ${message}`);
+    }
     if (f.errorCount > f.errors.length) lines.push(`${where}: … ${f.errorCount - f.errors.length} more bad records`);
   }
   return lines;

@@ -3,8 +3,8 @@
 //   files and folders where they are;
 // - web mode: the browser only hands over contents, so they are uploaded into the project first.
 import type { ImportParamsInput, JobSnapshot } from '../../../shared/api.js';
-import type { GenqBridge } from '../../../shared/bridge.js';
 import { api } from '../../api/client.js';
+import { electronPaths, isHiddenPath } from './source-paths.js';
 import { uploadFiles, type SourceFile, type UploadOptions } from './upload.js';
 
 export interface DroppedSources {
@@ -12,11 +12,6 @@ export interface DroppedSources {
   roots: File[];
   /** Every file inside, with its path relative to the drop (walked lazily: folders can be big). */
   files: () => Promise<SourceFile[]>;
-}
-
-/** Hidden files and folders (.git, .DS_Store) are skipped, as the import itself does. */
-export function isHiddenPath(relativePath: string): boolean {
-  return relativePath.split('/').some((s) => s.startsWith('.'));
 }
 
 function readAllEntries(dir: FileSystemDirectoryEntry): Promise<FileSystemEntry[]> {
@@ -71,28 +66,6 @@ export function fromFileList(list: FileList | File[]): DroppedSources {
   };
 }
 
-/**
- * Real paths for Electron. A folder picked with webkitdirectory arrives as its files: their
- * common top folder is imported instead (the import walks it), not thousands of single paths.
- */
-export function electronPaths(bridge: Pick<GenqBridge, 'pathForFile'>, roots: File[]): string[] {
-  const paths = new Set<string>();
-  for (const file of roots) {
-    const full = bridge.pathForFile(file);
-    if (!full) continue;
-    const rel = file.webkitRelativePath;
-    if (rel) {
-      const sep = full.includes('\\') && !full.includes('/') ? '\\' : '/';
-      const relNative = rel.split('/').join(sep);
-      const top = rel.split('/')[0];
-      paths.add(full.endsWith(relNative) ? full.slice(0, full.length - relNative.length) + top : full);
-    } else {
-      paths.add(full);
-    }
-  }
-  return [...paths];
-}
-
 export type ImportOptions = Omit<ImportParamsInput, 'paths'>;
 
 /** The one way the page imports what the user gave it, in Electron and in web mode alike. */
@@ -102,6 +75,7 @@ export async function importSources(sources: DroppedSources, options: ImportOpti
     const paths = electronPaths(bridge, sources.roots);
     if (paths.length > 0) return api.corpus.startImport({ ...options, paths });
   }
-  const uploadDir = await uploadFiles(await sources.files(), upload);
-  return api.corpus.startImport({ ...options, paths: [uploadDir] });
+  // The dropped items by name (not the upload folder), so the job reads "Import notes".
+  const { topLevel } = await uploadFiles(await sources.files(), upload);
+  return api.corpus.startImport({ ...options, paths: topLevel });
 }

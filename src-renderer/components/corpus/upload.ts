@@ -29,8 +29,26 @@ export function newUploadId(): string {
   return crypto.randomUUID();
 }
 
-/** Uploads every file; resolves to the server folder holding them. */
-export async function uploadFiles(files: SourceFile[], opts: UploadOptions = {}): Promise<string> {
+export interface UploadedSources {
+  /** The server folder holding this upload. */
+  uploadDir: string;
+  /** Server paths of what was dropped at the top level (files and folders), to import by name. */
+  topLevel: string[];
+}
+
+/**
+ * The server path of the top-level item a file came in with: "<upload>/notes" for
+ * "notes/2024/jan.txt" stored at "<upload>/notes/2024/jan.txt".
+ */
+export function topLevelPath(storedFile: string, relativePath: string): string {
+  const depth = relativePath.split(/[\\/]+/).filter((s) => s !== '' && s !== '.').length;
+  const sep = storedFile.includes('\\') && !storedFile.includes('/') ? '\\' : '/';
+  const parts = storedFile.split(sep);
+  return parts.slice(0, parts.length - depth + 1).join(sep);
+}
+
+/** Uploads every file into one upload folder on the server. */
+export async function uploadFiles(files: SourceFile[], opts: UploadOptions = {}): Promise<UploadedSources> {
   if (files.length === 0) throw new RemoteError({ name: 'NothingToImportError', message: 'Nothing to upload: the drop held no files' });
   const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
   const base = opts.baseUrl ?? window.location.origin;
@@ -38,6 +56,7 @@ export async function uploadFiles(files: SourceFile[], opts: UploadOptions = {})
   const totalBytes = files.reduce((n, f) => n + f.file.size, 0);
   let bytes = 0;
   let uploadDir = '';
+  const topLevel = new Set<string>();
   for (const [i, source] of files.entries()) {
     opts.onProgress?.({ files: i, totalFiles: files.length, bytes, totalBytes, current: source.relativePath });
     const url = new URL('/api/upload', base);
@@ -67,9 +86,11 @@ export async function uploadFiles(files: SourceFile[], opts: UploadOptions = {})
       throw new RemoteError({ name: 'HttpError', message: `Uploading ${source.relativePath} failed: HTTP ${res.status} ${text.slice(0, 200)}` });
     }
     if (!result.ok) throw new RemoteError(result.error);
-    uploadDir = (result.value as { uploadDir: string }).uploadDir;
+    const stored = result.value as { uploadDir: string; file: string };
+    uploadDir = stored.uploadDir;
+    topLevel.add(topLevelPath(stored.file, source.relativePath));
     bytes += source.file.size;
   }
   opts.onProgress?.({ files: files.length, totalFiles: files.length, bytes, totalBytes, current: '' });
-  return uploadDir;
+  return { uploadDir, topLevel: [...topLevel] };
 }

@@ -1,0 +1,136 @@
+// The Corpus page in Chromium (web mode): files dropped on the page are uploaded to the server,
+// imported as a job, and show up as passages that can be searched, filtered and seen in their
+// document; a picked folder keeps its structure; the import report lists duplicates, bad lines
+// and skipped re-imports.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, captureConsoleErrors, launchChromium, repoRoot, runE2e, screenshot } from './helpers.js';
+import { startServe, type ServeProcess } from './serve-process.js';
+
+const fixtures = path.join(repoRoot, 'test', 'fixtures');
+const CHAPTER = path.join(fixtures, 'corpus', 'moby-dick', 'chapter_001.txt');
+const NOTES = path.join(fixtures, 'e2e', 'notes.jsonl');
+
+describe.skipIf(!runE2e)('Corpus page in Chromium (web mode)', () => {
+  let tmp: string;
+  let serve: ServeProcess;
+  let context: BrowserContext;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    assertBuilt();
+    tmp = mkdtempSync(path.join(tmpdir(), 'genq-e2e-corpus-'));
+    serve = await startServe({ repoRoot, projectDir: path.join(tmp, 'project'), userDataDir: path.join(tmp, 'user-data') });
+    ({ context, page } = await launchChromium(path.join(tmp, 'chromium-profile')));
+    captureConsoleErrors(page, consoleErrors);
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    await serve?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const report = () => page.getByRole('region', { name: 'Import report' });
+  const passageCount = () => page.getByTestId('passage-count').textContent();
+  const rows = () => page.locator('[role="row"][data-passage-id]');
+
+  it('guides a new project to drop files or try the sample', async () => {
+    await page.goto(serve.url);
+    await page.getByRole('navigation', { name: 'Pipeline' }).getByRole('link', { name: /Corpus$/ }).click();
+    await expect.poll(() => page.locator('h1').first().textContent(), { timeout: 15_000 }).toContain('Corpus');
+    await page.getByText('No passages yet').waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('button', { name: /Try the sample/ }).isEnabled()).toBe(true);
+    await screenshot(page, 'corpus-empty');
+  });
+
+  it('imports a .txt and a .jsonl dropped on the page and reports duplicates and the bad line', async () => {
+    const files = [
+      { name: 'chapter_001.txt', type: 'text/plain', text: readFileSync(CHAPTER, 'utf8') },
+      { name: 'notes.jsonl', type: 'application/jsonl', text: readFileSync(NOTES, 'utf8') },
+    ];
+    // A DataTransfer built inside the page, as the browser builds one for a real drop.
+    const dataTransfer = await page.evaluateHandle((list) => {
+      const dt = new DataTransfer();
+      for (const f of list) dt.items.add(new File([f.text], f.name, { type: f.type }));
+      return dt;
+    }, files);
+    const zone = page.getByTestId('corpus-dropzone');
+    await zone.dispatchEvent('dragenter', { dataTransfer });
+    await zone.dispatchEvent('dragover', { dataTransfer });
+    await zone.dispatchEvent('drop', { dataTransfer });
+
+    await report().waitFor({ timeout: 45_000 });
+    const text = (await report().textContent()) ?? '';
+    expect(text).toContain('chapter_001.txt');
+    expect(text).toContain('notes.jsonl');
+    // Shown relative to what was dropped, not as the server's upload folder.
+    expect(text).not.toContain('/uploads/');
+    expect(text).toMatch(/Duplicates:\s*1 exact/);
+    expect(text).toMatch(/notes\.jsonl:4: /); // the cut-off JSON line, with its line number
+    await expect.poll(async () => rows().count(), { timeout: 10_000 }).toBeGreaterThan(3);
+    expect(await passageCount()).toMatch(/^\d+ in total$/);
+    // Stats with charts.
+    const stats = page.getByRole('region', { name: 'Corpus statistics' });
+    expect(await stats.getByLabel('Documents', { exact: true }).locator('.stat__value').textContent()).toBe('5'); // 1 chapter + 4 good JSON lines
+    await expect.poll(() => stats.locator('.recharts-bar-rectangle').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await screenshot(page, 'corpus-imported');
+  });
+
+  it('finds a passage by full-text search and highlights the match', async () => {
+    await page.getByLabel('Search passages').fill('zeppel');
+    await expect.poll(passageCount, { timeout: 10_000 }).toBe('1 matching');
+    await expect.poll(() => rows().count()).toBe(1);
+    expect((await rows().first().locator('mark').allTextContents()).map((t) => t.toLowerCase())).toEqual(['zeppelin']);
+    await screenshot(page, 'corpus-search');
+  });
+
+  it('shows a passage in its document, highlighted by its offsets', async () => {
+    await page.getByLabel('Search passages').fill('Ishmael');
+    // Wait for the debounced search to replace the previous results.
+    await expect.poll(() => rows().first().textContent(), { timeout: 10_000 }).toContain('Ishmael');
+    await rows().first().click();
+    const doc = page.getByRole('region', { name: 'Document' });
+    await doc.waitFor({ timeout: 10_000 });
+    expect(await doc.locator('.docview__passage--selected').first().textContent()).toContain('Ishmael');
+    expect(await doc.locator('.docview__passage').count()).toBeGreaterThan(1); // the chapter's other passages too
+    await doc.getByRole('button', { name: 'Show only its passages' }).click();
+    await page.getByLabel('Search passages').fill('');
+    // The table now lists exactly the passages drawn in the document.
+    const drawn = await doc.locator('[data-first-of]').count();
+    await expect.poll(passageCount, { timeout: 10_000 }).toBe(`${drawn} matching`);
+    expect(drawn).toBeGreaterThan(1);
+    await screenshot(page, 'corpus-document');
+    await page.getByLabel('Document filter').selectOption('');
+    await doc.getByRole('button', { name: 'Close document' }).click();
+  });
+
+  it('filters by token length and hides duplicates', async () => {
+    await expect.poll(passageCount, { timeout: 10_000 }).toMatch(/in total$/);
+    const all = Number((await passageCount())!.split(' ')[0]);
+    await page.getByLabel('Duplicates filter').selectOption('hide');
+    await expect.poll(async () => Number((await passageCount())!.split(' ')[0]), { timeout: 10_000 }).toBe(all - 1);
+    await page.getByLabel('Duplicates filter').selectOption('all');
+    await page.getByLabel('Maximum tokens').fill('40');
+    await expect.poll(async () => Number((await passageCount())!.split(' ')[0]), { timeout: 10_000 }).toBeLessThan(all);
+    for (const cell of await rows().locator('.ptable__tokens').allTextContents()) expect(Number.parseInt(cell, 10)).toBeLessThanOrEqual(40);
+    await page.getByLabel('Maximum tokens').fill('');
+  });
+
+  it('imports a picked folder keeping its structure and skips a file imported before', async () => {
+    // chapter_001.txt was dropped already (same content): only chapter_002.txt is new.
+    await page.getByLabel('Folder to import').setInputFiles(path.join(fixtures, 'corpus', 'moby-dick'));
+    await expect.poll(async () => (await report().textContent()) ?? '', { timeout: 45_000 }).toContain('moby-dick/chapter_002.txt');
+    const text = (await report().textContent()) ?? '';
+    expect(text).toMatch(/Already imported \(skipped\):\s*moby-dick\/chapter_001\.txt/);
+    await screenshot(page, 'corpus-folder');
+  });
+
+  it('logged no console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,70 @@
+// Shared pieces of the Chromium e2e tests: where things are, the built-app check, launching
+// Debian's Chromium through playwright-core, the API over HTTP, and console-error capture.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { ServeProcess } from './serve-process.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CHROMIUM = '/usr/bin/chromium';
+export const resultsDir = path.join(repoRoot, 'test-results');
+export const haveChromium = existsSync(CHROMIUM);
+/** Without Chromium the e2e tests skip locally but fail on CI. */
+export const runE2e = haveChromium || !!process.env.CI;
+if (!haveChromium && !process.env.CI) {
+  console.warn(`e2e skipped: ${CHROMIUM} is missing (apt-get install -y chromium). On CI (CI set) this test fails instead.`);
+}
+
+/** e2e runs the built app (`genq serve` serves dist/renderer). */
+export function assertBuilt(): void {
+  for (const built of ['dist/renderer/index.html', 'dist/src-main/cli/genq.js']) {
+    if (!existsSync(path.join(repoRoot, built))) throw new Error(`e2e needs \`npm run build\` first: ${built} is missing`);
+  }
+  mkdirSync(resultsDir, { recursive: true });
+}
+
+export async function launchChromium(profileDir: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 860 },
+    colorScheme: 'light',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page };
+}
+
+/** Collects console errors and uncaught page errors into `sink`. */
+export function captureConsoleErrors(page: Page, sink: string[]): void {
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') sink.push(msg.text());
+  });
+  page.on('pageerror', (err) => sink.push(`pageerror: ${err.message}`));
+}
+
+/** The API over HTTP with the printed token, as a script or another tool would use it. */
+export function apiCaller(serve: ServeProcess) {
+  return async (service: string, method: string, input: unknown): Promise<unknown> => {
+    const res = await fetch(`${serve.origin}/api/call`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${serve.token}` },
+      body: JSON.stringify({ service, method, input }),
+    });
+    const result = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown };
+    if (!result.ok) throw new Error(`${service}.${method} failed: ${JSON.stringify(result.error)}`);
+    return result.value;
+  };
+}
+
+export const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(resultsDir, `e2e-${name}.png`) });

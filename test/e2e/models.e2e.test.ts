@@ -1,0 +1,106 @@
+// The Models page in Chromium (web mode): add the tiny-bert fixture folder by path, see its facts
+// in the list, embed two texts and get the cosine PyTorch's embeddings give, then remove it.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, captureConsoleErrors, launchChromium, repoRoot, runE2e, screenshot } from './helpers.js';
+import { startServe, type ServeProcess } from './serve-process.js';
+
+const TINY_BERT = path.join(repoRoot, 'test', 'fixtures', 'tiny-bert');
+const reference = JSON.parse(readFileSync(path.join(TINY_BERT, 'reference.json'), 'utf8')) as { sentences: string[]; embeddings: number[][] };
+
+function cosine(a: number[], b: number[]): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return dot / Math.sqrt(na * nb);
+}
+
+describe.skipIf(!runE2e)('Models page in Chromium (web mode)', () => {
+  let tmp: string;
+  let serve: ServeProcess;
+  let context: BrowserContext;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    assertBuilt();
+    tmp = mkdtempSync(path.join(tmpdir(), 'genq-e2e-models-'));
+    serve = await startServe({ repoRoot, projectDir: path.join(tmp, 'project'), userDataDir: path.join(tmp, 'user-data') });
+    ({ context, page } = await launchChromium(path.join(tmp, 'chromium-profile')));
+    captureConsoleErrors(page, consoleErrors);
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    await serve?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const row = () => page.getByRole('row', { name: 'Model tiny-bert' });
+  const fact = (name: string) => row().locator(`[data-fact="${name}"]`).textContent();
+
+  it('starts empty and explains what to add', async () => {
+    await page.goto(serve.url);
+    await page.getByRole('navigation', { name: 'Pipeline' }).getByRole('link', { name: /Models$/ }).click();
+    await expect.poll(() => page.locator('h1').first().textContent(), { timeout: 15_000 }).toContain('Models');
+    await page.getByText('No models yet').waitFor({ timeout: 10_000 });
+    // A browser cannot pick a folder path natively: no Browse… in web mode.
+    expect(await page.getByRole('button', { name: 'Browse…' }).count()).toBe(0);
+  });
+
+  it('shows a clear error for a folder that is not a model', async () => {
+    await page.getByLabel('Model folder').fill(path.join(tmp, 'no-model-here'));
+    await page.getByRole('button', { name: 'Add model' }).click();
+    const toast = page.getByRole('alert').first();
+    await toast.waitFor({ timeout: 15_000 });
+    expect(await toast.textContent()).toContain('no-model-here');
+    await toast.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  it('adds the tiny-bert folder and lists its facts', async () => {
+    await page.getByLabel('Model folder').fill(TINY_BERT);
+    await page.getByRole('button', { name: 'Add model' }).click();
+    await row().waitFor({ timeout: 30_000 });
+    expect(await fact('architecture')).toContain('bert');
+    expect(await fact('architecture')).toContain('sentence-transformers');
+    expect(await fact('hidden')).toBe('64');
+    expect(await fact('max-length')).toBe('128');
+    expect(await fact('pooling')).toBe('mean');
+    expect(await fact('parameters')).toMatch(/^\d+(\.\d)? K$/);
+    expect(await fact('size')).toMatch(/^\d+(\.\d)? (KB|MB)$/);
+    expect(await fact('provider')).toBe('cpu');
+    expect(await page.getByLabel('Model folder').inputValue()).toBe('');
+  });
+
+  it('embeds two texts and shows the cosine PyTorch gives', async () => {
+    const [a, b] = reference.sentences;
+    const expected = cosine(reference.embeddings[0], reference.embeddings[1]);
+    await page.getByLabel('Text A').fill(a);
+    await page.getByLabel('Text B').fill(b);
+    await page.getByRole('button', { name: 'Compare' }).click();
+    const value = page.getByTestId('cosine-value');
+    await value.waitFor({ timeout: 30_000 });
+    expect(Number(await value.textContent())).toBeCloseTo(expected, 3);
+    expect(await page.getByLabel('Cosine similarity').textContent()).toContain('64-d');
+    await screenshot(page, 'models');
+  });
+
+  it('removes the model after a confirmation', async () => {
+    await row().getByRole('button', { name: 'Remove', exact: true }).click();
+    await row().getByRole('button', { name: 'Remove tiny-bert' }).click();
+    await page.getByText('No models yet').waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('heading', { name: 'Try it' }).count()).toBe(0);
+  });
+
+  it('logged no console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
