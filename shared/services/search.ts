@@ -52,6 +52,41 @@ export interface EvalReport {
   results: EvalResultRow[];
 }
 
+/** Params of the 'map.build' job kind: a 2D UMAP projection of a model version's embeddings. */
+export const mapBuildParamsSchema = z.object({
+  modelId: z.number().int().positive(),
+  /** Passages projected (an even sample of the index when it holds more). */
+  maxPassages: z.number().int().min(10).max(50_000).default(3000),
+  /** Also project the (non-rejected) queries of the sampled passages. */
+  includeQueries: z.boolean().default(true),
+  nNeighbors: z.number().int().min(2).max(200).default(15),
+  minDist: z.number().min(0).max(1).default(0.1),
+  seed: z.number().int().default(42),
+});
+export type MapBuildParams = z.output<typeof mapBuildParamsSchema>;
+
+export interface EmbeddingMapPoint {
+  kind: 'passage' | 'query';
+  /** passages.id or queries.id */
+  id: number;
+  passageId: number;
+  documentId: number;
+  /** Curation status of a query; null for passages. */
+  status: 'pending' | 'accepted' | 'rejected' | null;
+  x: number;
+  y: number;
+  /** The first ~200 characters, for hover. */
+  snippet: string;
+}
+
+export interface EmbeddingMap {
+  modelId: number;
+  builtAt: string;
+  /** Passages in the index when the map was built (the map may show a sample). */
+  indexedPassages: number;
+  points: EmbeddingMapPoint[];
+}
+
 export interface IndexInfo {
   modelId: number;
   modelName: string;
@@ -107,5 +142,9 @@ export const searchContract = {
   ),
   /** Starts an 'eval.run' job; its result is the evaluation report, and each retriever's row is recorded as an eval run. */
   evaluate: method<JobSnapshot>()(evalRunParamsSchema),
+  /** Starts a 'map.build' job (UMAP of the model's passage and query embeddings). */
+  buildMap: method<JobSnapshot>()(mapBuildParamsSchema),
+  /** The last map built for a model version, or null. */
+  embeddingMap: method<EmbeddingMap | null>()(z.object({ modelId: z.number().int().positive() })),
   evalRuns: method<EvalRunInfo[]>()(z.object({ limit: z.number().int().min(1).max(1000).default(100) })),
 };

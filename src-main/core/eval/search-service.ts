@@ -6,8 +6,9 @@ import type { GenqApiImpl } from '../../../shared/api.js';
 import type { IndexInfo, RetrieverId, SearchHit } from '../../../shared/services/search.js';
 import type { ProjectManager } from '../project/project-manager.js';
 import { currentPassageFingerprints, indexStatus, modelFolderHash, readManifest } from '../index/index-store.js';
-import { INDEX_BUILD_KIND, indexBuildParamsSchema } from '../index/jobs.js';
-import { evalRunParamsSchema } from '../../../shared/services/search.js';
+import { INDEX_BUILD_KIND, indexBuildParamsSchema, MAP_BUILD_KIND } from '../index/jobs.js';
+import { readEmbeddingMap } from '../index/embedding-map.js';
+import { evalRunParamsSchema, mapBuildParamsSchema } from '../../../shared/services/search.js';
 import { EVAL_RUN_KIND } from './jobs.js';
 import type { Retriever } from './evaluate.js';
 import { projectBm25Retriever, projectDenseRetriever, type DenseRetriever } from './retrievers.js';
@@ -79,6 +80,8 @@ export function createSearchService(manager: ProjectManager): GenqApiImpl['searc
       return out;
     },
     buildIndex: async (params) => manager.require().runner.start(INDEX_BUILD_KIND, indexBuildParamsSchema.parse(params)),
+    buildMap: async (params) => manager.require().runner.start(MAP_BUILD_KIND, mapBuildParamsSchema.parse(params)),
+    embeddingMap: async ({ modelId }) => readEmbeddingMap(session().dir, modelId),
     evaluate: async (params) => manager.require().runner.start(EVAL_RUN_KIND, evalRunParamsSchema.parse(params)),
     query: async ({ retriever: id, query, k }) => {
       const retriever = await retrieverFor(id);

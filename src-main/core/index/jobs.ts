@@ -2,7 +2,7 @@
 // (src-main/core/services.ts): embed the project's passages with one model version and build or
 // incrementally update its HNSW index.
 import type { z } from 'zod';
-import { indexBuildParamsSchema, type IndexBuildParams } from '../../../shared/services/search.js';
+import { indexBuildParamsSchema, mapBuildParamsSchema, type IndexBuildParams, type MapBuildParams } from '../../../shared/services/search.js';
 import type { JobKindDef } from '../jobs/types.js';
 
 export { indexBuildParamsSchema, type IndexBuildParams };
@@ -18,4 +18,15 @@ export const indexBuildKind: JobKindDef<IndexBuildParams> = {
   handlerModule: new URL('./index-job.js', import.meta.url).href,
 };
 
-export const indexJobKinds: JobKindDef[] = [indexBuildKind as JobKindDef];
+export const MAP_BUILD_KIND = 'map.build';
+
+export const mapBuildKind: JobKindDef<MapBuildParams> = {
+  kind: MAP_BUILD_KIND,
+  label: 'Build embedding map',
+  title: (p) => `Embedding map for model ${p.modelId}`,
+  heavy: true,
+  params: mapBuildParamsSchema as z.ZodType<MapBuildParams>,
+  handlerModule: new URL('./map-job.js', import.meta.url).href,
+};
+
+export const indexJobKinds: JobKindDef[] = [indexBuildKind as JobKindDef, mapBuildKind as JobKindDef];

@@ -65,6 +65,14 @@ describe('search service', () => {
     expect(points.map((p) => p.series)).toEqual(['map@100', 'mrr@10', 'ndcg@10', 'recall@1', 'recall@10', 'recall@100']);
     expect(points.find((p) => p.series === 'ndcg@10')!.value).toBeCloseTo(report.results[0].metrics['ndcg@10'], 12);
 
+    // The embedding map job: UMAP of the four indexed passages, read back through the service.
+    expect(await s.impl.search.embeddingMap({ modelId: model.id })).toBeNull();
+    const mapJob = await s.finished((await s.impl.search.buildMap({ modelId: model.id, nNeighbors: 2 } as never)).id);
+    expect(mapJob.error).toBeNull();
+    expect(mapJob.result).toMatchObject({ modelId: model.id, points: 4, passages: 4 });
+    const map = (await s.impl.search.embeddingMap({ modelId: model.id }))!;
+    expect(map.points.map((p) => p.passageId).sort()).toEqual([1, 2, 3, added]);
+
     // Held-out evaluation without held-out queries fails with an explanation.
     const empty = await s.finished((await s.impl.search.evaluate({ retrievers: ['bm25'] } as never)).id);
     expect(empty.state).toBe('failed');

@@ -1,0 +1,28 @@
+// Job handler for 'map.build': loads the model's encoder (for the queries) and builds the map.
+import { join } from 'node:path';
+import type { MapBuildParams } from '../../../shared/services/search.js';
+import type { JobContext, JobHandler } from '../jobs/types.js';
+import { Embedder } from '../models/embedder.js';
+import { IndexModelError } from './build-for-model.js';
+import { buildEmbeddingMap } from './embedding-map.js';
+
+const handler: JobHandler<MapBuildParams, null> = {
+  async run(ctx: JobContext<MapBuildParams, null>) {
+    const model = ctx.db.prepare('SELECT path FROM models WHERE id = ?').get(ctx.params.modelId) as { path: string } | undefined;
+    if (!model) throw new IndexModelError(`no model with id ${ctx.params.modelId} in this project`);
+    const embedder = await Embedder.load(model.path, { cacheDir: join(ctx.projectDir, 'models') });
+    try {
+      const map = await buildEmbeddingMap(ctx.projectDir, ctx.db, ctx.params, {
+        embed: (texts) => embedder.embed(texts),
+        signal: ctx.signal,
+        progress: ({ done, total, message }) => ctx.progress({ done, total, unit: message === 'UMAP epochs' ? 'epochs' : 'queries', message }),
+      });
+      // The map itself can be large; the job result only summarises it.
+      return { modelId: map.modelId, points: map.points.length, passages: map.points.filter((p) => p.kind === 'passage').length, builtAt: map.builtAt };
+    } finally {
+      await embedder.release();
+    }
+  },
+};
+
+export default handler;
