@@ -75,8 +75,7 @@ export function currentPassageFingerprints(db: Database.Database): Map<number, s
   return out;
 }
 
-/** sha256 over the relative paths and contents of every file in a model folder (dot-files skipped). */
-export async function modelFolderHash(dir: string): Promise<string> {
+function modelFolderFiles(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IndexStoreError(`model folder ${dir} does not exist`);
   const files: string[] = [];
   const walk = (folder: string) => {
@@ -88,13 +87,30 @@ export async function modelFolderHash(dir: string): Promise<string> {
     }
   };
   walk(dir);
-  files.sort();
+  return files.sort();
+}
+
+// Hashing a ~100 MB model folder takes about a second; the index status is asked for often,
+// so a hash is reused while every file keeps its size and modification time.
+const hashCache = new Map<string, { signature: string; hash: string }>();
+
+/** sha256 over the relative paths and contents of every file in a model folder (dot-files skipped). */
+export async function modelFolderHash(dir: string): Promise<string> {
+  const files = modelFolderFiles(dir);
+  const signature = files.map((file) => {
+    const stat = statSync(file);
+    return `${file}:${stat.size}:${stat.mtimeMs}`;
+  }).join('|');
+  const cached = hashCache.get(dir);
+  if (cached?.signature === signature) return cached.hash;
   const hash = createHash('sha256');
   for (const file of files) {
     hash.update(`${relative(dir, file)}\0${statSync(file).size}\0`);
     for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   }
-  return hash.digest('hex');
+  const digest = hash.digest('hex');
+  hashCache.set(dir, { signature, hash: digest });
+  return digest;
 }
 
 export function readManifest(projectDir: string, modelId: number): IndexManifest | null {
