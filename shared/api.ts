@@ -6,6 +6,7 @@ import { projectsContract } from './services/projects.js';
 import { jobsContract } from './services/jobs.js';
 import { corpusContract } from './services/corpus.js';
 import { modelsContract } from './services/models.js';
+import { curationContract } from './services/curation.js';
 import { searchContract } from './services/search.js';
 
 export const apiContract = {
@@ -14,6 +15,7 @@ export const apiContract = {
   jobs: jobsContract,
   corpus: corpusContract,
   models: modelsContract,
+  curation: curationContract,
   search: searchContract,
 };
 
@@ -28,4 +30,5 @@ export type * from './services/projects.js';
 export type * from './services/jobs.js';
 export type * from './services/corpus.js';
 export type * from './services/models.js';
+export type * from './services/curation.js';
 export type * from './services/search.js';

@@ -16,6 +16,8 @@ import { indexJobKinds } from './index/jobs.js';
 import { createSearchService } from './eval/search-service.js';
 import { evalJobKinds } from './eval/jobs.js';
 import { createModelsService } from './models/models-service.js';
+import { createCurationService } from './curation/curation-service.js';
+import { curationJobKinds } from './curation/jobs.js';
 import { hubJobKinds } from './models/hub/jobs.js';
 
 export interface ServicesOptions {
@@ -47,6 +49,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   jobKinds.register(...corpusJobKinds);
   jobKinds.register(...hubJobKinds);
   jobKinds.register(...indexJobKinds);
+  jobKinds.register(...curationJobKinds);
   jobKinds.register(...evalJobKinds);
   if (opts.testJobKinds) jobKinds.register(...testJobKinds);
 
@@ -63,6 +66,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     jobs: createJobsService(projects, jobKinds),
     corpus: createCorpusService(projects),
     models: createModelsService(projects, events),
+    curation: createCurationService(projects),
     search: createSearchService(projects),
   };
 
