@@ -54,7 +54,7 @@ export function DropZone({ onSources, onSample, busy, children }: Props) {
         <button type="button" className="button" disabled={busy} onClick={() => folder.current?.click()}>
           Choose a folder…
         </button>
-        <button type="button" className="button button--ghost" disabled={busy} onClick={onSample}>
+        <button type="button" className="button" disabled={busy} onClick={onSample}>
           Try the sample (Moby-Dick chapters)
         </button>
       </div>
