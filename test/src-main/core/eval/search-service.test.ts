@@ -43,6 +43,11 @@ describe('search service', () => {
     // A new passage: BM25 sees it at once, the dense index is stale until rebuilt, then sees it too.
     const added = Number(insert.run(doc, 3, 'A lighthouse keeper watched the harbor.').lastInsertRowid);
     expect((await s.impl.search.query({ retriever: 'bm25', query: 'lighthouse', k: 10 })).hits.map((h) => h.passageId)).toEqual([added]);
+    // Edits and deletions reach BM25 too (it is updated incrementally, not rebuilt).
+    db.prepare("UPDATE passages SET text = 'A narwhal surfaced near the old ship.' WHERE id = 1").run();
+    expect((await s.impl.search.query({ retriever: 'bm25', query: 'whale narwhal', k: 10 })).hits.map((h) => h.passageId)).toEqual([1]);
+    expect((await s.impl.search.query({ retriever: 'bm25', query: 'whale', k: 10 })).hits).toEqual([]);
+    db.prepare("UPDATE passages SET text = 'The whale surfaced near the ship.' WHERE id = 1").run();
     const [stale] = await s.impl.search.indexes({});
     expect(stale).toMatchObject({ stale: true, modelChanged: false, reasons: ['1 passages added'] });
     expect((await s.impl.search.query({ retriever: model.id, query: 'A lighthouse keeper watched the harbor.', k: 1 })).hits[0].passageId).not.toBe(added);
