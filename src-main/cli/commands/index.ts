@@ -12,9 +12,11 @@ import * as buildIndex from './build-index.js';
 import * as search from './search.js';
 import * as evalCommand from './eval.js';
 import * as generate from './generate.js';
+import * as curate from './curate.js';
+import * as exportCommand from './export.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
-export const commandModules: CommandModule[] = [project, serve, jobs, embed, models, train, importCommand, generate, buildIndex, search, evalCommand];
+export const commandModules: CommandModule[] = [project, serve, jobs, embed, models, train, importCommand, generate, buildIndex, search, evalCommand, curate, exportCommand];

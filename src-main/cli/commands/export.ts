@@ -1,0 +1,27 @@
+// genq export --project DIR --format tsv|jsonl|beir --out PATH [--split train|eval|all]
+// Writes the accepted (query, passage) pairs; a JSON summary (path, pair count, files) on stdout.
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { exportPairs, type ExportFormat, type ExportSplit } from '../../core/curation/export.js';
+import type { CliContext } from '../context.js';
+
+const oneOf =
+  <T extends string>(name: string, values: readonly T[]) =>
+  (value: string): T => {
+    if (!values.includes(value as T)) throw new InvalidArgumentError(`${name} must be one of ${values.join(', ')}.`);
+    return value as T;
+  };
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('export')
+    .description('export accepted query–passage pairs as TSV (query<TAB>passage), JSONL, or a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv)')
+    .requiredOption('--project <dir>', 'project folder')
+    .requiredOption('--format <format>', 'tsv, jsonl or beir', oneOf('--format', ['tsv', 'jsonl', 'beir'] as const))
+    .requiredOption('--out <path>', 'output file (tsv, jsonl) or folder (beir)')
+    .option('--split <split>', 'train, eval or all passages (default all)', oneOf('--split', ['train', 'eval', 'all'] as const), 'all')
+    .action(async (opts: { project: string; format: ExportFormat; out: string; split: ExportSplit }) => {
+      const p = await ctx.openProject(opts.project);
+      ctx.out(JSON.stringify(exportPairs(p.db, opts.format, opts.out, opts.split), null, 2));
+    });
+}
