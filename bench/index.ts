@@ -16,7 +16,8 @@ import { ExactIndex } from '../src-main/core/index/exact.js';
 import { HnswIndex, type HnswParams } from '../src-main/core/index/hnsw.js';
 import { syntheticVectorSource } from '../src-main/core/index/synthetic-vectors.js';
 
-const COUNT = 100_000;
+// GENQ_BENCH_INDEX_COUNT shrinks the synthetic set for a quick smoke run; reported numbers use 100k.
+const COUNT = Number(process.env.GENQ_BENCH_INDEX_COUNT ?? 100_000);
 const DIM = 384;
 const QUERIES = 300;
 const K = 10;
@@ -92,7 +93,7 @@ async function sotuThroughput(): Promise<{ embedOnly: number; embedAndIndex: num
 
 export async function run(): Promise<void> {
   log(`generating ${COUNT} × ${DIM} clustered vectors and ${QUERIES} held-out queries`);
-  const source = syntheticVectorSource({ dim: DIM, clusters: COUNT / 100, seed: 2024 });
+  const source = syntheticVectorSource({ dim: DIM, clusters: Math.max(1, Math.round(COUNT / 100)), seed: 2024 });
   const vectors = source.sample(COUNT); // [COUNT, DIM]
   const queries = source.sample(QUERIES); // [QUERIES, DIM]
   const ids = Array.from({ length: COUNT }, (_, i) => i + 1);
@@ -136,13 +137,13 @@ export async function run(): Promise<void> {
     recall_at_10: chosen.recall, sotu_passages: sotu.passages, sotu_words_per_passage: SOTU_WORDS_PER_PASSAGE,
   }));
   console.log(JSON.stringify({
-    bench: 'index', metric: `queries/s at recall@10 >= ${TARGET_RECALL} (ef ${chosen.ef}, recall ${chosen.recall}), 100k × 384-d`,
+    bench: 'index', metric: `queries/s at recall@10 >= ${TARGET_RECALL} (ef ${chosen.ef}, recall ${chosen.recall}), ${COUNT} × ${DIM}-d`,
     ours: chosen.qps, peer: 'exact brute-force cosine search (plain JS, 1 thread), same vectors and run', peer_value: Math.round(exactQps), ratio: round(chosen.qps / exactQps),
   }));
   const rawMiB = (COUNT * DIM * 4) / 2 ** 20;
   console.log(JSON.stringify({
     bench: 'index', metric: 'HNSW memory, MiB (RSS delta of the build)', ours: Math.round(hnswMiB),
-    peer: 'raw float32 vectors (100k × 384 × 4 bytes)', peer_value: Math.round(rawMiB), ratio: round(hnswMiB / rawMiB),
+    peer: `raw float32 vectors (${COUNT} × ${DIM} × 4 bytes)`, peer_value: Math.round(rawMiB), ratio: round(hnswMiB / rawMiB),
   }));
   console.log(JSON.stringify({
     bench: 'index', metric: 'SOTU passages/s, embed + HNSW insert (MiniLM-L6-sized BERT, 100-word passages)', ours: round(sotu.embedAndIndex),
