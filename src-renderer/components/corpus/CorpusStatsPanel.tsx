@@ -4,8 +4,21 @@ import type { CorpusStats } from '../../../shared/api.js';
 import { formatCount } from '../../format.js';
 import { StatCard } from '../StatCard.js';
 
+/** The service lists only non-empty buckets; a histogram should show the empty ones between too. */
+export function fillHistogram(buckets: CorpusStats['histogram']): CorpusStats['histogram'] {
+  if (buckets.length < 2) return buckets;
+  const size = buckets[0].to - buckets[0].from;
+  const aligned = size > 0 && buckets.every((b) => b.to - b.from === size && b.from % size === 0);
+  const span = (buckets[buckets.length - 1].from - buckets[0].from) / size;
+  if (!aligned || span > 400) return buckets;
+  const byFrom = new Map(buckets.map((b) => [b.from, b]));
+  const out: CorpusStats['histogram'] = [];
+  for (let from = buckets[0].from; from <= buckets[buckets.length - 1].from; from += size) out.push(byFrom.get(from) ?? { from, to: from + size, count: 0 });
+  return out;
+}
+
 export function CorpusStatsPanel({ stats }: { stats: CorpusStats }) {
-  const histogram = stats.histogram.map((b) => ({ range: `${b.from}–${b.to - 1}`, passages: b.count }));
+  const histogram = fillHistogram(stats.histogram).map((b) => ({ range: `${b.from}–${b.to - 1}`, passages: b.count }));
   const duplicates = [
     { kind: 'original', passages: stats.originals },
     { kind: 'exact dup', passages: stats.duplicates.exact },
