@@ -85,7 +85,7 @@ export function corpusStats(db: Database.Database, bucketSize: number): CorpusSt
   ).n;
   const duplicates = totals.n - (totals.originals ?? 0);
   const histogram = (
-    db.prepare('SELECT token_count / ? AS b, count(*) AS n FROM passages WHERE token_count IS NOT NULL GROUP BY b ORDER BY b').all(bucketSize) as Array<{ b: number; n: number }>
+    db.prepare('SELECT CAST(token_count / ? AS INTEGER) AS b, count(*) AS n FROM passages WHERE token_count IS NOT NULL GROUP BY b ORDER BY b').all(bucketSize) as Array<{ b: number; n: number }>
   ).map((r) => ({ from: r.b * bucketSize, to: (r.b + 1) * bucketSize, count: r.n }));
   const sources = db
     .prepare(

@@ -27,6 +27,8 @@ describe('corpus service', () => {
     const stats = await s.impl.corpus.stats({ bucketSize: 50 });
     expect(stats).toMatchObject({ documents: 7, passages: report.totals.passages, duplicates: { exact: 1, near: 1 } });
     expect(stats.histogram.reduce((a, b) => a + b.count, 0)).toBe(stats.passages);
+    // Buckets are whole multiples of the bucket size (integer division in SQL).
+    for (const b of stats.histogram) expect([b.from % 50, b.to - b.from]).toEqual([0, 50]);
     expect(stats.tokens.max).toBeLessThanOrEqual(300);
 
     const found = await s.impl.corpus.listPassages({ search: 'carpet bag', offset: 0, limit: 10, duplicates: 'all' });
