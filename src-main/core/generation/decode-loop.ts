@@ -1,9 +1,13 @@
-// The one decoding loop for encoder-decoder generation (greedy now; sampling plugs in a different
-// TokenChooser). All sequences of a batch advance together one token per step through the model's
-// KV cache; a sequence that emits EOS stops growing (it is fed padding until the batch ends).
+// The one decoding loop for encoder-decoder generation (greedy or sampling: a TokenChooser picks
+// each token; beam search has its own loop in beam.ts). All sequences of a batch advance together
+// one token per step through the model's KV cache; a sequence that emits EOS stops growing. Once
+// enough rows have finished (a quarter of the running ones by default) and the model can gather
+// rows, the running rows' cache and encoder context are gathered into a smaller batch so finished
+// rows stop costing compute; until then finished rows are fed padding.
 // Per-step JS work is O(rows · vocab) for choosing tokens and allocates nothing that grows with the
-// batch: token, output and state buffers are allocated once per batch.
+// batch: token, output and state buffers are allocated once per batch (and once per shrink).
 import type { TensorIn } from '../models/session.js';
+import { checkLogitsProcess, LogitsProcessor, type LogitsProcessOptions } from './logits-process.js';
 
 /** Everything a step needs that stays fixed for a batch (encoder mask, cross-attention K/V). */
 export interface DecoderContext {
@@ -23,16 +27,22 @@ export interface Seq2SeqModel {
   initialPast(rows: number): Past;
   /** tokens [rows] → logits [rows, vocab] for the next position, and the cache one step longer. */
   step(ctx: DecoderContext, tokens: BigInt64Array, past: Past): Promise<{ logits: Float32Array; past: Past }>;
+  /** Rows `rows` (indices into the current rows; repeats allowed) of the context. Optional: without it the batch never shrinks. */
+  gatherContext?(ctx: DecoderContext, rows: Int32Array): DecoderContext;
+  /** Rows `rows` of the KV cache (beam search reorders with it). */
+  gatherPast?(past: Past, rows: Int32Array): Past;
 }
 
 /** Picks row `row`'s next token from logits[offset .. offset + vocab) at step `step` (0 = first generated token). */
 export type TokenChooser = (logits: Float32Array, offset: number, vocab: number, row: number, step: number) => number;
 
-export interface DecodeOptions {
+export interface DecodeOptions extends LogitsProcessOptions {
   maxNewTokens: number;
   chooseToken: TokenChooser;
   /** Sequences per passage (sampling); the encoder output is repeated, not recomputed. */
   numReturnSequences?: number;
+  /** Gather the running rows into a smaller batch once this fraction of them has finished (default 0.25; 1 = never). */
+  shrinkAt?: number;
 }
 
 export class DecodeError extends Error {
@@ -52,34 +62,59 @@ export async function decode(model: Seq2SeqModel, inputIds: number[][], opts: De
   if (inputIds.length === 0) return [];
   if (inputIds.some((ids) => ids.length === 0)) throw new DecodeError('every passage needs at least one input token');
 
-  const ctx = await model.prepare(inputIds, repeat);
+  const processing = checkLogitsProcess(opts, maxNew);
+  const shrinkAt = opts.shrinkAt ?? 0.25;
+  const canShrink = shrinkAt < 1 && !!model.gatherContext && !!model.gatherPast;
+
+  let ctx = await model.prepare(inputIds, repeat);
   const rows = ctx.rows;
   const vocab = model.vocab;
-  const tokens = new BigInt64Array(rows).fill(BigInt(model.decoderStartId)); // [rows] fed to the next step
-  const generated = new Int32Array(rows * maxNew); // [rows, maxNew]
-  const lengths = new Int32Array(rows); // generated tokens per row, EOS included
-  const finished = new Uint8Array(rows);
+  const processor = new LogitsProcessor(vocab, model.eosId, processing);
+  const generated = new Int32Array(rows * maxNew); // [rows, maxNew], by original row
+  const lengths = new Int32Array(rows); // generated tokens per original row, EOS included
+  const finished = new Uint8Array(rows); // by original row
   const padToken = BigInt(model.padId);
-  let active = rows;
+  let rowOf = Int32Array.from({ length: rows }, (_, r) => r); // batch position → original row
+  let tokens = new BigInt64Array(rows).fill(BigInt(model.decoderStartId)); // [batch] fed to the next step
+  let running = rows; // unfinished rows
   let past = model.initialPast(rows);
 
-  for (let step = 0; step < maxNew && active > 0; step++) {
+  for (let step = 0; step < maxNew && running > 0; step++) {
     const out = await model.step(ctx, tokens, past);
     past = out.past;
-    if (out.logits.length !== rows * vocab) throw new DecodeError(`the model returned ${out.logits.length} logits, expected ${rows} × ${vocab}`);
-    for (let r = 0; r < rows; r++) {
+    const batch = rowOf.length;
+    if (out.logits.length !== batch * vocab) throw new DecodeError(`the model returned ${out.logits.length} logits, expected ${batch} × ${vocab}`);
+    for (let p = 0; p < batch; p++) {
+      const r = rowOf[p];
       if (finished[r]) {
-        tokens[r] = padToken;
+        tokens[p] = padToken;
         continue;
       }
-      const token = opts.chooseToken(out.logits, r * vocab, vocab, r, step);
+      if (processor.active) processor.apply(out.logits, p * vocab, model.decoderStartId, generated, r * maxNew, step);
+      const token = opts.chooseToken(out.logits, p * vocab, vocab, r, step);
       generated[r * maxNew + step] = token;
       lengths[r] = step + 1;
-      tokens[r] = BigInt(token);
+      tokens[p] = BigInt(token);
       if (token === model.eosId) {
         finished[r] = 1;
-        active--;
+        running--;
       }
+    }
+    // Shrink: keep only unfinished rows once enough of the batch is dead weight.
+    if (canShrink && running > 0 && step + 1 < maxNew && batch - running >= Math.max(1, shrinkAt * batch)) {
+      const keep = new Int32Array(running);
+      let k = 0;
+      for (let p = 0; p < batch; p++) if (!finished[rowOf[p]]) keep[k++] = p;
+      ctx = model.gatherContext!(ctx, keep);
+      past = model.gatherPast!(past, keep);
+      const nextTokens = new BigInt64Array(running);
+      const nextRowOf = new Int32Array(running);
+      for (let i = 0; i < running; i++) {
+        nextTokens[i] = tokens[keep[i]];
+        nextRowOf[i] = rowOf[keep[i]];
+      }
+      tokens = nextTokens;
+      rowOf = nextRowOf;
     }
   }
   return Array.from({ length: rows }, (_, r) => [model.decoderStartId, ...generated.subarray(r * maxNew, r * maxNew + lengths[r])]);

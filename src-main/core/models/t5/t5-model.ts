@@ -151,6 +151,20 @@ export class T5Model implements Seq2SeqModel {
     return { logits: r.logits.data, past: next };
   }
 
+  /** The context of rows `rows` (encoder mask, cross K/V gathered along the batch axis). */
+  gatherContext(ctx: DecoderContext, rows: Int32Array): DecoderContext {
+    const feeds: Record<string, TensorIn> = {};
+    for (const [name, t] of Object.entries(ctx.feeds)) feeds[name] = gatherRows(t, rows);
+    return { rows: rows.length, feeds };
+  }
+
+  /** The KV cache of rows `rows` (repeats allowed: beam search copies a beam's cache). */
+  gatherPast(past: Past, rows: Int32Array): Past {
+    const next: Past = {};
+    for (const [name, t] of Object.entries(past)) next[name] = gatherRows(t, rows);
+    return next;
+  }
+
   /** Teacher-forced logits [rows, dec, vocab] with the whole prefix recomputed (no cache). */
   async fullLogits(inputIds: number[][], decoderIds: number[][]): Promise<TensorOut> {
     const batch = padIds(inputIds, this.padId);
@@ -177,6 +191,16 @@ export class T5Model implements Seq2SeqModel {
   async release(): Promise<void> {
     await Promise.all([this.encoder, this.crossKv, this.stepSession, this.fullSession].map((s) => s?.release()));
   }
+}
+
+/** Rows `rows` of a tensor [batch, ...] → [rows.length, ...]; the same data when `rows` is the identity. */
+export function gatherRows(t: TensorIn, rows: Int32Array): TensorIn {
+  const batch = t.dims[0];
+  if (rows.length === batch && rows.every((r, i) => r === i)) return t;
+  const size = batch === 0 ? 0 : t.data.length / batch;
+  const out = new (t.data.constructor as new (n: number) => typeof t.data)(rows.length * size);
+  for (let i = 0; i < rows.length; i++) (out as Float32Array).set((t.data as Float32Array).subarray(rows[i] * size, (rows[i] + 1) * size), i * size);
+  return { type: t.type, data: out, dims: [rows.length, ...t.dims.slice(1)] };
 }
 
 /** Each of `rows` equal-sized rows repeated `times` in place ([a, b] ×2 → [a, a, b, b]). */
