@@ -86,7 +86,7 @@ async function generateJsonl(path: string, bytes: number): Promise<void> {
     }
     const line = `${JSON.stringify({ id: `g${id++}`, title: `Generated ${id}`, text: sentences.join(' ') })}\n`;
     written += Buffer.byteLength(line);
-    if (!out.write(line)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }

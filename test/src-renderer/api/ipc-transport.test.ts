@@ -9,6 +9,7 @@ function fakeBridge(answer: GenqBridge['call']) {
   const listeners = new Set<(m: EventMessage) => void>();
   const bridge: GenqBridge = {
     call: answer,
+    pathForFile: () => '',
     subscribe: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);

@@ -7,7 +7,7 @@ const source = (relativePath: string, text: string): SourceFile => ({ file: Obje
 /** A fake /api/upload that stores like the server does and records what it got. */
 function fakeServer(fail?: { at: string; status: number; body: string }) {
   const calls: Array<{ url: URL; type: string | null; bytes: number }> = [];
-  const fetch = (async (input: string, init: RequestInit) => {
+  const fetch = (async (input: string, init: RequestInit): Promise<Response> => {
     const url = new URL(input);
     const body = init.body as Blob;
     calls.push({ url, type: new Headers(init.headers).get('content-type'), bytes: body.size });
@@ -15,7 +15,7 @@ function fakeServer(fail?: { at: string; status: number; body: string }) {
     if (fail && rel === fail.at) return new Response(fail.body, { status: fail.status });
     const uploadDir = `/proj/uploads/${url.searchParams.get('upload')}`;
     return Response.json({ ok: true, value: { uploadDir, file: `${uploadDir}/${rel}`, bytes: body.size } });
-  }) as unknown as typeof fetch;
+  }) as unknown as typeof globalThis.fetch;
   return { calls, fetch };
 }
 
