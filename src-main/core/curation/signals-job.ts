@@ -3,8 +3,9 @@
 //   roundtrip  per query batch: rank of the own passage with the encoder (roundtrip.ts)
 //   relevance  per query batch: cross-encoder score (cross-encoder.ts)
 // Each batch's rows and the checkpoint commit in one transaction, so a cancelled or crashed job
-// resumes after the last committed batch. At the end the columns are mirrored into queries.signals
-// (JSON) and a 'signals' run is recorded.
+// resumes after the last committed batch. At the end a 'signals' run is recorded. The sig_* columns
+// are the store (queries.signals JSON stays NULL: mirroring them doubled the row size and the
+// cost of every bulk status change; mirrorSignalsJson exists for a consumer that wants JSON).
 import type Database from 'better-sqlite3';
 import type { SignalsParams } from '../../../shared/services/curation.js';
 import type { JobContext, JobHandler } from '../jobs/types.js';
@@ -206,7 +207,6 @@ export async function computeSignals(db: Database.Database, projectDir: string, 
       }
     }
   }
-  mirrorSignalsJson(db);
   report.elapsedMs = Date.now() - started;
   db.prepare("INSERT INTO runs (kind, name, job_id, config, summary) VALUES ('signals', 'quality signals', ?, ?, ?)").run(hooks.jobId ?? null, JSON.stringify(params), JSON.stringify(report));
   return report;

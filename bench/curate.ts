@@ -1,0 +1,123 @@
+// Curation at scale: 100,000 passages × 3 queries in a temporary project.
+//   signals   lexical signals job (tiny-bert tokenizer), vs a read-only pass over the same rows (floor)
+//   filter    "copyRatio > 0.8" counts + first page, on the indexed sig_* columns, vs the same filter
+//             through json_extract on queries.signals (what schema v1 alone would allow)
+//   reject    bulk-reject 100,000 queries as one undoable action (set-based), vs a naive per-row
+//             UPDATE + undo-row INSERT loop in one transaction; then undo
+// Prints one JSON object per comparison as the last lines.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { signalsParamsSchema } from '../shared/services/curation.js';
+import { setStatusWhere, undo } from '../src-main/core/curation/actions.js';
+import { countQueries, listQueries } from '../src-main/core/curation/queries.js';
+import { computeSignals, mirrorSignalsJson } from '../src-main/core/curation/signals-job.js';
+import { normalizeQuery } from '../src-main/core/curation/signals.js';
+import { createProject } from '../src-main/core/project/store.js';
+
+const PASSAGES = 100_000;
+const QUERIES_PER_PASSAGE = 3;
+const TOKENIZER = fileURLToPath(new URL('../test/fixtures/tiny-bert/', import.meta.url));
+
+/** A deterministic pseudo-random word stream (so every run inserts the same corpus). */
+function words(seed: number): () => string {
+  const vocab = 'the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were her she there been one all we their has would when if so no what will more can who said its about into them than only other new some could time these two may then first any like now my such make over our even most me state after also made many did must before back see through way where get much go well your know should down work year because come people just both government congress nation war law'.split(' ');
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return vocab[s % vocab.length];
+  };
+}
+
+function time<T>(fn: () => T): { ms: number; value: T } {
+  const t = performance.now();
+  const value = fn();
+  return { ms: performance.now() - t, value };
+}
+
+function line(metric: string, ours: number, peer: string, peerValue: number): string {
+  return JSON.stringify({ bench: 'curate', metric, ours: Math.round(ours * 10) / 10, peer, peer_value: Math.round(peerValue * 10) / 10, ratio: Math.round((ours / peerValue) * 1000) / 1000 });
+}
+
+export async function run(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'genq-bench-curate-'));
+  const results: string[] = [];
+  try {
+    const project = createProject(join(root, 'p'), { appVersion: 'bench' });
+    const db = project.db;
+    db.prepare("INSERT INTO models (name, role, path) VALUES ('tiny-bert', 'encoder', ?)").run(TOKENIZER);
+    const next = words(7);
+    const insert = time(() =>
+      db.transaction(() => {
+        const doc = db.prepare("INSERT INTO documents (title, text) VALUES (?, '')");
+        const passage = db.prepare('INSERT INTO passages (document_id, ordinal, text) VALUES (?, ?, ?)');
+        const query = db.prepare("INSERT INTO queries (passage_id, text, origin, seq) VALUES (?, ?, 'generated', ?)");
+        let docId = 0;
+        for (let i = 0; i < PASSAGES; i++) {
+          if (i % 20 === 0) docId = Number(doc.run(`document ${i / 20}`).lastInsertRowid);
+          const text = Array.from({ length: 60 }, next).join(' ');
+          const pid = Number(passage.run(docId, i % 20, text).lastInsertRowid);
+          const copied = text.split(' ').slice(5, 12).join(' '); // a copy of the passage
+          const own = Array.from({ length: 6 }, next).join(' ');
+          const common = `what is the ${next()} of the ${next()}`; // often repeated across the corpus
+          [copied, own, common].forEach((q, s) => query.run(pid, q, s));
+        }
+      })(),
+    );
+    console.error(`inserted ${PASSAGES} passages × ${QUERIES_PER_PASSAGE} queries in ${insert.ms.toFixed(0)} ms`);
+
+    // --- signals ---
+    const floor = time(() => {
+      let n = 0;
+      for (const [text] of db.prepare('SELECT q.text, p.text FROM queries q JOIN passages p ON p.id = q.passage_id').raw().iterate() as Iterable<[string, string]>) n += normalizeQuery(text).length;
+      return n;
+    });
+    const t0 = performance.now();
+    const report = await computeSignals(db, project.dir, signalsParamsSchema.parse({}));
+    const signalsMs = performance.now() - t0;
+    console.error(`signals: ${signalsMs.toFixed(0)} ms (${report.tokenizer}); read-only floor ${floor.ms.toFixed(0)} ms`);
+    results.push(line('lexical_signals_ms_300k_queries', signalsMs, 'read-only pass over the same rows (SELECT + normalise)', floor.ms));
+
+    // --- filter and recount ---
+    const filter = { conditions: [{ signal: 'copyRatio' as const, op: '>' as const, value: 0.8 }], match: 'all' as const };
+    countQueries(db, filter); // warm the page cache the same way for both sides
+    const ours = time(() => ({ counts: countQueries(db, filter), page: listQueries(db, filter, 0, 200) }));
+
+    // --- bulk reject 100k, undo ---
+    const firstOfEach = { sql: 'SELECT q.id FROM queries q WHERE q.seq = 0', args: [] };
+    const bulk = time(() => setStatusWhere(db, firstOfEach, 'rejected', 'bench', 'reject 100k'));
+    const undoTime = time(() => undo(db));
+    console.error(`bulk reject: ${bulk.value.changed} rows in ${bulk.ms.toFixed(0)} ms; undo ${undoTime.ms.toFixed(0)} ms`);
+    const naive = time(() =>
+      db.transaction(() => {
+        const ids = db.prepare('SELECT id, status, status_reason FROM queries WHERE seq = 0').all() as Array<{ id: number; status: string; status_reason: string | null }>;
+        const actionId = Number(db.prepare("INSERT INTO curation_actions (kind, label, payload) VALUES ('status', 'naive', '{}')").run().lastInsertRowid);
+        const save = db.prepare('INSERT INTO curation_action_rows (action_id, query_id, before_status, before_reason) VALUES (?, ?, ?, ?)');
+        const update = db.prepare("UPDATE queries SET status = 'rejected', status_reason = 'bench', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
+        for (const r of ids) {
+          save.run(actionId, r.id, r.status, r.status_reason);
+          update.run(r.id);
+        }
+        return ids.length;
+      })(),
+    );
+    console.error(`naive per-row loop: ${naive.value} rows in ${naive.ms.toFixed(0)} ms`);
+    results.push(line('bulk_reject_100k_ms', bulk.ms, 'per-row UPDATE + undo-row INSERT loop in one transaction', naive.ms));
+    results.push(line('undo_100k_ms', undoTime.ms, 'the bulk reject itself', bulk.ms));
+    // The peer needs the signals as JSON on each row (written only now, so it does not slow the runs above).
+    mirrorSignalsJson(db);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const jsonWhere = "json_extract(q.signals, '$.copyRatio') > ?";
+    const peer = time(() => ({
+      counts: db.prepare(`SELECT q.status, COUNT(*) AS n FROM queries q WHERE ${jsonWhere} GROUP BY q.status`).all(0.8),
+      page: db.prepare(`SELECT q.* FROM queries q JOIN passages p ON p.id = q.passage_id WHERE ${jsonWhere} ORDER BY q.passage_id, q.id LIMIT 200`).all(0.8),
+    }));
+    console.error(`filter copyRatio > 0.8: ${ours.value.counts.total} matched; ${ours.ms.toFixed(1)} ms vs json_extract ${peer.ms.toFixed(1)} ms`);
+    results.push(line('filter_and_recount_ms', ours.ms, 'same filter via json_extract on queries.signals', peer.ms));
+    project.close();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  for (const r of results) console.log(r);
+}
