@@ -8,6 +8,7 @@ import { corpusContract } from './services/corpus.js';
 import { modelsContract } from './services/models.js';
 import { curationContract } from './services/curation.js';
 import { searchContract } from './services/search.js';
+import { generationContract } from './services/generation.js';
 
 export const apiContract = {
   app: appContract,
@@ -17,6 +18,7 @@ export const apiContract = {
   models: modelsContract,
   curation: curationContract,
   search: searchContract,
+  generation: generationContract,
 };
 
 export type ApiContractType = typeof apiContract;
@@ -32,3 +34,4 @@ export type * from './services/corpus.js';
 export type * from './services/models.js';
 export type * from './services/curation.js';
 export type * from './services/search.js';
+export type * from './services/generation.js';

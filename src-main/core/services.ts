@@ -19,6 +19,8 @@ import { createModelsService } from './models/models-service.js';
 import { createCurationService } from './curation/curation-service.js';
 import { curationJobKinds } from './curation/jobs.js';
 import { hubJobKinds } from './models/hub/jobs.js';
+import { createGenerationService } from './generation/generation-service.js';
+import { generationJobKinds } from './generation/jobs.js';
 
 export interface ServicesOptions {
   mode: 'electron' | 'web';
@@ -51,6 +53,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   jobKinds.register(...indexJobKinds);
   jobKinds.register(...curationJobKinds);
   jobKinds.register(...evalJobKinds);
+  jobKinds.register(...generationJobKinds);
   if (opts.testJobKinds) jobKinds.register(...testJobKinds);
 
   const projects = new ProjectManager({
@@ -68,6 +71,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     models: createModelsService(projects, events),
     curation: createCurationService(projects),
     search: createSearchService(projects),
+    generation: createGenerationService(projects),
   };
 
   if (opts.initialProject) await projects.openOrCreate(opts.initialProject);
