@@ -1,6 +1,7 @@
 // Duplicate passages: exact (hash of the normalised text, looked up through the
 // passages_text_hash index) and near (MinHash signatures over word 3-shingles, banded LSH to
-// find candidates, then the exact Jaccard of the two shingle sets decides). The LSH buckets
+// find candidates, then the exact Jaccard of the two shingle sets decides). All hashing is
+// 32-bit integer arithmetic (FNV-1a per word, Math.imul mixing), no strings built per shingle. The LSH buckets
 // live in a typed-array hash table so a million passages cost tens of MB, not a Map per band.
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
@@ -15,11 +16,8 @@ export function textHash(normalised: string): string {
   return createHash('sha256').update(normalised).digest('hex').slice(0, 32);
 }
 
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 /** murmur3's finaliser: a cheap, well-mixed 32-bit permutation. */
 function fmix32(h: number): number {
@@ -31,46 +29,100 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
-/** Hashes of the word 3-shingles (the whole text when it has fewer than 3 words). */
-export function shingles(normalised: string): Set<number> {
-  const words = normalised.split(' ').filter(Boolean);
-  const out = new Set<number>();
-  if (words.length < 3) {
-    if (words.length) out.add(fnv1a(words.join(' ')));
-    return out;
+// Word hashes of the passage being shingled (grown on demand, reused: one passage at a time).
+let wordScratch = new Uint32Array(1024);
+
+/** FNV-1a of each space-separated word of a normalised text, in one pass; returns how many. */
+function hashWords(normalised: string): number {
+  let n = 0;
+  let h = FNV_OFFSET;
+  let inWord = false;
+  for (let i = 0; i <= normalised.length; i++) {
+    const c = i < normalised.length ? normalised.charCodeAt(i) : 32;
+    if (c !== 32) {
+      h = Math.imul(h ^ c, FNV_PRIME);
+      inWord = true;
+    } else if (inWord) {
+      if (n === wordScratch.length) {
+        const grown = new Uint32Array(n * 2);
+        grown.set(wordScratch);
+        wordScratch = grown;
+      }
+      wordScratch[n++] = h >>> 0;
+      h = FNV_OFFSET;
+      inWord = false;
+    }
   }
-  for (let i = 0; i + 3 <= words.length; i++) out.add(fnv1a(`${words[i]} ${words[i + 1]} ${words[i + 2]}`));
-  return out;
+  return n;
 }
 
-export function jaccard(a: Set<number>, b: Set<number>): number {
-  if (!a.size && !b.size) return 1;
+/** Order-sensitive combination of word hashes. */
+const combine = (h: number, word: number) => Math.imul(h ^ word, 0x9e3779b1);
+
+/**
+ * Hashes of the word 3-shingles (one for the whole text when it has fewer than 3 words), sorted
+ * and without repeats, so jaccard() is a merge. Shingles are hashed from word hashes, not from
+ * joined strings.
+ */
+export function shingles(normalised: string): Uint32Array {
+  const n = hashWords(normalised);
+  if (n < 3) {
+    if (n === 0) return new Uint32Array(0);
+    let h = FNV_OFFSET;
+    for (let i = 0; i < n; i++) h = combine(h, wordScratch[i]);
+    return Uint32Array.of(fmix32(h));
+  }
+  const out = new Uint32Array(n - 2);
+  for (let i = 0; i + 3 <= n; i++) out[i] = fmix32(combine(combine(combine(FNV_OFFSET, wordScratch[i]), wordScratch[i + 1]), wordScratch[i + 2]));
+  out.sort();
+  let unique = 1;
+  for (let i = 1; i < out.length; i++) if (out[i] !== out[unique - 1]) out[unique++] = out[i];
+  return out.subarray(0, unique);
+}
+
+/** Jaccard similarity of two sorted, repeat-free shingle arrays. */
+export function jaccard(a: Uint32Array, b: Uint32Array): number {
+  if (!a.length && !b.length) return 1;
   let both = 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  for (const x of small) if (large.has(x)) both++;
-  return both / (a.size + b.size - both);
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
+      both++;
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  return both / (a.length + b.length - both);
 }
 
 // 8 bands × 6 rows: a pair with Jaccard 0.9 becomes a candidate with p ≈ 0.998, one with 0.5
 // with p ≈ 0.12 (and is then rejected by the exact Jaccard check).
 export const LSH_BANDS = 8;
 export const LSH_ROWS = 6;
-const SEEDS = Uint32Array.from({ length: LSH_BANDS * LSH_ROWS }, (_, k) => fmix32(0x9e3779b9 + k * 0x632be5ab));
+// MinHash permutations h_k(x) = xorshift(a_k·x + b_k mod 2^32), a_k odd: each a bijection of the
+// (already well-mixed) shingle hashes at three integer ops, instead of a full murmur finaliser.
+const MULTIPLIERS = Uint32Array.from({ length: LSH_BANDS * LSH_ROWS }, (_, k) => fmix32(0x9e3779b9 + k * 0x632be5ab) | 1);
+const OFFSETS = Uint32Array.from({ length: LSH_BANDS * LSH_ROWS }, (_, k) => fmix32(0x7f4a7c15 ^ Math.imul(k + 1, 0x85ebca6b)));
 
 /** One LSH bucket key per band. */
-export function bandKeys(shingleSet: Set<number>): Uint32Array {
-  const mins = new Uint32Array(SEEDS.length).fill(0xffffffff);
-  for (const s of shingleSet) {
-    for (let k = 0; k < SEEDS.length; k++) {
-      const h = fmix32(s ^ SEEDS[k]);
-      if (h < mins[k]) mins[k] = h;
+export function bandKeys(shingleHashes: Uint32Array): Uint32Array {
+  const mins = new Uint32Array(MULTIPLIERS.length);
+  for (let k = 0; k < MULTIPLIERS.length; k++) {
+    const a = MULTIPLIERS[k];
+    const b = OFFSETS[k];
+    let min = 0xffffffff;
+    for (let i = 0; i < shingleHashes.length; i++) {
+      let h = (Math.imul(shingleHashes[i], a) + b) | 0;
+      h = (h ^ (h >>> 15)) >>> 0;
+      if (h < min) min = h;
     }
+    mins[k] = min;
   }
   const keys = new Uint32Array(LSH_BANDS);
-  for (let b = 0; b < LSH_BANDS; b++) {
-    let h = fmix32(b + 1);
-    for (let r = 0; r < LSH_ROWS; r++) h = fmix32(h ^ mins[b * LSH_ROWS + r]);
-    keys[b] = h;
+  for (let band = 0; band < LSH_BANDS; band++) {
+    let h = fmix32(band + 1);
+    for (let r = 0; r < LSH_ROWS; r++) h = fmix32(h ^ mins[band * LSH_ROWS + r]);
+    keys[band] = h;
   }
   return keys;
 }
@@ -160,11 +212,11 @@ export class Deduplicator {
     if (!this.settings.near) return { match: null, keys: null };
     const own = shingles(normalised);
     const keys = bandKeys(own);
-    const tried = new Set<number>();
+    const tried: number[] = [];
     for (let b = 0; b < keys.length; b++) {
       const candidate = this.peek(keys[b]);
-      if (!candidate || tried.has(candidate)) continue;
-      tried.add(candidate);
+      if (!candidate || tried.includes(candidate)) continue;
+      tried.push(candidate);
       const other = this.textById.get(candidate);
       if (!other) continue;
       const similarity = jaccard(own, shingles(normaliseText(other.text)));

@@ -124,6 +124,7 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
       } else {
         db.exec('BEGIN IMMEDIATE');
         inTransaction = true;
+        writer.beginFile();
         const items = FORMAT_READERS[format]({
           path, gzip, limits, counter: bytes, encoding: params.encoding, fields: params.fields,
           onEncoding: (enc) => (entry.encoding = enc),
@@ -147,6 +148,7 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
         if (counters.documents === 0) {
           throw new EmptyFileError(path, entry.errorCount ? `no usable records (${entry.errorCount} bad, first: ${entry.errors[0].message})` : 'contains no text');
         }
+        writer.finishFile();
         Object.assign(entry, { documents: counters.documents, passages: counters.passages, duplicates: counters.exact + counters.near, droppedShort: counters.droppedShort });
         if (entry.errorCount) entry.message = `${path}: ${entry.errorCount} bad record(s) skipped, first: ${entry.errors[0].message}`;
         addToTotals(report, counters, entry);

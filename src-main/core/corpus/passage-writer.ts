@@ -23,10 +23,18 @@ export function emptyCounters(): FileCounters {
 
 const snippet = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
 
+/** Passages indexed in FTS per INSERT … SELECT while a file is written (see schema-v4-bulk-fts.ts). */
+export const FTS_BATCH_PASSAGES = 2000;
+
 export class PassageWriter {
   private readonly insertDocument: Database.Statement;
   private readonly insertPassage: Database.Statement;
   private readonly passageText: Database.Statement<[number], { text: string }>;
+  private readonly setBulkFts: Database.Statement<[number]>;
+  private readonly indexFtsFrom: Database.Statement<[number]>;
+  /** First passage id not yet in FTS while a file is open (0 = none pending). */
+  private ftsPendingFrom = 0;
+  private ftsPendingCount = 0;
   readonly dedupe: Deduplicator;
 
   constructor(
@@ -43,10 +51,35 @@ export class PassageWriter {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.passageText = db.prepare('SELECT text FROM passages WHERE id = ?');
+    this.setBulkFts = db.prepare('UPDATE passages_fts_bulk SET active = ? WHERE id = 1');
+    // Inside the file's write transaction every passage id at or above the first pending one is ours.
+    this.indexFtsFrom = db.prepare('INSERT INTO passages_fts (rowid, text, title) SELECT id, text, title FROM passages WHERE id >= ?');
     this.dedupe = new Deduplicator(db, params.dedupe);
   }
 
-  /** Writes the document and its passages (inside the caller's transaction). */
+  /**
+   * Call right after the file's BEGIN: its passages go to FTS in batches rather than through the
+   * per-row trigger. Must be paired with finishFile() before COMMIT (a ROLLBACK undoes both).
+   */
+  beginFile(): void {
+    this.setBulkFts.run(1);
+    this.ftsPendingFrom = 0;
+    this.ftsPendingCount = 0;
+  }
+
+  /** Indexes the file's remaining passages in FTS and restores the trigger for other writers. */
+  finishFile(): void {
+    this.flushFts();
+    this.setBulkFts.run(0);
+  }
+
+  private flushFts(): void {
+    if (this.ftsPendingFrom) this.indexFtsFrom.run(this.ftsPendingFrom);
+    this.ftsPendingFrom = 0;
+    this.ftsPendingCount = 0;
+  }
+
+  /** Writes the document and its passages (inside the caller's transaction, between beginFile and finishFile). */
   write(doc: SourceDocument, source: { path: string; hash: string; format: string }, counters: FileCounters): void {
     const { chunking, dedupe } = this.params;
     const chunks = chunkDocument(doc.text, doc.sections, {
@@ -92,6 +125,8 @@ export class PassageWriter {
       ordinal++;
       counters.passages++;
       if (!match) this.dedupe.remember(id, keys);
+      if (!this.ftsPendingFrom) this.ftsPendingFrom = id;
+      if (++this.ftsPendingCount >= FTS_BATCH_PASSAGES) this.flushFts();
     }
   }
 }

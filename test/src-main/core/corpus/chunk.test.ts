@@ -108,4 +108,22 @@ describe('chunkDocument', () => {
     expect(estimateTokens('')).toBe(0);
     expect(estimateTokens('antidisestablishmentarianism')).toBe(4); // 28 chars → 1 + 3
   });
+
+  test('estimateTokens (a character-class scan) equals its regex definition on mixed Unicode', () => {
+    const byRegex = (text: string) => {
+      let tokens = 0;
+      for (const m of text.matchAll(/[\p{L}\p{M}\p{N}]+|[^\s\p{L}\p{M}\p{N}]/gu)) tokens += 1 + Math.floor((m[0].length - 1) / 8);
+      return tokens;
+    };
+    // Letters, digits, marks, punctuation, every kind of space, CJK, Arabic digits, emoji, 𝔸 (an
+    // astral letter), lone surrogates and a BOM.
+    const pool = ['a', 'Z', '7', '.', ',', '-', ' ', '\n', '\t', '\u00a0', '\u2003', '\u3000', 'é', 'e\u0301', '鯨', '٣', '🐋', '𝔸', '\ud800', '\udc00', '\ufeff', '"', '—', 'ß'];
+    let seed = 42;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    for (let t = 0; t < 2000; t++) {
+      const text = Array.from({ length: rand(40) }, () => pool[rand(pool.length)].repeat(1 + rand(3) * rand(6))).join('');
+      expect(estimateTokens(text), JSON.stringify(text)).toBe(byRegex(text));
+    }
+    for (const text of realTexts) expect(estimateTokens(text)).toBe(byRegex(text));
+  });
 });
