@@ -75,6 +75,7 @@ export interface CurationQueryRow {
   passageId: number;
   documentId: number;
   text: string;
+  passageText: string;
   origin: 'generated' | 'manual' | 'imported';
   status: QueryStatus;
   statusReason: string | null;

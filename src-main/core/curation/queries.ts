@@ -12,7 +12,7 @@ export function listQueries(db: Database.Database, filter: QueryFilter, offset: 
   // Ordered by (passage_id, id) so a passage's queries stay together; the queries_passage index serves it.
   const rows = db
     .prepare(
-      `SELECT q.id, q.passage_id, p.document_id, q.text, q.origin, q.status, q.status_reason, p.split, ${SIGNAL_SELECT}
+      `SELECT q.id, q.passage_id, p.document_id, q.text, p.text AS passage_text, q.origin, q.status, q.status_reason, p.split, ${SIGNAL_SELECT}
        FROM queries q JOIN passages p ON p.id = q.passage_id WHERE ${where.sql} ORDER BY q.passage_id, q.id LIMIT ? OFFSET ?`,
     )
     .all(...where.args, limit, offset) as Array<Record<string, unknown>>;
@@ -23,6 +23,7 @@ export function listQueries(db: Database.Database, filter: QueryFilter, offset: 
       passageId: r.passage_id as number,
       documentId: r.document_id as number,
       text: r.text as string,
+      passageText: r.passage_text as string,
       origin: r.origin as CurationQueryRow['origin'],
       status: r.status as CurationQueryRow['status'],
       statusReason: r.status_reason as string | null,

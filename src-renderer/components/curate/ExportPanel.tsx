@@ -1,0 +1,45 @@
+// Export the accepted pairs (TSV query<TAB>passage, JSONL, or a BEIR folder) to a path on the
+// machine running the project (the app's own disk, or the server in web mode).
+import { useState } from 'react';
+import { attempt } from '../../api/call.js';
+import { api } from '../../api/client.js';
+import { formatCount } from '../../format.js';
+
+export function ExportPanel() {
+  const [format, setFormat] = useState<'tsv' | 'jsonl' | 'beir'>('tsv');
+  const [out, setOut] = useState('exports/pairs.tsv');
+  const [result, setResult] = useState<string | null>(null);
+  return (
+    <section className="card" aria-label="Export">
+      <h2>Export accepted pairs</h2>
+      <div className="crules__row">
+        <select
+          aria-label="Export format"
+          value={format}
+          onChange={(e) => {
+            const f = e.target.value as typeof format;
+            setFormat(f);
+            setOut(f === 'beir' ? 'exports/beir' : `exports/pairs.${f}`);
+          }}
+        >
+          <option value="tsv">TSV</option>
+          <option value="jsonl">JSONL</option>
+          <option value="beir">BEIR</option>
+        </select>
+        <input aria-label="Export path" value={out} onChange={(e) => setOut(e.target.value)} />
+        <button
+          type="button"
+          className="button button--small button--primary"
+          onClick={() => void attempt(() => api.curation.export({ format, out })).then((r) => r && setResult(`${formatCount(r.pairs)} pairs → ${r.path}`))}
+        >
+          Export
+        </button>
+      </div>
+      {result && (
+        <p className="small" data-testid="export-result">
+          {result}
+        </p>
+      )}
+    </section>
+  );
+}
