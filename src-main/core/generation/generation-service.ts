@@ -3,7 +3,7 @@
 // (loaded once and kept while the same model is estimated again); reads query the database.
 import { join } from 'node:path';
 import type { GenqApiImpl } from '../../../shared/api.js';
-import { generationRunParamsSchema, type GenerationRunParams } from '../../../shared/services/generation.js';
+import { generationRunParamsSchema, generationScopeSchema, type GenerationRunParams } from '../../../shared/services/generation.js';
 import type { ProjectManager } from '../project/project-manager.js';
 import { QueryGenerator } from '../models/t5/query-generator.js';
 import { generateQueries } from './generate-queries.js';
@@ -49,8 +49,9 @@ export function createGenerationService(manager: ProjectManager): GenqApiImpl['g
       const secondsPerPassage = (performance.now() - t) / 1000 / sample.length;
       return { passages: ids.length, secondsPerPassage, seconds: secondsPerPassage * ids.length, provider: generator.model.provider, calibrationPassages: sample.length };
     },
-    count: async ({ scope }) => ({ passages: countScope(project().db, scope) }),
-    latest: async ({ runId, limit }) => latestQueries(project().db, runId, limit),
+    // Parsed again so in-process callers that skip the dispatcher get the defaults too.
+    count: async ({ scope }) => ({ passages: countScope(project().db, generationScopeSchema.parse(scope ?? {})) }),
+    latest: async ({ runId, limit }) => latestQueries(project().db, runId, limit ?? 20),
     runs: async () => listGenerationRuns(project().db),
   };
 }
