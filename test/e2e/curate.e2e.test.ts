@@ -1,0 +1,97 @@
+// End to end in Chromium (web mode): pairs imported as pending queries, signals computed by the
+// job, then on the Curate page: filter by copy ratio, bulk-reject everything matching with the
+// keyboard (X), undo (u), redo (U), accept the rest (A on the pending filter) and export a TSV.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCaller, assertBuilt, captureConsoleErrors, launchChromium, repoRoot, resultsDir, runE2e } from './helpers.js';
+import { startServe, type ServeProcess } from './serve-process.js';
+import { waitUntil } from '../helpers/temp-dir.js';
+
+const PASSAGES = Array.from({ length: 40 }, (_, i) => `Passage ${i}: the committee reported on harbour number ${i} and the state of its piers and lighthouses.`);
+
+describe.skipIf(!runE2e)('Curate page in Chromium (web mode)', () => {
+  let tmp: string;
+  let serve: ServeProcess;
+  let context: BrowserContext;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  const callApi = (service: string, method: string, input: unknown) => apiCaller(serve)(service, method, input) as Promise<any>;
+  const text = (testId: string) => page.getByTestId(testId).textContent();
+
+  beforeAll(async () => {
+    assertBuilt();
+    tmp = mkdtempSync(path.join(tmpdir(), 'genq-e2e-curate-'));
+    serve = await startServe({ repoRoot, projectDir: path.join(tmp, 'p'), userDataDir: path.join(tmp, 'user-data') });
+    // Two queries per passage: one copied from it (copy ratio 1), one not.
+    const pairs = PASSAGES.flatMap((p, i) => [`${p.split(' ').slice(2, 8).join(' ')}\t${p}`, `what happened at harbour ${i}?\t${p}`]);
+    writeFileSync(path.join(tmp, 'pairs.tsv'), `${pairs.join('\n')}\n`);
+    const imported = await callApi('curation', 'importPairs', { path: path.join(tmp, 'pairs.tsv'), status: 'pending' });
+    expect(imported).toMatchObject({ imported: 80, newPassages: 40 });
+    const job = await callApi('curation', 'computeSignals', {});
+    await waitUntil(async () => (await callApi('jobs', 'get', { id: job.id })).state === 'done', 30_000, 'the signals job');
+    ({ context, page } = await launchChromium(path.join(tmp, 'chromium-profile')));
+    captureConsoleErrors(page, consoleErrors);
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    await serve?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('filters, bulk-rejects with the keyboard, undoes and exports the accepted pairs', async () => {
+    await page.goto(`${serve.url}#/curate`);
+    await expect.poll(() => page.locator('h1').first().textContent(), { timeout: 15_000 }).toContain('Curate');
+    await expect.poll(() => text('count-matching'), { timeout: 10_000 }).toBe('80');
+
+    // Filter: copy ratio > 0.8 → the 40 copied queries.
+    await page.getByLabel('Signal', { exact: true }).selectOption('copyRatio');
+    await page.getByLabel('Comparison').selectOption('>');
+    await page.getByLabel('Threshold').fill('0.8');
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await expect.poll(() => text('count-matching')).toBe('40');
+    await page.locator('.cq__row[data-query-id]').first().waitFor();
+    await page.screenshot({ path: path.join(resultsDir, 'e2e-curate-filtered.png') });
+
+    // Keyboard: X rejects everything the filter matches; u undoes; U redoes.
+    await page.locator('h1').first().click(); // focus outside inputs
+    await page.keyboard.press('Shift+X');
+    await expect.poll(() => text('count-rejected')).toBe('40 rejected');
+    await expect.poll(() => page.locator('.cq__row[data-status="rejected"]').count()).toBeGreaterThan(0);
+    await page.keyboard.press('u');
+    await expect.poll(() => text('count-rejected')).toBe('0 rejected');
+    expect(await text('curate-notice')).toContain('Undid');
+    await page.keyboard.press('Shift+U');
+    await expect.poll(() => text('count-rejected')).toBe('40 rejected');
+
+    // j/k + x on one row of the remaining queries, then accept the rest of the pending ones.
+    await page.getByRole('button', { name: 'Remove filter' }).click();
+    await page.getByLabel('Status').selectOption('pending');
+    await expect.poll(() => text('count-matching')).toBe('40');
+    await page.locator('h1').first().click();
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    await expect.poll(() => text('count-matching')).toBe('39');
+    await page.keyboard.press('Shift+A');
+    await expect.poll(() => text('count-matching')).toBe('0');
+
+    // Help overlay.
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.keyboard.press('Escape');
+
+    // Export the 39 accepted pairs as TSV.
+    const out = path.join(tmp, 'out', 'pairs.tsv');
+    await page.getByLabel('Export path').fill(out);
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect.poll(() => text('export-result')).toContain('39 pairs');
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(39);
+    expect(lines.every((l) => /^what happened at harbour \d+\?\tPassage \d+: /.test(l))).toBe(true);
+    await page.screenshot({ path: path.join(resultsDir, 'e2e-curate-done.png') });
+    expect(consoleErrors).toEqual([]);
+  }, 90_000);
+});
