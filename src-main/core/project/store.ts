@@ -25,6 +25,8 @@ export function openDatabase(dbPath: string, options: { mustExist?: boolean } = 
   // Main and worker connections write concurrently; wait instead of failing with SQLITE_BUSY.
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = NORMAL');
+  // 64 MiB page cache: bulk curation updates touch every row of the queries table and its indexes.
+  db.pragma('cache_size = -65536');
   return db;
 }
 
