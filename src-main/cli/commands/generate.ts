@@ -1,13 +1,21 @@
-// genq generate --model DIR (--greedy | --num-queries N [--top-p P] [--top-k K] [--temperature T] [--seed S])
-//   --max-new-tokens N [--input FILE|-] [--output FILE|-] [--batch-size B]
-// One passage per input line → JSONL {"passage", "queries": [...]}, in input order.
+// genq generate --model DIR_OR_ID (--greedy | --num-queries N [--top-p P] [--top-k K] [--temperature T]
+//   | --num-beams N [--length-penalty L]) [--seed S] [--max-length N] [--min-length N] [--repetition-penalty R]
+//   [--input FILE|-] [--output FILE|-] [--format jsonl|tsv] [--batch-size B]
+// File mode: one passage per input line (txt), or JSONL with a "text" field → JSONL {"passage",
+// "queries": [...]} in input order, or TSV `query<TAB>passage` lines. Exact duplicate queries of a
+// passage are removed and counted. Project mode (--project DIR): a 'generation.run' job over the
+// project's passages (resumable), then its queries exported to --output when given.
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
+import { generationSettingsSchema, type GenerationResult, type GenerationSettings } from '../../../shared/services/generation.js';
+import { exportRun, tsvLines, type QueryExportFormat } from '../../core/generation/export-queries.js';
+import { generateQueries } from '../../core/generation/generate-queries.js';
 import { checkSampling } from '../../core/generation/sampling.js';
-import { QueryGenerator, type QueryGenerationOptions } from '../../core/models/t5/query-generator.js';
+import { resolveModelDir } from '../../core/models/hub/lookup.js';
+import { QueryGenerator } from '../../core/models/t5/query-generator.js';
 import type { ProviderChoice } from '../../core/models/session.js';
 import type { CliContext } from '../context.js';
 import { positiveInt } from './embed.js';
@@ -15,12 +23,19 @@ import { positiveInt } from './embed.js';
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
 
 export interface GenerateCliOptions {
-  model: string;
+  model?: string;
+  project?: string;
+  scope: 'all' | 'new';
+  format: QueryExportFormat;
   greedy?: boolean;
   numQueries?: number;
   topP?: number;
   topK?: number;
   temperature?: number;
+  numBeams?: number;
+  lengthPenalty?: number;
+  minLength: number;
+  repetitionPenalty: number;
   seed: number;
   maxNewTokens: number;
   maxInputTokens?: number;
@@ -48,67 +63,160 @@ const nonNegativeInt = (name: string) => (value: string) => {
   return n;
 };
 
-/** Greedy or sampling settings from the flags; mixing --greedy with sampling flags is an error. */
-export function generationSettings(opts: GenerateCliOptions): QueryGenerationOptions {
-  const samplingFlags = (['numQueries', 'topP', 'topK', 'temperature'] as const).filter((k) => opts[k] !== undefined);
-  const base = { maxNewTokens: opts.maxNewTokens, batchSize: opts.batchSize, maxInputTokens: opts.maxInputTokens };
+/** Greedy, beam or sampling settings from the flags; mixing --greedy with sampling or beam flags is an error. */
+export function generationSettings(opts: GenerateCliOptions): GenerationSettings {
+  const samplingFlags = (['numQueries', 'topP', 'topK', 'temperature', 'numBeams', 'lengthPenalty'] as const).filter((k) => opts[k] !== undefined);
+  const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const common = { maxLength: opts.maxNewTokens, minLength: opts.minLength, repetitionPenalty: opts.repetitionPenalty, seed: opts.seed, batchSize: opts.batchSize, maxInputTokens: opts.maxInputTokens };
   if (opts.greedy) {
-    if (samplingFlags.length > 0) throw new GenerateUsageError(`--greedy cannot be combined with sampling options (${samplingFlags.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')})`);
-    return base;
+    if (samplingFlags.length > 0) throw new GenerateUsageError(`--greedy cannot be combined with sampling options (${samplingFlags.map(flag).join(', ')})`);
+    return generationSettingsSchema.parse({ ...common, mode: 'greedy', numQueries: 1 });
+  }
+  if (opts.numBeams !== undefined && opts.numBeams > 1) {
+    const sampling = (['topP', 'topK', 'temperature'] as const).filter((k) => opts[k] !== undefined);
+    if (sampling.length > 0) throw new GenerateUsageError(`--num-beams cannot be combined with sampling options (${sampling.map(flag).join(', ')})`);
+    const numQueries = opts.numQueries ?? 1;
+    if (numQueries > opts.numBeams) throw new GenerateUsageError(`--num-queries (${numQueries}) cannot exceed --num-beams (${opts.numBeams})`);
+    return generationSettingsSchema.parse({ ...common, mode: 'beam', numBeams: opts.numBeams, lengthPenalty: opts.lengthPenalty ?? 1, numQueries });
   }
   const sampling = checkSampling({ temperature: opts.temperature, topK: opts.topK, topP: opts.topP });
-  return { ...base, sampling: { ...sampling, seed: opts.seed, numQueries: opts.numQueries ?? 1 } };
+  return generationSettingsSchema.parse({ ...common, mode: 'sample', ...sampling, numQueries: opts.numQueries ?? 1 });
+}
+
+const describe = (s: GenerationSettings) =>
+  s.mode === 'sample'
+    ? `sampling ${s.numQueries}/passage (temperature ${s.temperature}, top-k ${s.topK}, top-p ${s.topP}, seed ${s.seed})`
+    : s.mode === 'beam'
+      ? `beam search (${s.numBeams} beams, length penalty ${s.lengthPenalty}, ${s.numQueries}/passage)`
+      : 'greedy';
+
+/** The passage of one input line: the line itself, or a JSONL record's "text" (title prepended when present). */
+function passageOf(line: string, jsonl: boolean, lineNo: number, source: string): string {
+  if (!jsonl) return line;
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch (e) {
+    throw new GenerateUsageError(`${source}:${lineNo}: not valid JSON (${(e as Error).message})`);
+  }
+  const text = (record as { text?: unknown })?.text;
+  if (typeof text !== 'string') throw new GenerateUsageError(`${source}:${lineNo}: the JSONL record has no string "text" field`);
+  return text;
+}
+
+function openOutput(path: string, ctx: CliContext) {
+  const file: WriteStream | null = path === '-' ? null : createWriteStream(path);
+  return {
+    write: async (line: string) => {
+      if (!file) return ctx.out(line);
+      if (!file.write(`${line}\n`)) await once(file, 'drain');
+    },
+    close: () => (file ? new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve()))) : Promise.resolve()),
+  };
 }
 
 export async function runGenerate(opts: GenerateCliOptions, ctx: CliContext): Promise<number> {
+  if (!opts.model) throw new GenerateUsageError('--model DIR_OR_ID is required without --project');
   const settings = generationSettings(opts);
-  const generator = await QueryGenerator.load(opts.model, { threads: opts.threads, provider: opts.provider, cacheDir: opts.cacheDir, useShippedOnnx: opts.shippedOnnx });
-  const mode = settings.sampling ? `sampling ${settings.sampling.numQueries}/passage (temperature ${settings.sampling.temperature}, top-k ${settings.sampling.topK}, top-p ${settings.sampling.topP}, seed ${settings.sampling.seed})` : 'greedy';
-  ctx.err(`genq generate: t5 on ${generator.model.provider}, ${mode}, max ${opts.maxNewTokens} new tokens`);
-  const file: WriteStream | null = opts.output === '-' ? null : createWriteStream(opts.output);
-  const write = async (line: string) => {
-    if (!file) return ctx.out(line);
-    if (!file.write(`${line}\n`)) await once(file, 'drain');
-  };
+  const generator = await QueryGenerator.load(resolveModelDir(opts.model), { threads: opts.threads, provider: opts.provider, cacheDir: opts.cacheDir, useShippedOnnx: opts.shippedOnnx });
+  ctx.err(`genq generate: t5 on ${generator.model.provider}, ${describe(settings)}, max ${opts.maxNewTokens} new tokens`);
+  const out = openOutput(opts.output, ctx);
+  const source = opts.input === '-' ? 'stdin' : opts.input;
+  const jsonl = /\.jsonl$/i.test(opts.input);
   const input = opts.input === '-' ? process.stdin : createReadStream(opts.input, 'utf8');
   const lines = createInterface({ input, crlfDelay: Infinity });
   // Chunks of several batches: length-sorted inside, never the whole input in memory.
   const chunkSize = opts.batchSize * 8;
   let chunk: string[] = [];
   let count = 0;
+  let duplicates = 0;
   const flush = async () => {
-    const queries = await generator.generate(chunk, settings, count);
-    for (let i = 0; i < chunk.length; i++) await write(JSON.stringify({ passage: chunk[i], queries: queries[i] }));
+    const results = await generateQueries(generator.model, generator.tokenizer, chunk.map((text, i) => ({ key: count + i, text })), settings);
+    for (let i = 0; i < chunk.length; i++) {
+      const queries = results[i].queries.map((q) => q.text);
+      duplicates += results[i].duplicates;
+      if (opts.format === 'tsv') for (const l of tsvLines(chunk[i], queries)) await out.write(l);
+      else await out.write(JSON.stringify({ passage: chunk[i], queries }));
+    }
     count += chunk.length;
     chunk = [];
   };
   try {
+    let lineNo = 0;
     for await (const line of lines) {
+      lineNo++;
       if (line.trim().length === 0) continue; // blank lines hold no passage
-      chunk.push(line);
+      chunk.push(passageOf(line, jsonl, lineNo, source));
       if (chunk.length >= chunkSize) await flush();
     }
     if (chunk.length > 0) await flush();
   } finally {
     await generator.release();
-    if (file) await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await out.close();
   }
-  ctx.err(`genq generate: ${count} passages`);
+  ctx.err(`genq generate: ${count} passages, ${duplicates} duplicate queries removed`);
   return count;
+}
+
+/** Project mode: a 'generation.run' job (model: a project model id, or a folder/repo added as generator). */
+export async function runGenerateProject(opts: GenerateCliOptions, ctx: CliContext): Promise<GenerationResult> {
+  const settings = generationSettings(opts);
+  const p = await ctx.openProject(opts.project!);
+  const models = await p.services.impl.models.list({});
+  let modelId: number;
+  if (opts.model === undefined) {
+    const latest = models.filter((m) => m.role === 'generator').at(-1);
+    if (!latest) throw new GenerateUsageError(`${p.dir}: the project has no generator model; pass --model DIR_OR_ID`);
+    modelId = latest.id;
+  } else if (/^\d+$/.test(opts.model) && models.some((m) => m.id === Number(opts.model))) {
+    modelId = Number(opts.model);
+  } else {
+    modelId = (await p.services.impl.models.add({ dir: resolveModelDir(opts.model), role: 'generator' })).id;
+  }
+  const job = await p.services.impl.generation.start({ modelId, scope: { kind: opts.scope, skipDuplicates: true }, settings, threads: opts.threads, provider: opts.provider });
+  ctx.err(`genq generate: job ${job.id}, ${describe(settings)}, max ${opts.maxNewTokens} new tokens`);
+  const stop = p.services.events.subscribe((m) => {
+    if (m.service !== 'jobs' || m.event !== 'onUpdate') return;
+    const j = m.payload as { id: number; progress: { done: number; total: number | null; message?: string } };
+    if (j.id === job.id) ctx.err(`  ${j.progress.done}/${j.progress.total ?? '?'} passages ${j.progress.message ?? ''}`);
+  });
+  const end = await p.runner.waitFor(job.id).finally(stop);
+  if (end.state !== 'done') throw new GenerateUsageError(`generation job ${job.id} ended ${end.state}${end.error ? `: ${end.error.message}` : ''}`);
+  const result = end.result as GenerationResult;
+  if (opts.output !== '-' || opts.format === 'tsv') {
+    const out = openOutput(opts.output, ctx);
+    try {
+      for (const line of exportRun(p.db, result.runId, opts.format)) await out.write(line);
+    } finally {
+      await out.close();
+    }
+  } else {
+    ctx.out(JSON.stringify(result));
+  }
+  ctx.err(`genq generate: run ${result.runId}: ${result.passages} passages, ${result.queries} queries, ${result.duplicates} duplicates removed`);
+  return result;
 }
 
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('generate')
-    .description('generate queries for one passage per input line with a T5 model folder; prints JSONL {"passage", "queries"}')
-    .requiredOption('--model <dir>', 'T5 query-generation model folder (config.json, model.safetensors, tokenizer.json)')
+    .description('generate queries with a T5 model: one passage per input line (txt, or JSONL with "text") → JSONL {"passage", "queries"} or TSV; or --project DIR for a project\'s passages')
+    .option('--model <dir-or-id>', 'T5 query-generation model folder or cached Hub repo id (with --project: also a project model id; default: its latest generator)')
+    .option('--project <dir>', "generate for the project's passages as a resumable job; --output exports the run's queries")
+    .addOption(new Option('--scope <scope>', 'with --project: every passage, or only those without queries').choices(['all', 'new']).default('new'))
+    .addOption(new Option('--format <format>', 'output format: JSONL {"passage","queries"} or TSV query<TAB>passage lines').choices(['jsonl', 'tsv']).default('jsonl'))
     .option('--greedy', 'greedy decoding: one query per passage (default: sampling)')
     .option('--num-queries <n>', 'queries sampled per passage', positiveInt('--num-queries'))
     .option('--top-p <p>', 'nucleus sampling: keep the most likely tokens up to this probability mass (1 = off)', number('--top-p'))
     .option('--top-k <k>', 'sample among the k most likely tokens, ties included (0 = off)', nonNegativeInt('--top-k'))
     .option('--temperature <t>', 'divide the logits by t before sampling', number('--temperature'))
+    .option('--num-beams <n>', 'beam search with n beams (n > 1; --num-queries best hypotheses kept)', positiveInt('--num-beams'))
+    .option('--length-penalty <x>', 'beam search: hypothesis score = log-prob sum / length^x', number('--length-penalty'))
+    .option('--min-length <n>', 'no end-of-sequence before n tokens', nonNegativeInt('--min-length'), 0)
+    .option('--repetition-penalty <x>', 'divide (multiply, if negative) the scores of tokens already generated by x; 1 = off', number('--repetition-penalty'), 1)
     .option('--seed <n>', 'sampling seed: the same seed gives the same queries for a passage in any batch', nonNegativeInt('--seed'), 0)
-    .option('--max-new-tokens <n>', 'tokens generated per query at most', positiveInt('--max-new-tokens'), 64)
+    .option('--max-length <n>', 'tokens generated per query at most (default 64)', positiveInt('--max-length'))
+    .option('--max-new-tokens <n>', 'the same as --max-length', positiveInt('--max-new-tokens'))
     .option('--max-input-tokens <n>', "passage tokens kept, </s> included (default: the tokenizer's model_max_length)", positiveInt('--max-input-tokens'))
     .option('--input <file>', 'input text file, one passage per line ("-" = stdin)', '-')
     .option('--output <file>', 'output JSONL file ("-" = stdout)', '-')
@@ -117,7 +225,9 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--provider <name>', 'execution provider').choices(PROVIDERS).default('auto'))
     .option('--cache-dir <dir>', 'where built ONNX graphs are cached (default ~/.cache/genq-workbench)')
     .option('--shipped-onnx', "run the encoder from the folder's onnx/encoder_model.onnx")
-    .action(async (opts: GenerateCliOptions) => {
-      await runGenerate(opts, ctx);
+    .action(async (opts: GenerateCliOptions & { maxLength?: number }) => {
+      opts.maxNewTokens = opts.maxLength ?? opts.maxNewTokens ?? 64;
+      if (opts.project) await runGenerateProject(opts, ctx);
+      else await runGenerate(opts, ctx);
     });
 }

@@ -5,6 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, tempDir } from '../../core/models/fixtures.js';
+import { servicesOnNewProject } from '../../../helpers/services.js';
+import { insertPassages } from '../../core/generation/project-fixture.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const tmp = tempDir('cli-generate');
@@ -58,4 +60,36 @@ describe('genq generate', () => {
     expect(bert.status).not.toBe(0);
     expect(bert.stderr).toMatch(/model_type "bert" is not a T5 query generator/);
   });
+
+  it('--format tsv writes query<TAB>passage lines; JSONL input reads "text"; --num-beams runs beam search', () => {
+    const input = join(tmp.path, 'in.jsonl');
+    writeFileSync(input, ref.passages.slice(0, 2).map((text, i) => JSON.stringify({ _id: `d${i}`, text })).join('\n'));
+    const output = join(tmp.path, 'out.tsv');
+    const r = genq(['--num-beams', '4', '--num-queries', '2', '--max-length', '6', '--input', input, '--output', output, '--format', 'tsv']);
+    expect(r.stderr).toMatch(/beam search \(4 beams, length penalty 1, 2\/passage\)/);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(output, 'utf8').trim().split('\n').map((l) => l.split('\t'));
+    expect(lines.map((l) => l[1])).toEqual([ref.passages[0], ref.passages[0], ref.passages[1], ref.passages[1]]);
+    expect(lines[0][0]).not.toBe(lines[1][0]);
+    const bad = genq(['--num-beams', '2', '--num-queries', '3'], 'x\n');
+    expect(bad.stderr).toMatch(/--num-queries \(3\) cannot exceed --num-beams \(2\)/);
+  });
+
+  it('--project DIR runs a generation job over the passages and exports the run as TSV', async () => {
+    const root = join(tmp.path, 'proj');
+    const s = await servicesOnNewProject(root);
+    insertPassages(s.projects.require().project.db, 5);
+    await s.dispose();
+    const output = join(tmp.path, 'project.tsv');
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src-main/cli/genq.ts', 'generate', '--project', join(root, 'project'), '--model', model, '--num-queries', '2', '--max-length', '5', '--threads', '1', '--format', 'tsv', '--output', output],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, GENQ_USER_DATA: join(root, 'user-data') } },
+    );
+    expect(r.stderr).toMatch(/run \d+: 4 passages, \d+ queries/); // the 5th passage is a marked duplicate
+    expect(r.status).toBe(0);
+    const lines = readFileSync(output, 'utf8').trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    expect(lines.every((l) => l.split('\t').length === 2)).toBe(true);
+  }, 60_000);
 });
