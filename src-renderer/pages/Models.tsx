@@ -4,6 +4,8 @@ import type { ProjectModel } from '../../shared/api.js';
 import { attempt } from '../api/call.js';
 import { api } from '../api/client.js';
 import { AddModelForm } from '../components/models/AddModelForm.js';
+import { CachedModels } from '../components/models/hub/CachedModels.js';
+import { HubPanel } from '../components/models/hub/HubPanel.js';
 import { ModelTable } from '../components/models/ModelTable.js';
 import '../components/models/models.css';
 import { TryEmbed } from '../components/models/TryEmbed.js';
@@ -29,6 +31,10 @@ export function Models({ appInfo }: PageProps) {
         Bring the models the pipeline uses: a T5 query generator and a bi-encoder (BERT/MiniLM/BGE/MPNet) to fine-tune. They run on onnxruntime,
         identical to sentence-transformers.
       </PageHeader>
+      <section className="card" aria-label="Hugging Face Hub">
+        <h2>Get models from the Hugging Face Hub</h2>
+        <HubPanel />
+      </section>
       <section className="card">
         <h2>Add a local model folder</h2>
         <AddModelForm appInfo={appInfo} onAdded={(m) => setModels((cur) => (cur && !cur.some((x) => x.id === m.id) ? [...cur, m] : cur))} />
@@ -51,6 +57,10 @@ export function Models({ appInfo }: PageProps) {
           <TryEmbed models={models} />
         </section>
       )}
+      <section className="card" aria-label="Model cache">
+        <h2>Cached on this machine</h2>
+        <CachedModels projectModels={models ?? []} />
+      </section>
       <a className="button" href={routeHref('generate')}>
         Next: Generate →
       </a>
