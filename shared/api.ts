@@ -9,6 +9,7 @@ import { modelsContract } from './services/models.js';
 import { curationContract } from './services/curation.js';
 import { searchContract } from './services/search.js';
 import { generationContract } from './services/generation.js';
+import { trainingContract } from './services/training.js';
 
 export const apiContract = {
   app: appContract,
@@ -19,6 +20,7 @@ export const apiContract = {
   curation: curationContract,
   search: searchContract,
   generation: generationContract,
+  training: trainingContract,
 };
 
 export type ApiContractType = typeof apiContract;
@@ -35,3 +37,4 @@ export type * from './services/models.js';
 export type * from './services/curation.js';
 export type * from './services/search.js';
 export type * from './services/generation.js';
+export type * from './services/training.js';

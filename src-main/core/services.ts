@@ -21,6 +21,8 @@ import { curationJobKinds } from './curation/jobs.js';
 import { hubJobKinds } from './models/hub/jobs.js';
 import { createGenerationService } from './generation/generation-service.js';
 import { generationJobKinds } from './generation/jobs.js';
+import { createTrainingService } from './training/training-service.js';
+import { trainingJobKinds } from './training/jobs.js';
 
 export interface ServicesOptions {
   mode: 'electron' | 'web';
@@ -54,6 +56,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   jobKinds.register(...curationJobKinds);
   jobKinds.register(...evalJobKinds);
   jobKinds.register(...generationJobKinds);
+  jobKinds.register(...trainingJobKinds);
   if (opts.testJobKinds) jobKinds.register(...testJobKinds);
 
   const projects = new ProjectManager({
@@ -72,6 +75,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     curation: createCurationService(projects),
     search: createSearchService(projects),
     generation: createGenerationService(projects),
+    training: createTrainingService(projects, events),
   };
 
   if (opts.initialProject) await projects.openOrCreate(opts.initialProject);

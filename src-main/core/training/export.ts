@@ -21,8 +21,11 @@ export interface ExportOptions {
   generator?: string;
 }
 
+/** Trained parameters as plain arrays (Hugging Face names without the task prefix). */
+export type ParamArrays = Map<string, { shape: number[]; data: Float32Array }>;
+
 /** The source checkpoint's tensors with trained values substituted under their original names. */
-function exportTensors(folder: ModelFolder, params: Params): Record<string, TensorToWrite> {
+function exportTensors(folder: ModelFolder, params: ParamArrays): Record<string, TensorToWrite> {
   const out: Record<string, TensorToWrite> = {};
   const written = new Set<string>();
   for (const file of folder.weightFiles) {
@@ -31,7 +34,7 @@ function exportTensors(folder: ModelFolder, params: Params): Record<string, Tens
       const normalised = normaliseWeightName(name, folder);
       const trained = normalised !== undefined ? params.get(normalised) : undefined;
       if (trained) {
-        out[name] = { shape: trained.shape, data: trained.dataSync() as Float32Array };
+        out[name] = { shape: trained.shape, data: trained.data };
         written.add(normalised!);
       } else if (info.dtype === 'I64') {
         // Buffers such as position_ids stay integer tensors.
@@ -48,6 +51,12 @@ function exportTensors(folder: ModelFolder, params: Params): Record<string, Tens
 }
 
 export function exportSentenceTransformer(folder: ModelFolder, params: Params, outDir: string, opts: ExportOptions): void {
+  const arrays: ParamArrays = new Map([...params].map(([name, t]) => [name, { shape: t.shape, data: t.dataSync() as Float32Array }]));
+  exportSentenceTransformerArrays(folder, arrays, outDir, opts);
+}
+
+/** The same export from weights held as arrays (e.g. read from a training checkpoint, no tfjs needed). */
+export function exportSentenceTransformerArrays(folder: ModelFolder, params: ParamArrays, outDir: string, opts: ExportOptions): void {
   mkdirSync(outDir, { recursive: true });
   const hidden = Number(folder.config.hidden_size);
   writeFileSync(join(outDir, 'model.safetensors'), serializeSafetensors(exportTensors(folder, params), { format: 'pt' }));

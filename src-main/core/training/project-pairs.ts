@@ -1,0 +1,79 @@
+// What a project trains and evaluates on. Training: accepted queries of training-split passages
+// (duplicates left out), each paired with its passage. Dev set: held-out ('eval' split) passages
+// as the corpus, and their accepted queries as questions — or every non-rejected one while none
+// is accepted yet — each relevant to exactly its own passage.
+import type Database from 'better-sqlite3';
+import type { Qrels } from '../eval/metrics.js';
+import type { Pair } from './batches.js';
+
+export function trainingPairs(db: Database.Database): Pair[] {
+  return db
+    .prepare(
+      `SELECT q.text AS query, p.text AS passage FROM queries q JOIN passages p ON p.id = q.passage_id
+        WHERE q.status = 'accepted' AND p.split = 'train' AND p.duplicate_of IS NULL ORDER BY q.id`,
+    )
+    .all() as Pair[];
+}
+
+export function countTrainingPairs(db: Database.Database): number {
+  return (
+    db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM queries q JOIN passages p ON p.id = q.passage_id
+          WHERE q.status = 'accepted' AND p.split = 'train' AND p.duplicate_of IS NULL`,
+      )
+      .get() as { n: number }
+  ).n;
+}
+
+export interface DevSet {
+  queries: Array<{ id: string; text: string }>;
+  qrels: Qrels;
+  /** The held-out passages searched (ids as strings, as qrels name them). */
+  corpus: Array<{ id: string; text: string }>;
+}
+
+/** Which query statuses the dev set uses: accepted when the held-out split has any, else all but rejected. */
+function devStatuses(db: Database.Database): string {
+  const accepted = db
+    .prepare(`SELECT 1 FROM queries q JOIN passages p ON p.id = q.passage_id WHERE p.split = 'eval' AND q.status = 'accepted' LIMIT 1`)
+    .get();
+  return accepted ? "q.status = 'accepted'" : "q.status != 'rejected'";
+}
+
+/**
+ * The dev set, with at most `maxQueries` queries: beyond that an evenly spaced sample by id, so
+ * the same project gives the same set on every epoch and after a resume.
+ */
+export function devSet(db: Database.Database, maxQueries: number): DevSet {
+  const rows = db
+    .prepare(
+      `SELECT q.id AS queryId, q.text AS text, q.passage_id AS passageId FROM queries q JOIN passages p ON p.id = q.passage_id
+        WHERE p.split = 'eval' AND ${devStatuses(db)} ORDER BY q.id`,
+    )
+    .all() as Array<{ queryId: number; text: string; passageId: number }>;
+  const stride = rows.length / Math.min(rows.length, maxQueries);
+  const picked = rows.length <= maxQueries ? rows : Array.from({ length: maxQueries }, (_, i) => rows[Math.floor(i * stride)]);
+  const qrels: Qrels = Object.create(null) as Qrels;
+  const queries = picked.map((r) => {
+    qrels[`q${r.queryId}`] = { [String(r.passageId)]: 1 };
+    return { id: `q${r.queryId}`, text: r.text };
+  });
+  const corpus = (
+    db.prepare(`SELECT id, text FROM passages WHERE split = 'eval' AND (duplicate_of IS NULL OR id IN (SELECT passage_id FROM queries)) ORDER BY id`).all() as Array<{
+      id: number;
+      text: string;
+    }>
+  ).map((p) => ({ id: String(p.id), text: p.text }));
+  return { queries, qrels, corpus };
+}
+
+export function countDevSet(db: Database.Database, maxQueries: number): { evalQueries: number; evalPassages: number } {
+  const queries = (
+    db.prepare(`SELECT COUNT(*) AS n FROM queries q JOIN passages p ON p.id = q.passage_id WHERE p.split = 'eval' AND ${devStatuses(db)}`).get() as { n: number }
+  ).n;
+  const passages = (
+    db.prepare(`SELECT COUNT(*) AS n FROM passages WHERE split = 'eval' AND (duplicate_of IS NULL OR id IN (SELECT passage_id FROM queries))`).get() as { n: number }
+  ).n;
+  return { evalQueries: Math.min(queries, maxQueries), evalPassages: queries > 0 ? passages : 0 };
+}

@@ -1,0 +1,187 @@
+// Job handler for 'training.run': fine-tunes a project encoder on the accepted pairs in the job's
+// worker thread, streams per-step metrics, evaluates on the held-out split each epoch, writes
+// checkpoints under <project>/checkpoints/run-<id>/ and finally exports and registers the tuned
+// model. A resumed job (after cancel, crash or kill -9) continues the same run from its newest
+// checkpoint; a job with params.resume continues a run from a chosen checkpoint. Data order and
+// dropout depend only on (seed, epoch, step), so either way the trajectory is the same.
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { TrainingEval, TrainingResult, TrainingRunConfig, TrainingRunParams } from '../../../shared/services/training.js';
+import type { JobContext, JobHandler } from '../jobs/types.js';
+import { useBackend } from './backend.js';
+import { epochBatches, type Pair } from './batches.js';
+import { latestCheckpoint, loadCheckpoint } from './checkpoint.js';
+import { evaluateDevSet } from './dev-eval.js';
+import { exportSentenceTransformer } from './export.js';
+import { devSet, trainingPairs } from './project-pairs.js';
+import { embedTexts } from './step.js';
+import { disposeParams, openTrainableModel } from './trainable.js';
+import { DEFAULT_SETTINGS, train, type TrainSettings } from './trainer.js';
+import { attachJob, createTrainingRun, EVAL_EPOCH_SERIES, getTrainingRun, setTrainingSummary, trimMetricPoints } from './training-runs.js';
+import { baseEncoder, checkpointRoot, readBaselineEval, registerTunedModel, tunedModelDir, tunedModelInfo } from './tuned-model.js';
+
+export interface TrainingJobCheckpoint {
+  runId: number;
+  /** Steps completed at the newest saved checkpoint (0 before the first). */
+  step: number;
+  /** Training seconds up to that checkpoint, over every attempt. */
+  seconds: number;
+}
+
+export class TrainingJobError extends Error {
+  override name = 'TrainingJobError';
+}
+
+/** The engine's settings for a run (its checkpoint folder included). */
+export function engineSettings(config: TrainingRunConfig, checkpointDir: string): TrainSettings {
+  const s = config.settings;
+  return {
+    ...DEFAULT_SETTINGS,
+    batchSize: s.batchSize, epochs: s.epochs, steps: s.steps, lr: s.lr, warmupRatio: s.warmupRatio, weightDecay: s.weightDecay,
+    adamEps: s.adamEps, maxGradNorm: s.maxGradNorm, maxSeqLength: config.maxSeqLength, dropout: s.dropout, seed: s.seed,
+    symmetric: s.symmetric, miniBatchSize: s.miniBatchSize, checkpointDir, checkpointEvery: s.checkpointEvery,
+    keepCheckpoints: s.keepCheckpoints, earlyStoppingPatience: s.earlyStoppingPatience,
+  };
+}
+
+/** Optimizer steps the run will take (the engine plans the same batches). */
+function countSteps(pairs: Pair[], s: TrainingRunParams['settings']): number {
+  let total = 0;
+  for (let epoch = 0; s.steps !== undefined ? total < s.steps : epoch < s.epochs; epoch++) {
+    total += epochBatches(pairs, s.batchSize, { shuffle: true, seed: s.seed, epoch }).length;
+  }
+  return s.steps !== undefined ? Math.min(total, s.steps) : total;
+}
+
+/** Creates the run (fresh job) or finds the run to continue, and the checkpoint to continue from. */
+function openRun(ctx: JobContext<TrainingRunParams, TrainingJobCheckpoint>, db: Database.Database, pairs: Pair[], dev: { queries: number; passages: number }, maxSeqLength: number) {
+  const { params } = ctx;
+  if (ctx.checkpoint) {
+    const run = getTrainingRun(db, ctx.checkpoint.runId);
+    if (run.jobId !== ctx.jobId) throw new TrainingJobError(`run ${run.id} is continued by job ${run.jobId} now; this job (${ctx.jobId}) cannot resume it`);
+    return { runId: run.id, config: run.config, from: latestCheckpoint(checkpointRoot(ctx.projectDir, run.id)), secondsBefore: ctx.checkpoint.seconds };
+  }
+  if (params.resume) {
+    const run = getTrainingRun(db, params.resume.runId);
+    const root = checkpointRoot(ctx.projectDir, run.id);
+    const from = join(root, params.resume.checkpoint);
+    if (!existsSync(join(from, 'trainer_state.json'))) throw new TrainingJobError(`${from}: no such checkpoint of run ${run.id}`);
+    // Later checkpoints belong to the trajectory being redone; keeping them would confuse "newest".
+    for (const name of readdirSync(root)) if (/^step-\d+(\.tmp)?$/.test(name) && name.replace('.tmp', '') > params.resume.checkpoint) rmSync(join(root, name), { recursive: true, force: true });
+    db.transaction(() => {
+      attachJob(db, run.id, ctx.jobId);
+      ctx.saveCheckpoint({ runId: run.id, step: loadCheckpoint(from).state.step, seconds: 0 });
+    })();
+    return { runId: run.id, config: run.config, from, secondsBefore: 0 };
+  }
+  const base = baseEncoder(db, params.modelId);
+  return db.transaction(() => {
+    const config: Omit<TrainingRunConfig, 'outputName'> = {
+      baseModel: { id: base.id, name: base.name, path: base.path },
+      settings: params.settings, maxSeqLength, pairs: pairs.length, evalQueries: dev.queries, evalPassages: dev.passages,
+      totalSteps: countSteps(pairs, params.settings),
+    };
+    const runId = createTrainingRun(db, { jobId: ctx.jobId, modelId: base.id, name: `${base.name} · lr ${params.settings.lr} · batch ${params.settings.batchSize}`, config: { ...config, outputName: '' } });
+    const full: TrainingRunConfig = { ...config, outputName: params.outputName ?? `${base.name} (run ${runId})` };
+    db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(full), runId);
+    ctx.saveCheckpoint({ runId, step: 0, seconds: 0 });
+    // Run ids can be reused after a deletion; a new run never continues someone else's checkpoints.
+    rmSync(checkpointRoot(ctx.projectDir, runId), { recursive: true, force: true });
+    return { runId, config: full, from: null as string | null, secondsBefore: 0 };
+  })();
+}
+
+const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
+  async run(ctx): Promise<TrainingResult | null> {
+    const { db, params } = ctx;
+    const backend = await useBackend(params.settings.backend);
+    const pairs = trainingPairs(db);
+    if (pairs.length < 2) throw new TrainingJobError(`the project has ${pairs.length} accepted pair(s) on training-split passages; MNR training needs at least 2 (accept queries on the Curate page)`);
+    const dev = devSet(db, params.settings.evalMaxQueries);
+    const baseRow = ctx.checkpoint || params.resume ? null : baseEncoder(db, params.modelId);
+    const model = openTrainableModel(baseRow?.path ?? getTrainingRun(db, (ctx.checkpoint?.runId ?? params.resume?.runId)!).config.baseModel.path);
+    try {
+      const wantedSeqLength = Math.min(params.settings.maxSeqLength ?? model.folder.maxSeqLength, model.folder.maxSeqLength);
+      const { runId, config, from, secondsBefore } = openRun(ctx, db, pairs, { queries: dev.queries.length, passages: dev.corpus.length }, wantedSeqLength);
+      const maxSeqLength = config.maxSeqLength;
+      if (config.pairs !== pairs.length) throw new TrainingJobError(`run ${runId} was started on ${config.pairs} pairs but the project now has ${pairs.length}; start a new run instead of resuming`);
+      const root = checkpointRoot(ctx.projectDir, runId);
+      mkdirSync(root, { recursive: true });
+      const settings = engineSettings(config, root);
+      const startStep = from ? loadCheckpoint(from).state.step : 0;
+      trimMetricPoints(db, runId, startStep);
+      ctx.log('info', `${from ? `Resuming run ${runId} at step ${startStep}` : `Run ${runId}`}: ${model.folder.architecture} on tfjs ${backend}, ${pairs.length} pairs, ${config.totalSteps} steps, batch ${settings.batchSize}, max_seq_length ${maxSeqLength}, dev set ${dev.queries.length} queries / ${dev.corpus.length} passages`);
+      ctx.progress({ done: startStep, total: config.totalSteps, unit: 'steps', message: from ? `resuming at step ${startStep}` : 'starting' });
+
+      const evaluate = dev.queries.length > 0 ? (embed: (texts: string[]) => Float32Array[]) => evaluateDevSet(dev, embed) : null;
+      const recordEval = (e: TrainingEval) => {
+        ctx.metric(EVAL_EPOCH_SERIES, e.step, e.epoch, runId);
+        for (const [name, value] of Object.entries(e.metrics)) ctx.metric(name, e.step, value, runId);
+        ctx.log('info', `Dev set after ${e.step} steps: ${Object.entries(e.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+      };
+      if (!from && evaluate) {
+        ctx.progress({ done: 0, total: config.totalSteps, unit: 'steps', message: 'evaluating the base model' });
+        const baseline: TrainingEval = { step: 0, epoch: -1, metrics: evaluate((texts) => embedTexts(model, texts, maxSeqLength)).metrics };
+        writeFileSync(join(root, 'baseline.json'), JSON.stringify(baseline));
+        recordEval(baseline);
+      }
+      const started = performance.now();
+      const elapsed = () => secondsBefore + (performance.now() - started) / 1000;
+      const result = await train(
+        model,
+        pairs,
+        settings,
+        {
+          signal: ctx.signal,
+          onStep: (e) => {
+            ctx.metric('loss', e.step, e.loss, runId);
+            ctx.metric('lr', e.step, e.lr, runId);
+            ctx.metric('grad_norm', e.step, e.gradNorm, runId);
+            ctx.metric('pairs_per_s', e.step, e.pairsPerSec, runId);
+            ctx.metric('eta_s', e.step, e.etaSec, runId);
+            ctx.progress({ done: e.step + 1, total: e.totalSteps, unit: 'steps', message: `epoch ${e.epoch + 1}, loss ${e.loss.toFixed(4)}` });
+          },
+          onCheckpoint: (e) => ctx.saveCheckpoint({ runId, step: e.step, seconds: elapsed() }),
+          evaluate: evaluate
+            ? (e) => {
+                ctx.progress({ done: e.step, total: config.totalSteps, unit: 'steps', message: `evaluating after epoch ${e.epoch + 1}` });
+                const r = evaluate(e.embed);
+                recordEval({ step: e.step, epoch: e.epoch, metrics: r.metrics });
+                return r;
+              }
+            : undefined,
+        },
+        from ?? undefined,
+      );
+      if (result.stopped === 'aborted') return null;
+      if (result.stopped === 'early-stopping') ctx.log('info', `Early stopping after ${result.steps} steps: no better MRR@10 in ${settings.earlyStoppingPatience} evaluations`);
+
+      const outDir = tunedModelDir(ctx.projectDir, runId, config.outputName);
+      ctx.progress({ done: result.steps, total: config.totalSteps, unit: 'steps', message: 'exporting the tuned model' });
+      rmSync(outDir, { recursive: true, force: true });
+      exportSentenceTransformer(model.folder, model.params, outDir, { maxSeqLength });
+      const info = await tunedModelInfo(outDir);
+      const baseline = readBaselineEval(root);
+      const summary: Omit<TrainingResult, 'modelId'> = {
+        runId, steps: result.steps, totalSteps: config.totalSteps, stopped: result.stopped,
+        finalLoss: result.losses.length ? result.losses[result.losses.length - 1] : null,
+        evals: [...(baseline ? [baseline] : []), ...result.evals.map((e) => ({ step: e.step, epoch: e.epoch, metrics: e.metrics }))],
+        pairs: pairs.length, backend, seconds: elapsed(), modelName: config.outputName, modelPath: outDir,
+      };
+      const done = db.transaction((): TrainingResult => {
+        const modelId = registerTunedModel(db, { name: config.outputName, path: outDir, parentId: config.baseModel.id, source: `training run ${runId}`, info });
+        const full = { ...summary, modelId };
+        setTrainingSummary(db, runId, full);
+        ctx.saveCheckpoint({ runId, step: result.steps, seconds: summary.seconds });
+        return full;
+      })();
+      ctx.log('info', `Tuned model "${config.outputName}" (model ${done.modelId}) written to ${outDir}`);
+      return done;
+    } finally {
+      disposeParams(model.params);
+    }
+  },
+};
+
+export default handler;
