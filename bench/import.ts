@@ -68,7 +68,7 @@ async function readlineFloor(file: string): Promise<number> {
 }
 
 /** Generated prose: sentences of words drawn from the SOTU vocabulary (seeded), no duplicates. */
-async function generateJsonl(path: string, bytes: number): Promise<void> {
+export async function generateJsonl(path: string, bytes: number): Promise<void> {
   const vocab = [...new Set(readFileSync(SOTU, 'utf8').match(/[A-Za-z]{2,}/g) ?? [])];
   let seed = 12345;
   const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);

@@ -23,8 +23,12 @@ export function emptyCounters(): FileCounters {
 
 const snippet = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
 
-/** Passages indexed in FTS per INSERT … SELECT while a file is written (see schema-v4-bulk-fts.ts). */
-export const FTS_BATCH_PASSAGES = 2000;
+/**
+ * Characters of passage text indexed in FTS per INSERT … SELECT while a file is written (see
+ * schema-v4-bulk-fts.ts): big enough that each batch becomes a few large FTS segments, small
+ * enough that progress never stalls for long.
+ */
+export const FTS_BATCH_CHARS = 4 * 1024 * 1024;
 
 export class PassageWriter {
   private readonly insertDocument: Database.Statement;
@@ -34,7 +38,7 @@ export class PassageWriter {
   private readonly indexFtsFrom: Database.Statement<[number]>;
   /** First passage id not yet in FTS while a file is open (0 = none pending). */
   private ftsPendingFrom = 0;
-  private ftsPendingCount = 0;
+  private ftsPendingChars = 0;
   readonly dedupe: Deduplicator;
 
   constructor(
@@ -64,7 +68,7 @@ export class PassageWriter {
   beginFile(): void {
     this.setBulkFts.run(1);
     this.ftsPendingFrom = 0;
-    this.ftsPendingCount = 0;
+    this.ftsPendingChars = 0;
   }
 
   /** Indexes the file's remaining passages in FTS and restores the trigger for other writers. */
@@ -76,7 +80,7 @@ export class PassageWriter {
   private flushFts(): void {
     if (this.ftsPendingFrom) this.indexFtsFrom.run(this.ftsPendingFrom);
     this.ftsPendingFrom = 0;
-    this.ftsPendingCount = 0;
+    this.ftsPendingChars = 0;
   }
 
   /** Writes the document and its passages (inside the caller's transaction, between beginFile and finishFile). */
@@ -126,7 +130,7 @@ export class PassageWriter {
       counters.passages++;
       if (!match) this.dedupe.remember(id, keys);
       if (!this.ftsPendingFrom) this.ftsPendingFrom = id;
-      if (++this.ftsPendingCount >= FTS_BATCH_PASSAGES) this.flushFts();
+      if ((this.ftsPendingChars += text.length) >= FTS_BATCH_CHARS) this.flushFts();
     }
   }
 }
