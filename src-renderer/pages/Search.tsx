@@ -1,17 +1,135 @@
-import { StagePlan } from '../components/StagePlan.js';
+// Step 6, Search: per-model HNSW indexes (status, build/update as jobs), up to three retrievers
+// side by side as you type with rank changes against the leftmost, a passage's queries and
+// document on click, and the embedding map tab.
+import { useEffect, useState } from 'react';
+import type { RetrieverId, SearchHit } from '../../shared/api.js';
+import { EmbeddingMapPanel } from '../components/map/EmbeddingMapPanel.js';
+import { PageHeader } from '../components/PageHeader.js';
+import { IndexPanel, modelLabel } from '../components/search/IndexPanel.js';
+import { PassageDetail } from '../components/search/PassageDetail.js';
+import { rankChanges } from '../components/search/rank-changes.js';
+import { ResultColumn } from '../components/search/ResultColumn.js';
+import { defaultRetrievers, keepValid, MAX_COLUMNS, parseRetrieverValue, retrieverValue } from '../components/search/retrievers.js';
+import '../components/search/search.css';
+import { useIndexes } from '../components/search/useIndexes.js';
+import { useRetrieverResults } from '../components/search/useRetrieverResults.js';
+import { routeHref } from '../hooks/useHashRoute.js';
+import type { PageProps } from '../routes.js';
 
-export function Search() {
+const K_CHOICES = [5, 10, 20, 50, 100];
+type Tab = 'search' | 'map';
+
+export function Search(_: PageProps) {
+  const [tab, setTab] = useState<Tab>('search');
+  const { indexes, models, jobs } = useIndexes();
   return (
-    <StagePlan
-      title="Search"
-      step={6}
-      lead="Try the model: build an HNSW index over the passages and query it."
-      planned={[
-        "Index builds (HNSW, plus BM25 for comparison) as jobs",
-        "A search box showing the top passages from the base and the tuned model side by side",
-        "A 2-D map of passage embeddings",
-      ]}
-      next={{ id: 'evaluate', label: 'Evaluate' }}
-    />
+    <div className="page page--wide">
+      <PageHeader title="Search" step={6}>
+        Query the passages with each model version’s HNSW index or BM25, side by side, and see where fine-tuning moved them.
+      </PageHeader>
+      <div className="tabs" role="tablist" aria-label="Search views">
+        <button type="button" role="tab" className="tabs__tab" aria-selected={tab === 'search'} onClick={() => setTab('search')}>
+          Search
+        </button>
+        <button type="button" role="tab" className="tabs__tab" aria-selected={tab === 'map'} onClick={() => setTab('map')}>
+          Embedding map
+        </button>
+      </div>
+      {tab === 'search' ? (
+        <>
+          <section className="card" aria-label="Indexes">
+            <h2>Indexes</h2>
+            <IndexPanel indexes={indexes} models={models} jobs={jobs} />
+          </section>
+          {indexes && <SearchColumns indexes={indexes} models={models} />}
+        </>
+      ) : (
+        <section className="card" aria-label="Embedding map">
+          <h2>Embedding map</h2>
+          <EmbeddingMapPanel indexes={indexes} models={models} />
+        </section>
+      )}
+      <a className="button" href={routeHref('evaluate')}>
+        Next: Evaluate →
+      </a>
+    </div>
+  );
+}
+
+function SearchColumns({ indexes, models }: { indexes: NonNullable<ReturnType<typeof useIndexes>['indexes']>; models: ReturnType<typeof useIndexes>['models'] }) {
+  const [picks, setPicks] = useState<Array<RetrieverId | null> | null>(null);
+  const [query, setQuery] = useState('');
+  const [k, setK] = useState(10);
+  const [selected, setSelected] = useState<SearchHit | null>(null);
+
+  // First picks once the indexes are known; later, drop picks whose index disappeared.
+  useEffect(() => setPicks((cur) => (cur ? keepValid(cur, indexes) : defaultRetrievers(indexes, models))), [indexes, models]);
+  const slots = picks ?? Array.from({ length: MAX_COLUMNS }, () => null);
+  const nameOf = (id: RetrieverId) => (id === 'bm25' ? 'BM25' : modelLabel(id, models, indexes.find((i) => i.modelId === id)?.modelName));
+
+  const c0 = useRetrieverResults(slots[0], query, k);
+  const c1 = useRetrieverResults(slots[1], query, k);
+  const c2 = useRetrieverResults(slots[2], query, k);
+  const columns = [c0, c1, c2]
+    .map((results, slot) => ({ slot, retriever: slots[slot], results }))
+    .filter((c): c is typeof c & { retriever: RetrieverId } => c.retriever !== null);
+  const reference = columns[0];
+  const referenceHits = reference?.results.answered ? (reference.results.response?.hits ?? null) : null;
+  // Cheap (k ≤ 100 per column): recomputed on every render.
+  const changes = columns.map((c, i) => (i === 0 || !c.results.answered || !c.results.response ? new Map() : rankChanges(c.results.response.hits, referenceHits)));
+
+  const setPick = (slot: number, value: string) => setPicks(slots.map((p, i) => (i === slot ? parseRetrieverValue(value) : p)));
+  return (
+    <>
+      <section className="card sbar" aria-label="Query">
+        <div className="sbar__pickers">
+          {slots.map((pick, slot) => (
+            <select key={slot} aria-label={`Retriever ${slot + 1}`} value={retrieverValue(pick)} onChange={(e) => setPick(slot, e.target.value)}>
+              <option value="">— none —</option>
+              <option value="bm25">BM25</option>
+              {indexes.map((i) => (
+                <option key={i.modelId} value={i.modelId} disabled={!i.exists}>
+                  {modelLabel(i.modelId, models, i.modelName)}
+                  {i.exists ? (i.stale ? ' (stale index)' : '') : ' (no index)'}
+                </option>
+              ))}
+            </select>
+          ))}
+          <label className="small">
+            top{' '}
+            <select aria-label="Results per retriever" value={k} onChange={(e) => setK(Number(e.target.value))}>
+              {K_CHOICES.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div className="sbar__query">
+          <input type="search" aria-label="Search query" placeholder="Type a query: results update as you type" value={query} onChange={(e) => setQuery(e.target.value)} autoFocus />
+        </div>
+        {columns.length > 1 && <span className="muted small">Rank changes (↑ ↓ new) are relative to {nameOf(columns[0].retriever)}, the leftmost column.</span>}
+      </section>
+      {columns.length === 0 ? (
+        <p className="muted">Pick at least one retriever.</p>
+      ) : (
+        <div className="scols" style={{ ['--cols' as string]: columns.length }}>
+          {columns.map((c, i) => (
+            <ResultColumn
+              key={c.slot}
+              slot={c.slot}
+              name={nameOf(c.retriever)}
+              results={c.results}
+              changes={changes[i] ?? new Map()}
+              referenceName={i === 0 ? null : nameOf(columns[0].retriever)}
+              selectedPassageId={selected?.passageId ?? null}
+              onSelect={setSelected}
+            />
+          ))}
+        </div>
+      )}
+      {selected && <PassageDetail hit={selected} onClose={() => setSelected(null)} />}
+    </>
   );
 }
