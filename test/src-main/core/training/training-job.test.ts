@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { MetricPoint } from '../../../../shared/services/jobs.js';
-import type { TrainingResult, TrainingRunParamsInput } from '../../../../shared/services/training.js';
+import { trainingRunParamsSchema, type TrainingResult, type TrainingRunParamsInput } from '../../../../shared/services/training.js';
 import { loadModelFolder } from '../../../../src-main/core/models/folder.js';
 import { readSafetensors } from '../../../../src-main/core/models/safetensors.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
@@ -21,6 +21,8 @@ const tempDir = useTempDirs('genq-training-job-');
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const childScript = fileURLToPath(new URL('./training-crash-child.ts', import.meta.url));
 
+/** impl methods take validated params (the dispatcher parses); tests give the input form. */
+const p = (input: TrainingRunParamsInput) => trainingRunParamsSchema.parse(input);
 const settings = { batchSize: 4, epochs: 2, lr: 5e-4, maxSeqLength: 32, checkpointEvery: 3, keepCheckpoints: 2, backend: 'wasm' as const };
 
 describe('training.run job', () => {
@@ -30,7 +32,7 @@ describe('training.run job', () => {
       const db = s.projects.require().project.db;
       const baseId = addTinyBert(db);
       seedPairs(db, { train: 10, evalPassages: 4 });
-      const job = await s.impl.training.start({ modelId: baseId, settings });
+      const job = await s.impl.training.start(p({ modelId: baseId, settings }));
       const end = await s.finished(job.id);
       expect(end.error).toBeNull();
       expect(end.state).toBe('done');
@@ -133,7 +135,7 @@ describe('training.run after kill -9', () => {
       const logs = await s.impl.jobs.logs({ id: jobId, limit: 100 });
       expect(logs.some((l) => /^Resuming run 1 at step \d+/.test(l.message))).toBe(true);
 
-      const reference = await s.finished((await s.impl.training.start(params)).id);
+      const reference = await s.finished((await s.impl.training.start(p(params))).id);
       const a = resumed.result as TrainingResult;
       const b = reference.result as TrainingResult;
       expect(a.steps).toBe(90);
@@ -160,7 +162,7 @@ describe('training.run divergence', () => {
       const db = s.projects.require().project.db;
       const baseId = addTinyBert(db);
       seedPairs(db, { train: 6, evalPassages: 0 });
-      const job = await s.impl.training.start({ modelId: baseId, settings: { ...settings, lr: 1e38, warmupRatio: 0, steps: 6 } });
+      const job = await s.impl.training.start(p({ modelId: baseId, settings: { ...settings, lr: 1e38, warmupRatio: 0, steps: 6 } }));
       const end = await s.finished(job.id);
       expect(end.state).toBe('failed');
       expect(end.error?.name).toBe('TrainingDivergedError');

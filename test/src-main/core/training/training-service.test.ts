@@ -5,13 +5,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProjectModel } from '../../../../shared/services/models.js';
-import type { TrainingResult } from '../../../../shared/services/training.js';
+import { trainingRunParamsSchema, type TrainingResult, type TrainingRunParamsInput } from '../../../../shared/services/training.js';
 import { loadCheckpoint } from '../../../../src-main/core/training/checkpoint.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { addTinyBert, seedPairs, TINY_BERT } from './training-fixture.js';
 
 const tempDir = useTempDirs('genq-training-service-');
+/** impl methods take validated params (the dispatcher parses); tests give the input form. */
+const p = (input: TrainingRunParamsInput) => trainingRunParamsSchema.parse(input);
 const settings = { batchSize: 4, epochs: 2, lr: 5e-4, maxSeqLength: 32, checkpointEvery: 2, keepCheckpoints: 10, backend: 'wasm' as const };
 
 describe('training service', () => {
@@ -21,11 +23,11 @@ describe('training service', () => {
       const db = s.projects.require().project.db;
       const baseId = addTinyBert(db);
       const call = (input: unknown) => s.dispatch('training', 'start', input);
-      await expect(s.impl.training.start({ modelId: baseId })).rejects.toThrow(/0 accepted pair\(s\) on training-split passages/);
+      await expect(s.impl.training.start(p({ modelId: baseId }))).rejects.toThrow(/0 accepted pair\(s\) on training-split passages/);
       seedPairs(db, { train: 3, evalPassages: 1 });
       const generator = Number(db.prepare("INSERT INTO models (name, role, path) VALUES ('t5', 'generator', ?)").run(TINY_BERT).lastInsertRowid);
-      await expect(s.impl.training.start({ modelId: generator })).rejects.toThrow(/is a generator; only encoders/);
-      await expect(s.impl.training.start({ modelId: 999 })).rejects.toThrow(/no model with id 999/);
+      await expect(s.impl.training.start(p({ modelId: generator }))).rejects.toThrow(/is a generator; only encoders/);
+      await expect(s.impl.training.start(p({ modelId: 999 }))).rejects.toThrow(/no model with id 999/);
       const bad = (await call({ modelId: baseId, settings: { batchSize: 1 } })) as { ok: boolean; error: { message: string } };
       expect(bad.ok).toBe(false);
       expect(bad.error.message).toMatch(/batchSize/);
@@ -43,7 +45,7 @@ describe('training service', () => {
       const db = s.projects.require().project.db;
       const baseId = addTinyBert(db);
       seedPairs(db, { train: 8, evalPassages: 3 });
-      const first = await s.finished((await s.impl.training.start({ modelId: baseId, settings, outputName: 'tuned' })).id);
+      const first = await s.finished((await s.impl.training.start(p({ modelId: baseId, settings, outputName: 'tuned' }))).id);
       expect(first.state).toBe('done');
       const done = first.result as TrainingResult;
       expect(done).toMatchObject({ steps: 8, modelName: 'tuned' });
@@ -76,7 +78,7 @@ describe('training service', () => {
       await expect(s.impl.training.resume({ runId: done.runId, checkpoint: 'step-0000003' })).rejects.toThrow(/has no checkpoint step-0000003/);
 
       // A second run with another learning rate, compared with the first.
-      const second = (await s.finished((await s.impl.training.start({ modelId: baseId, settings: { ...settings, lr: 1e-4, epochs: 1 } })).id)).result as TrainingResult;
+      const second = (await s.finished((await s.impl.training.start(p({ modelId: baseId, settings: { ...settings, lr: 1e-4, epochs: 1 } }))).id)).result as TrainingResult;
       const comparison = await s.impl.training.compare({ runIds: [done.runId, second.runId], points: 10 });
       expect(comparison.runs.map((r) => [r.run.id, r.loss.length, r.evals['mrr@10'].length])).toEqual([[done.runId, 8, 3], [second.runId, 4, 2]]);
       expect(comparison.runs[1].run.config.settings.lr).toBe(1e-4);
