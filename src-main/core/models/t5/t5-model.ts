@@ -111,17 +111,18 @@ export class T5Model implements Seq2SeqModel {
     return r.last_hidden_state;
   }
 
-  /** Encodes once, repeats each passage's encoder output `repeat` times (num_return_sequences), computes cross K/V once. */
+  /**
+   * Encodes once and computes the cross-attention K/V once per passage, then repeats each passage's
+   * K/V and mask `repeat` times (num_return_sequences): the sequences share every passage-side cost.
+   */
   async prepare(inputIds: number[][], repeat = 1): Promise<DecoderContext> {
     const batch = padIds(inputIds, this.padId);
-    const hidden = await this.encode(batch); // [rows, len, d]
-    const rows = batch.rows * repeat;
-    const expandedHidden = repeatRows(hidden.data, batch.rows, repeat); // [rows·repeat, len, d]
-    const mask = repeatRows(batch.mask, batch.rows, repeat); // [rows·repeat, len]
+    const hidden = await this.encode(batch); // [passages, len, d]
     const names = this.crossKv.outputNames as string[];
-    const cross = await this.crossKv.run({ encoder_hidden_states: { type: 'float32', data: expandedHidden, dims: [rows, batch.len, this.config.dModel] } }, names);
-    const feeds: Record<string, TensorIn> = { encoder_attention_mask: { type: 'int64', data: mask, dims: [rows, batch.len] } };
-    for (const name of names) feeds[name] = { type: 'float32', data: cross[name].data, dims: cross[name].dims };
+    const cross = await this.crossKv.run({ encoder_hidden_states: { type: 'float32', data: hidden.data, dims: hidden.dims } }, names); // each [passages, heads, len, d_kv]
+    const rows = batch.rows * repeat;
+    const feeds: Record<string, TensorIn> = { encoder_attention_mask: { type: 'int64', data: repeatRows(batch.mask, batch.rows, repeat), dims: [rows, batch.len] } };
+    for (const name of names) feeds[name] = { type: 'float32', data: repeatRows(cross[name].data, batch.rows, repeat), dims: [rows, ...cross[name].dims.slice(1)] }; // [rows, heads, len, d_kv]
     return { rows, feeds };
   }
 
