@@ -121,6 +121,8 @@ export interface SearchResponse {
 
 export interface EvalRunInfo {
   runId: number;
+  /** The 'eval.run' job that recorded it: runs of one job are one evaluation (one row per retriever). */
+  jobId: number | null;
   name: string | null;
   modelId: number | null;
   createdAt: string;

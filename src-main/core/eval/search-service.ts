@@ -134,15 +134,16 @@ export function createSearchService(manager: ProjectManager): GenqApiImpl['searc
       return { retriever: retriever.name, hits, milliseconds };
     },
     evalRuns: async ({ limit }) => {
-      const rows = session().db.prepare("SELECT id, name, model_id, created_at, config, summary FROM runs WHERE kind = 'eval' ORDER BY id DESC LIMIT ?").all(limit) as Array<{
+      const rows = session().db.prepare("SELECT id, job_id, name, model_id, created_at, config, summary FROM runs WHERE kind = 'eval' ORDER BY id DESC LIMIT ?").all(limit) as Array<{
         id: number;
+        job_id: number | null;
         name: string | null;
         model_id: number | null;
         created_at: string;
         config: string;
         summary: string | null;
       }>;
-      return rows.map((r) => ({ runId: r.id, name: r.name, modelId: r.model_id, createdAt: r.created_at, config: JSON.parse(r.config), summary: r.summary ? JSON.parse(r.summary) : null }));
+      return rows.map((r) => ({ runId: r.id, jobId: r.job_id, name: r.name, modelId: r.model_id, createdAt: r.created_at, config: JSON.parse(r.config), summary: r.summary ? JSON.parse(r.summary) : null }));
     },
   };
 }

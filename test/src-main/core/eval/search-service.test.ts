@@ -66,6 +66,7 @@ describe('search service', () => {
     expect(s.updatesOf(evalJob.id).some((u) => u.progress.unit === 'queries' && u.progress.total === 16)).toBe(true);
     const runs = await s.impl.search.evalRuns({ limit: 10 });
     expect(runs.map((r) => r.runId).sort()).toEqual(report.results.map((r) => r.runId).sort());
+    expect(runs.every((r) => r.jobId === evalJob.id)).toBe(true);
     const points = db.prepare('SELECT series, value FROM metric_points WHERE run_id = ? ORDER BY series').all(report.results[0].runId) as Array<{ series: string; value: number }>;
     expect(points.map((p) => p.series)).toEqual(['map@100', 'mrr@10', 'ndcg@10', 'recall@1', 'recall@10', 'recall@100']);
     expect(points.find((p) => p.series === 'ndcg@10')!.value).toBeCloseTo(report.results[0].metrics['ndcg@10'], 12);
