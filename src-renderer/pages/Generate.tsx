@@ -1,17 +1,151 @@
-import { StagePlan } from '../components/StagePlan.js';
+// Step 3, Generate: pick a T5 generator and settings, see an estimate, run 'generation.run' with a
+// progress bar, pause (cancel) / resume, a live stream of the newest queries beside their passages
+// and a throughput chart from the job's metric points.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { GeneratedQuery, GenerationEstimate, GenerationResult, GenerationRunParamsInput, GenerationScope, GenerationSettings, ProjectModel } from '../../shared/api.js';
+import { attempt } from '../api/call.js';
+import { api } from '../api/client.js';
+import '../components/generate/generate.css';
+import { LiveQueries } from '../components/generate/LiveQueries.js';
+import { DEFAULT_SETTINGS } from '../components/generate/settings-fields.js';
+import { SettingsForm } from '../components/generate/SettingsForm.js';
+import { ThroughputChart, type ThroughputPoint } from '../components/generate/ThroughputChart.js';
+import { PageHeader } from '../components/PageHeader.js';
+import { ProgressBar } from '../components/ProgressBar.js';
+import { formatCount, formatEta, formatRate } from '../format.js';
+import { routeHref } from '../hooks/useHashRoute.js';
+import { FINISHED_STATES, useLatestJob } from '../hooks/useLatestJob.js';
+import type { PageProps } from '../routes.js';
 
-export function Generate() {
+const KIND = 'generation.run';
+
+export function Generate(_props: PageProps) {
+  const [models, setModels] = useState<ProjectModel[]>([]);
+  const [modelId, setModelId] = useState<number | null>(null);
+  const [settings, setSettings] = useState<GenerationSettings>(DEFAULT_SETTINGS);
+  const [scope, setScope] = useState<GenerationScope>({ kind: 'new', skipDuplicates: true });
+  const [inScope, setInScope] = useState<number | null>(null);
+  const [estimate, setEstimate] = useState<GenerationEstimate | null>(null);
+  const [estimating, setEstimating] = useState(false);
+  const [job, setJob] = useLatestJob(KIND);
+  const [latest, setLatest] = useState<GeneratedQuery[]>([]);
+  const [points, setPoints] = useState<ThroughputPoint[]>([]);
+  const running = !!job && !FINISHED_STATES.has(job.state);
+  const runId = (job?.result as GenerationResult | null)?.runId;
+
+  useEffect(() => {
+    void attempt(() => api.models.list({})).then((list) => {
+      if (!list) return;
+      setModels(list);
+      setModelId((cur) => cur ?? list.filter((m) => m.role === 'generator').at(-1)?.id ?? null);
+    });
+    return api.models.onChanged((list) => setModels(list));
+  }, []);
+
+  useEffect(() => {
+    setEstimate(null);
+    void attempt(() => api.generation.count({ scope })).then((r) => r && setInScope(r.passages));
+  }, [scope, job?.state]);
+
+  // Live queries: refreshed on the job's progress updates, at most twice a second.
+  const lastFetch = useRef(0);
+  const refreshLatest = useCallback(() => {
+    lastFetch.current = Date.now();
+    void attempt(() => api.generation.latest({ limit: 24 })).then((rows) => rows && setLatest(rows));
+  }, []);
+  useEffect(() => refreshLatest(), [refreshLatest]);
+  useEffect(() => {
+    if (job && (Date.now() - lastFetch.current > 500 || FINISHED_STATES.has(job.state))) refreshLatest();
+  }, [job, refreshLatest]);
+
+  // Throughput: the job's metric points, pushed as jobs.onMetric.
+  useEffect(() => {
+    if (!job) return;
+    return api.jobs.onMetric((m) => {
+      if (m.jobId !== job.id) return;
+      const key = m.series === 'passages_per_s' ? 'passages' : m.series === 'queries_per_s' ? 'queries' : null;
+      if (!key) return;
+      setPoints((cur) => {
+        const next = cur.slice(-299);
+        const at = next.findIndex((p) => p.done === m.step);
+        if (at >= 0) next[at] = { ...next[at], [key]: Number(m.value.toFixed(3)) };
+        else next.push({ done: m.step, [key]: Number(m.value.toFixed(3)) });
+        return next;
+      });
+    });
+  }, [job?.id]);
+
+  const params = (): GenerationRunParamsInput | null => (modelId ? { modelId, scope, settings } : null);
+  const start = async () => {
+    const p = params();
+    if (!p) return;
+    setPoints([]);
+    const started = await attempt(() => api.generation.start(p));
+    if (started) setJob(started);
+  };
+  const runEstimate = async () => {
+    const p = params();
+    if (!p) return;
+    setEstimating(true);
+    setEstimate((await attempt(() => api.generation.estimate(p))) ?? null);
+    setEstimating(false);
+  };
+
   return (
-    <StagePlan
-      title="Generate"
-      step={3}
-      lead="Write synthetic queries for every passage with a T5 query generator."
-      planned={[
-        "Sampling settings (queries per passage, top-p, top-k, temperature, seed) and a live preview on a few passages",
-        "A generation job over all passages with progress, rate and ETA; resumable after a crash",
-        "The generated queries next to their passages",
-      ]}
-      next={{ id: 'curate', label: 'Curate' }}
-    />
+    <div className="page page--wide">
+      <PageHeader title="Generate" step={3}>
+        A T5 query generator writes the questions each passage answers (GenQ). Runs are resumable: pause, close the app or crash, and resume where it stopped.
+      </PageHeader>
+      <section className="card">
+        <h2>Settings</h2>
+        <SettingsForm models={models} modelId={modelId} onModel={setModelId} settings={settings} onSettings={setSettings} scope={scope} onScope={setScope} disabled={running} />
+        <div className="generate__actions">
+          <button className="button button--primary" disabled={!modelId || running || inScope === 0} onClick={() => void start()}>
+            Generate queries
+          </button>
+          <button className="button" disabled={!modelId || running || estimating || inScope === 0} onClick={() => void runEstimate()}>
+            {estimating ? 'Timing a calibration batch…' : 'Estimate time'}
+          </button>
+          <span className="muted small" data-testid="scope-count">
+            {inScope === null ? '' : `${formatCount(inScope)} passages in scope`}
+          </span>
+          {estimate && (
+            <span className="small" data-testid="estimate">
+              ≈ {formatEta(estimate.seconds)} for {formatCount(estimate.passages)} passages ({estimate.secondsPerPassage.toFixed(3)} s/passage on {estimate.provider}, timed on {estimate.calibrationPassages})
+            </span>
+          )}
+        </div>
+      </section>
+      {job && (
+        <section className="card" aria-label="Generation progress">
+          <h2>
+            Run {runId ? `#${runId}` : ''} — {job.state}
+          </h2>
+          <ProgressBar done={job.progress.done} total={job.progress.total} label="Generation progress" state={job.state} />
+          <p className="small" data-testid="generation-progress">
+            {formatCount(job.progress.done)} / {job.progress.total === null ? '?' : formatCount(job.progress.total)} passages · {formatRate(job.progress.rate, 'passages')} · ETA{' '}
+            {formatEta(job.progress.etaSeconds)} {job.progress.message ? `· ${job.progress.message}` : ''}
+          </p>
+          <div className="generate__actions">
+            {running && (
+              <button className="button" onClick={() => void attempt(() => api.jobs.cancel({ id: job.id }))}>
+                Pause
+              </button>
+            )}
+            {job.resumable && !running && (
+              <button className="button" onClick={() => void attempt(() => api.jobs.resume({ id: job.id }))}>
+                Resume
+              </button>
+            )}
+            {job.state === 'done' && <a className="button" href={routeHref('curate')}>Next: Curate →</a>}
+          </div>
+          <ThroughputChart points={points} />
+        </section>
+      )}
+      <section className="card">
+        <h2>Latest queries</h2>
+        <LiveQueries rows={latest} />
+      </section>
+    </div>
   );
 }
