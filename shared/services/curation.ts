@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { method } from '../contract.js';
 import type { JobSnapshot } from './jobs.js';
 
-export const SIGNAL_NAMES = ['tokens', 'words', 'overlap', 'copyRatio', 'dupPassage', 'dupCorpus', 'nearDup', 'degenerate', 'roundtripRank', 'relevance'] as const;
+export const SIGNAL_NAMES = ['tokens', 'words', 'overlap', 'copyRatio', 'dupPassage', 'dupCorpus', 'nearDup', 'nearDupCorpus', 'degenerate', 'roundtripRank', 'relevance'] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 export const QUERY_STATUSES = ['pending', 'accepted', 'rejected'] as const;
 export type QueryStatus = (typeof QUERY_STATUSES)[number];
@@ -59,6 +59,8 @@ export const signalsParamsSchema = z.object({
   tokenizerDir: z.string().min(1).optional(),
   /** Generation limit in tokens (truncation flag); default: from the latest generation run's config. */
   maxQueryTokens: z.number().int().positive().optional(),
+  /** Word Jaccard at or above which a query near-duplicates an earlier query of another passage (signal nearDupCorpus). */
+  nearDupThreshold: z.number().min(0.5).max(1).default(0.9),
   /** Round-trip rank with this encoder (model id); true = the project's base encoder. */
   roundtrip: z.union([z.boolean(), z.number().int().positive()]).default(false),
   /** Ranks beyond k are stored as k + 1. */
@@ -81,6 +83,8 @@ export interface CurationQueryRow {
   statusReason: string | null;
   split: 'train' | 'eval';
   signals: Partial<Record<SignalName, number | null>>;
+  /** The earlier query of another passage this one near-duplicates (signal nearDupCorpus), if any. */
+  nearDupOf?: number | null;
 }
 
 export interface CurationCounts {

@@ -19,6 +19,7 @@ interface CurateOptions {
   roundtrip?: boolean | string;
   roundtripK?: number;
   crossEncoder?: number;
+  nearDupThreshold?: number;
   applyRule: string[];
   preview?: boolean;
   split?: number;
@@ -46,6 +47,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--signals', 'compute the lexical quality signals first')
     .option('--roundtrip [modelId]', "also compute round-trip ranks (with the project's base encoder, or this model id)")
     .option('--roundtrip-k <n>', 'ranks beyond k are stored as k + 1 (default 100)', int('--roundtrip-k'))
+    .option('--near-dup-threshold <jaccard>', 'word Jaccard at or above which a query near-duplicates one of another passage (default 0.9)', Number)
     .option('--cross-encoder <modelId>', 'also compute relevance scores with this cross-encoder model id', int('--cross-encoder'))
     .option('--apply-rule <rule>', 'a saved or built-in rule name, or an expression such as "reject copyRatio > 0.8" (repeatable, applied in order)', (v: string, all: string[]) => [...all, v], [])
     .option('--preview', 'only report what the rules would change')
@@ -63,6 +65,7 @@ export function register(program: Command, ctx: CliContext): void {
           roundtrip: opts.roundtrip === undefined ? false : opts.roundtrip === true ? true : Number(opts.roundtrip),
           roundtripK: opts.roundtripK,
           crossEncoderId: opts.crossEncoder,
+          nearDupThreshold: opts.nearDupThreshold,
         });
         if (!parsed.success) throw new Error(formatZodError('genq curate', parsed.error));
         const controller = new AbortController();

@@ -60,20 +60,26 @@ function hashWords(normalised: string): number {
 const combine = (h: number, word: number) => Math.imul(h ^ word, 0x9e3779b1);
 
 /**
- * Hashes of the word 3-shingles (one for the whole text when it has fewer than 3 words), sorted
- * and without repeats, so jaccard() is a merge. Shingles are hashed from word hashes, not from
- * joined strings.
+ * Hashes of the word `size`-shingles (default 3, what passage dedupe uses; one hash for the whole
+ * text when it has fewer than `size` words), sorted and without repeats, so jaccard() is a merge.
+ * Shingles are hashed from word hashes, not from joined strings. Size 1 gives the word set (what
+ * curation uses for short queries).
  */
-export function shingles(normalised: string): Uint32Array {
+export function shingles(normalised: string, size = 3): Uint32Array {
   const n = hashWords(normalised);
-  if (n < 3) {
+  if (n < size) {
     if (n === 0) return new Uint32Array(0);
     let h = FNV_OFFSET;
     for (let i = 0; i < n; i++) h = combine(h, wordScratch[i]);
     return Uint32Array.of(fmix32(h));
   }
-  const out = new Uint32Array(n - 2);
-  for (let i = 0; i + 3 <= n; i++) out[i] = fmix32(combine(combine(combine(FNV_OFFSET, wordScratch[i]), wordScratch[i + 1]), wordScratch[i + 2]));
+  const out = new Uint32Array(n - size + 1);
+  for (let i = 0; i + size <= n; i++) {
+    let h = FNV_OFFSET;
+    if (size === 3) h = combine(combine(combine(h, wordScratch[i]), wordScratch[i + 1]), wordScratch[i + 2]); // passages: unrolled
+    else for (let j = i; j < i + size; j++) h = combine(h, wordScratch[j]);
+    out[i] = fmix32(h);
+  }
   out.sort();
   let unique = 1;
   for (let i = 1; i < out.length; i++) if (out[i] !== out[unique - 1]) out[unique++] = out[i];
@@ -203,15 +209,17 @@ export class Deduplicator {
     }
   }
 
-  /** Looks the passage up; `keys` is what to pass to remember() if it is kept as an original. */
-  check(normalised: string, hash: string): { match: DuplicateMatch | null; keys: Uint32Array | null } {
+  /**
+   * Looks a passage up by its normalised-text hash and (near on) its band keys from bandKeys();
+   * `normalised` gives its normalised text, only needed to verify a near candidate.
+   */
+  check(hash: string, keys: Uint32Array | null, normalised: () => string): DuplicateMatch | null {
     if (this.settings.exact) {
       const row = this.byHash.get(hash);
-      if (row) return { match: { kind: 'exact', of: row.id, similarity: 1 }, keys: null };
+      if (row) return { kind: 'exact', of: row.id, similarity: 1 };
     }
-    if (!this.settings.near) return { match: null, keys: null };
-    const own = shingles(normalised);
-    const keys = bandKeys(own);
+    if (!this.settings.near || !keys) return null;
+    let own: Uint32Array | null = null;
     const tried: number[] = [];
     for (let b = 0; b < keys.length; b++) {
       const candidate = this.peek(keys[b]);
@@ -219,10 +227,11 @@ export class Deduplicator {
       tried.push(candidate);
       const other = this.textById.get(candidate);
       if (!other) continue;
+      own ??= shingles(normalised());
       const similarity = jaccard(own, shingles(normaliseText(other.text)));
-      if (similarity >= this.settings.threshold) return { match: { kind: 'near', of: candidate, similarity }, keys };
+      if (similarity >= this.settings.threshold) return { kind: 'near', of: candidate, similarity };
     }
-    return { match: null, keys };
+    return null;
   }
 
   /** Registers an original passage's buckets (first passage per bucket wins). */

@@ -1,7 +1,10 @@
 // Curation actions with a persisted undo/redo log. A status change records, in one transaction,
-// the previous status of every row it changes (curation_action_rows), so undo is one
-// UPDATE … FROM and redo re-applies the action's status; bulk changes over 100k rows stay
-// set-based (no per-row statements). A new action discards the redo stack.
+// the previous status of the rows it changes compactly: one curation_action_groups row per previous
+// (status, reason) holding the affected ids as a JSON array (schema v5; before it, one
+// curation_action_rows row per query, which a 100k-row bulk change paid as a 100k-entry b-tree
+// insert). Undo is one UPDATE … FROM json_each per action and redo re-applies the action's status;
+// bulk changes over 100k rows stay set-based (no per-row statements). A new action discards the
+// redo stack.
 import type Database from 'better-sqlite3';
 import type { QueryStatus, UndoEntry } from '../../../shared/services/curation.js';
 import type { SqlWhere } from './filter.js';
@@ -42,23 +45,28 @@ function startAction(db: Database.Database, kind: ActionRow['kind'], label: stri
  */
 export function setStatusWhere(db: Database.Database, select: SqlWhere, status: QueryStatus, reason: string, label: string): { changed: number; actionId: number | null } {
   return db.transaction(() => {
+    // The rows that change, grouped by what undo must restore; the selection is evaluated once.
+    const groups = db
+      .prepare(
+        `SELECT q.status AS before, q.status_reason AS beforeReason, json_group_array(q.id) AS ids
+         FROM queries q WHERE q.id IN (${select.sql}) AND q.status != ? GROUP BY q.status, q.status_reason`,
+      )
+      .all(...select.args, status) as Array<{ before: QueryStatus; beforeReason: string | null; ids: string }>;
+    if (groups.length === 0) return { changed: 0, actionId: null };
     const actionId = startAction(db, 'status', label, { status, reason } satisfies StatusPayload);
-    db.prepare(
-      `INSERT INTO curation_action_rows (action_id, query_id, before_status, before_reason)
-       SELECT ?, q.id, q.status, q.status_reason FROM queries q WHERE q.id IN (${select.sql}) AND q.status != ?`,
-    ).run(actionId, ...select.args, status);
-    const changed = db
-      // One timestamp bound for the whole change (an strftime per row costs ~10% at 100k rows).
-      .prepare('UPDATE queries SET status = ?, status_reason = ?, updated_at = ? WHERE id IN (SELECT query_id FROM curation_action_rows WHERE action_id = ?)')
-      .run(status, reason, new Date().toISOString(), actionId).changes;
-    if (changed === 0) {
-      db.prepare('DELETE FROM curation_actions WHERE id = ?').run(actionId);
-      return { changed, actionId: null };
-    }
+    const saveGroup = db.prepare('INSERT INTO curation_action_groups (action_id, before_status, before_reason, query_ids) VALUES (?, ?, ?, ?)');
+    for (const g of groups) saveGroup.run(actionId, g.before, g.beforeReason, g.ids);
+    // One timestamp bound for the whole change (an strftime per row costs ~10% at 100k rows).
+    const changed = db.prepare(`UPDATE queries SET status = ?, status_reason = ?, updated_at = ? WHERE id IN (${ACTION_IDS})`).run(status, reason, new Date().toISOString(), actionId).changes;
     db.prepare('UPDATE curation_actions SET row_count = ? WHERE id = ?').run(changed, actionId);
     return { changed, actionId };
   })();
 }
+
+/** The query ids a status action changed (bound parameter: the action id). */
+const ACTION_IDS = 'SELECT j.value FROM curation_action_groups g, json_each(g.query_ids) j WHERE g.action_id = ?';
+/** Same, from the per-query log of actions recorded before schema v5. */
+const LEGACY_ACTION_IDS = 'SELECT query_id FROM curation_action_rows WHERE action_id = ?';
 
 export function editQuery(db: Database.Database, id: number, text: string): number {
   return db.transaction(() => {
@@ -75,7 +83,7 @@ export function editQuery(db: Database.Database, id: number, text: string): numb
 function writeText(db: Database.Database, id: number, text: string): void {
   db.prepare(
     `UPDATE queries SET text = ?, updated_at = ${NOW}, signals = NULL, sig_tokens = NULL, sig_words = NULL, sig_overlap = NULL, sig_copy = NULL,
-       sig_dup_passage = NULL, sig_dup_corpus = NULL, sig_near_dup = NULL, sig_degenerate = NULL, sig_roundtrip = NULL, sig_relevance = NULL
+       sig_dup_passage = NULL, sig_dup_corpus = NULL, sig_near_dup = NULL, sig_near_dup_corpus = NULL, near_dup_of = NULL, sig_degenerate = NULL, sig_roundtrip = NULL, sig_relevance = NULL
      WHERE id = ?`,
   ).run(text, id);
 }
@@ -99,10 +107,16 @@ export function undo(db: Database.Database): UndoEntry | null {
     if (!row) return null;
     const payload = JSON.parse(row.payload);
     if (row.kind === 'status') {
+      const now = new Date().toISOString();
+      db.prepare(
+        `UPDATE queries SET status = g.before_status, status_reason = g.before_reason, updated_at = ?
+         FROM (SELECT g.before_status, g.before_reason, j.value AS id FROM curation_action_groups g, json_each(g.query_ids) j WHERE g.action_id = ?) g
+         WHERE queries.id = g.id`,
+      ).run(now, row.id);
       db.prepare(
         `UPDATE queries SET status = r.before_status, status_reason = r.before_reason, updated_at = ?
          FROM curation_action_rows r WHERE r.action_id = ? AND r.query_id = queries.id`,
-      ).run(new Date().toISOString(), row.id);
+      ).run(now, row.id);
     } else if (row.kind === 'edit') {
       writeText(db, (payload as EditPayload).queryId, (payload as EditPayload).before);
     } else {
@@ -121,9 +135,10 @@ export function redo(db: Database.Database): UndoEntry | null {
     const payload = JSON.parse(row.payload);
     if (row.kind === 'status') {
       const p = payload as StatusPayload;
-      db.prepare(`UPDATE queries SET status = ?, status_reason = ?, updated_at = ${NOW} WHERE id IN (SELECT query_id FROM curation_action_rows WHERE action_id = ?)`).run(
+      db.prepare(`UPDATE queries SET status = ?, status_reason = ?, updated_at = ${NOW} WHERE id IN (${ACTION_IDS} UNION ALL ${LEGACY_ACTION_IDS})`).run(
         p.status,
         p.reason,
+        row.id,
         row.id,
       );
     } else if (row.kind === 'edit') {

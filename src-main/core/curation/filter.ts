@@ -13,6 +13,7 @@ export const SIGNAL_COLUMNS: Record<SignalName, string> = {
   dupPassage: 'sig_dup_passage',
   dupCorpus: 'sig_dup_corpus',
   nearDup: 'sig_near_dup',
+  nearDupCorpus: 'sig_near_dup_corpus',
   degenerate: 'sig_degenerate',
   roundtripRank: 'sig_roundtrip',
   relevance: 'sig_relevance',

@@ -12,7 +12,7 @@ export function listQueries(db: Database.Database, filter: QueryFilter, offset: 
   // Ordered by (passage_id, id) so a passage's queries stay together; the queries_passage index serves it.
   const rows = db
     .prepare(
-      `SELECT q.id, q.passage_id, p.document_id, q.text, p.text AS passage_text, q.origin, q.status, q.status_reason, p.split, ${SIGNAL_SELECT}
+      `SELECT q.id, q.passage_id, p.document_id, q.text, p.text AS passage_text, q.origin, q.status, q.status_reason, p.split, q.near_dup_of, ${SIGNAL_SELECT}
        FROM queries q JOIN passages p ON p.id = q.passage_id WHERE ${where.sql} ORDER BY q.passage_id, q.id LIMIT ? OFFSET ?`,
     )
     .all(...where.args, limit, offset) as Array<Record<string, unknown>>;
@@ -29,6 +29,7 @@ export function listQueries(db: Database.Database, filter: QueryFilter, offset: 
       statusReason: r.status_reason as string | null,
       split: r.split as CurationQueryRow['split'],
       signals: Object.fromEntries(SIGNAL_NAMES.map((s) => [s, r[s] as number | null])),
+      nearDupOf: r.near_dup_of as number | null,
     })),
   };
 }

@@ -32,6 +32,8 @@ export const BUILTIN_RULES: Record<string, RuleInput> = {
     action: 'rejected',
     filter: { match: 'any', conditions: [{ signal: 'dupPassage', op: '=', value: 1 }, { signal: 'nearDup', op: '>=', value: 0.8 }] },
   },
+  // Earlier-wins: the first query of a near-duplicate family stays, later ones (other passages) go.
+  'reject-corpus-near-duplicates': { type: 'filter', action: 'rejected', filter: { conditions: [{ signal: 'nearDupCorpus', op: '>', value: 0 }] } },
   'reject-degenerate': { type: 'filter', action: 'rejected', filter: { conditions: [{ signal: 'degenerate', op: '>', value: 0 }] } },
   'reject-roundtrip-miss': { type: 'filter', action: 'rejected', filter: { conditions: [{ signal: 'roundtripRank', op: '>', value: 10 }] } },
   'keep-top-70-relevance': { type: 'keepTop', signal: 'relevance', share: 0.7, scope: 'corpus' },

@@ -1,5 +1,6 @@
 // Computes and stores every quality signal, in three resumable phases:
-//   lexical    per passage: lengths, duplicates, copy ratio, degenerate flags (signals.ts)
+//   lexical    per passage: lengths, duplicates, copy ratio, degenerate flags (signals.ts), near
+//              duplicates across the corpus (near-dup-corpus.ts)
 //   roundtrip  per query batch: rank of the own passage with the encoder (roundtrip.ts)
 //   relevance  per query batch: cross-encoder score (cross-encoder.ts)
 // Each batch's rows and the checkpoint commit in one transaction, so a cancelled or crashed job
@@ -12,6 +13,7 @@ import type { JobContext, JobHandler } from '../jobs/types.js';
 import { TextTokenizer } from '../models/tokenizer.js';
 import { CrossEncoder, CrossEncoderError } from './cross-encoder.js';
 import { loadRoundtripEmbedder, passageSearch, roundtripModel, roundtripRanks } from './roundtrip.js';
+import { CorpusNearDuplicates } from './near-dup-corpus.js';
 import { normalizeQuery, passageSignals, type SignalOptions } from './signals.js';
 
 export type SignalsPhase = 'lexical' | 'roundtrip' | 'relevance';
@@ -35,6 +37,7 @@ export interface SignalsReport {
   phases: SignalsPhase[];
   tokenizer: string;
   maxQueryTokens: number | null;
+  nearDupThreshold: number;
   roundtrip: { modelId: number; search: 'hnsw' | 'exact'; k: number } | null;
   crossEncoderId: number | null;
   elapsedMs: number;
@@ -80,14 +83,17 @@ function passagesPerQueryText(db: Database.Database): Map<string, number> {
   return counts;
 }
 
-function lexicalPhase(db: Database.Database, options: SignalOptions, afterId: number, hooks: SignalsHooks): void {
+function lexicalPhase(db: Database.Database, options: SignalOptions, nearDupThreshold: number, afterId: number, hooks: SignalsHooks): void {
   const total = (db.prepare('SELECT COUNT(*) AS n FROM passages').get() as { n: number }).n;
   let done = (db.prepare('SELECT COUNT(*) AS n FROM passages WHERE id <= ?').get(afterId) as { n: number }).n;
   const passagesAfter = db.prepare('SELECT id, text FROM passages WHERE id > ? ORDER BY id LIMIT ?');
   const queriesIn = db.prepare('SELECT id, passage_id, text FROM queries WHERE passage_id > ? AND passage_id <= ? ORDER BY passage_id, id');
   const update = db.prepare(
-    `UPDATE queries SET sig_tokens = ?, sig_words = ?, sig_overlap = ?, sig_copy = ?, sig_dup_passage = ?, sig_dup_corpus = ?, sig_near_dup = ?, sig_degenerate = ? WHERE id = ?`,
+    `UPDATE queries SET sig_tokens = ?, sig_words = ?, sig_overlap = ?, sig_copy = ?, sig_dup_passage = ?, sig_dup_corpus = ?, sig_near_dup = ?, sig_degenerate = ?,
+       sig_near_dup_corpus = ?, near_dup_of = ? WHERE id = ?`,
   );
+  const nearDups = new CorpusNearDuplicates(db, nearDupThreshold);
+  if (afterId > 0) nearDups.rememberUpTo(db, afterId); // resuming: the passages already done are candidates
   for (;;) {
     checkAbort(hooks.signal);
     const passages = passagesAfter.all(afterId, PASSAGES_PER_BATCH) as Array<{ id: number; text: string }>;
@@ -103,9 +109,11 @@ function lexicalPhase(db: Database.Database, options: SignalOptions, afterId: nu
       for (const p of passages) {
         const queries = byPassage.get(p.id);
         if (!queries) continue;
-        passageSignals(p.text, queries, options).forEach((s, i) =>
-          update.run(s.tokens, s.words, s.overlap, s.copyRatio, s.dupPassage, s.dupCorpus, s.nearDup, s.degenerate, queries[i].id),
-        );
+        passageSignals(p.text, queries, options).forEach((s, i) => {
+          const near = nearDups.check(queries[i].id, queries[i].text);
+          update.run(s.tokens, s.words, s.overlap, s.copyRatio, s.dupPassage, s.dupCorpus, s.nearDup, s.degenerate, near?.similarity ?? 0, near?.of ?? null, queries[i].id);
+        });
+        nearDups.rememberPassage();
       }
       hooks.saveCheckpoint?.({ phase: 'lexical', afterId: last });
     })();
@@ -163,6 +171,7 @@ export async function computeSignals(db: Database.Database, projectDir: string, 
     phases,
     tokenizer: tokenizerDir ?? 'estimate (words and punctuation)',
     maxQueryTokens: maxQueryTokens ?? null,
+    nearDupThreshold: params.nearDupThreshold,
     roundtrip: null,
     crossEncoderId: params.crossEncoderId ?? null,
     elapsedMs: 0,
@@ -179,7 +188,7 @@ export async function computeSignals(db: Database.Database, projectDir: string, 
         maxQueryTokens,
         passagesWithQuery: (n) => counts.get(n) ?? 0,
       };
-      lexicalPhase(db, options, afterId, hooks);
+      lexicalPhase(db, options, params.nearDupThreshold, afterId, hooks);
     } else if (phase === 'roundtrip') {
       const model = roundtripModel(db, typeof params.roundtrip === 'number' ? params.roundtrip : undefined);
       const embedder = await loadRoundtripEmbedder(projectDir, model);
@@ -216,7 +225,7 @@ export async function computeSignals(db: Database.Database, projectDir: string, 
 export function mirrorSignalsJson(db: Database.Database): void {
   db.prepare(
     `UPDATE queries SET signals = json_object('tokens', sig_tokens, 'words', sig_words, 'overlap', sig_overlap, 'copyRatio', sig_copy,
-       'dupPassage', sig_dup_passage, 'dupCorpus', sig_dup_corpus, 'nearDup', sig_near_dup, 'degenerate', sig_degenerate,
+       'dupPassage', sig_dup_passage, 'dupCorpus', sig_dup_corpus, 'nearDup', sig_near_dup, 'nearDupCorpus', sig_near_dup_corpus, 'nearDupOf', near_dup_of, 'degenerate', sig_degenerate,
        'roundtripRank', sig_roundtrip, 'relevance', sig_relevance)`,
   ).run();
 }

@@ -5,6 +5,7 @@ import { SCHEMA_V1 } from './schema-v1.js';
 import { SCHEMA_V2_CORPUS } from './schema-v2-corpus.js';
 import { SCHEMA_V3_CURATION } from './schema-v3-curation.js';
 import { SCHEMA_V4_BULK_FTS } from './schema-v4-bulk-fts.js';
+import { SCHEMA_V5_CURATION_NEAR_DUP } from './schema-v5-curation-near-dup.js';
 import { SchemaTooNewError } from './errors.js';
 
 export interface Migration {
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, sql: SCHEMA_V2_CORPUS },
   { version: 3, sql: SCHEMA_V3_CURATION },
   { version: 4, sql: SCHEMA_V4_BULK_FTS },
+  { version: 5, sql: SCHEMA_V5_CURATION_NEAR_DUP },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -102,7 +102,7 @@ export function QueryTable({ paged, terms, active, selected, editingId, onActiva
                       {row.statusReason && <span className="muted small cq__reason" title={row.statusReason}>{row.statusReason}</span>}
                     </span>
                     {TABLE_SIGNALS.map((s) => (
-                      <span key={s} className="cq__sig mono small" role="cell">
+                      <span key={s} className="cq__sig mono small" role="cell" title={s === 'nearDupCorpus' && row.nearDupOf ? `near-duplicate of query ${row.nearDupOf}` : undefined}>
                         {formatSignal(s, row.signals[s])}
                       </span>
                     ))}

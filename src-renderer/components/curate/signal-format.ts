@@ -9,13 +9,14 @@ export const SIGNAL_LABELS: Record<SignalName, string> = {
   dupPassage: 'Dup (passage)',
   dupCorpus: 'Dup (corpus)',
   nearDup: 'Near-dup',
+  nearDupCorpus: 'Near-dup (corpus)',
   degenerate: 'Degenerate',
   roundtripRank: 'Round trip',
   relevance: 'Relevance',
 };
 
 /** The signals shown as table columns (the rest are in the filter and charts). */
-export const TABLE_SIGNALS: SignalName[] = ['words', 'copyRatio', 'nearDup', 'dupCorpus', 'degenerate', 'roundtripRank', 'relevance'];
+export const TABLE_SIGNALS: SignalName[] = ['words', 'copyRatio', 'nearDup', 'nearDupCorpus', 'dupCorpus', 'degenerate', 'roundtripRank', 'relevance'];
 
 export function formatSignal(name: SignalName, value: number | null | undefined): string {
   if (value === null || value === undefined) return '–';

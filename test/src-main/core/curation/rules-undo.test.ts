@@ -97,6 +97,32 @@ describe('undo / redo', () => {
     expect(history(t.db).map((h) => h.label)).toEqual(['accept 5', 'edit query 2', 'reject all', 'accept passage 1']);
   });
 
+  it('logs a bulk change compactly (one row per previous status and reason) and still undoes actions logged per query before schema v5', () => {
+    setStatusWhere(t.db, { sql: 'SELECT q.id FROM queries q WHERE q.id <= 2', args: [] }, 'accepted', 'manual', 'accept 1-2');
+    setStatusWhere(t.db, { sql: 'SELECT q.id FROM queries q', args: [] }, 'rejected', 'bulk', 'reject all');
+    const groups = t.db.prepare('SELECT before_status, before_reason, query_ids FROM curation_action_groups WHERE action_id = 2 ORDER BY before_status').all() as Array<Record<string, string>>;
+    expect(groups.map((g) => [g.before_status, g.before_reason, (JSON.parse(g.query_ids) as number[]).sort()])).toEqual([
+      ['accepted', 'manual', [1, 2]],
+      ['pending', null, [3, 4, 5, 6]],
+    ]);
+    expect(t.db.prepare('SELECT COUNT(*) FROM curation_action_rows').pluck().get()).toBe(0);
+
+    // An action as schema v3/v4 logged it: one curation_action_rows row per query.
+    t.db.prepare("INSERT INTO curation_actions (id, kind, label, payload, row_count) VALUES (3, 'status', 'legacy', ?, 2)").run(JSON.stringify({ status: 'pending', reason: 'old' }));
+    t.db.prepare("INSERT INTO curation_action_rows (action_id, query_id, before_status, before_reason) VALUES (3, 5, 'rejected', 'bulk'), (3, 6, 'rejected', 'bulk')").run();
+    t.db.prepare("UPDATE queries SET status = 'pending', status_reason = 'old' WHERE id IN (5, 6)").run();
+    expect(undo(t.db)?.label).toBe('legacy');
+    expect(statuses(t.db)).toEqual({ rejected: 6 });
+    expect(redo(t.db)?.label).toBe('legacy');
+    expect(t.db.prepare('SELECT status, status_reason FROM queries WHERE id IN (5, 6)').all()).toEqual(Array(2).fill({ status: 'pending', status_reason: 'old' }));
+    undo(t.db);
+    undo(t.db);
+    expect(t.db.prepare('SELECT status, status_reason FROM queries ORDER BY id').all()).toEqual([
+      ...Array(2).fill({ status: 'accepted', status_reason: 'manual' }),
+      ...Array(4).fill({ status: 'pending', status_reason: null }),
+    ]);
+  });
+
   it('records nothing when a change matches no row that needs it', () => {
     expect(setStatusWhere(t.db, { sql: 'SELECT q.id FROM queries q WHERE q.id > 100', args: [] }, 'rejected', 'x', 'none')).toEqual({ changed: 0, actionId: null });
     expect(undo(t.db)).toBeNull();
