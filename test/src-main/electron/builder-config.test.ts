@@ -56,6 +56,7 @@ describe('electron-builder.yml', () => {
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(pkg.main).toBe('dist/src-main/electron/main.js');
     expect(existsSync(path.join(root, 'src-main', 'electron', 'main.ts'))).toBe(true);
-    expect(pkg.scripts.start).toBe('npm run build && electron .');
+    // Builds, switches the native addons to Electron's ABI, then launches the compiled main.
+    expect(pkg.scripts.start).toBe('npm run build && node scripts/native-abi.mjs electron && electron .');
   });
 });
