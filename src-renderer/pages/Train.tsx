@@ -1,17 +1,88 @@
-import { StagePlan } from '../components/StagePlan.js';
+// Step 5, Train: fine-tune a bi-encoder on the accepted pairs with MNR loss. Settings with
+// defaults, the live loss and learning-rate curves of the selected run, its dev metrics per
+// epoch, throughput and checkpoints, and a comparison of runs.
+import { useEffect, useState } from 'react';
+import type { JobSnapshot, ProjectModel } from '../../shared/api.js';
+import { attempt } from '../api/call.js';
+import { api } from '../api/client.js';
+import { PageHeader } from '../components/PageHeader.js';
+import { CheckpointList } from '../components/train/CheckpointList.js';
+import { RunCharts } from '../components/train/RunCharts.js';
+import { RunComparison } from '../components/train/RunComparison.js';
+import { RunList } from '../components/train/RunList.js';
+import { RunSummary } from '../components/train/RunSummary.js';
+import { TrainForm } from '../components/train/TrainForm.js';
+import '../components/train/train.css';
+import { useRunSeries, useTrainingRuns } from '../components/train/useTraining.js';
+import { useLatestJob } from '../hooks/useLatestJob.js';
+import { routeHref } from '../hooks/useHashRoute.js';
 
 export function Train() {
+  const [models, setModels] = useState<ProjectModel[] | null>(null);
+  const { runs, refresh } = useTrainingRuns();
+  const [job, setJob] = useLatestJob('training.run');
+  const [selected, setSelected] = useState<number | null>(null);
+  useEffect(() => {
+    let live = true;
+    void attempt(() => api.models.list({})).then((m) => live && m && setModels(m));
+    const stop = api.models.onChanged((m) => live && setModels(m));
+    return () => {
+      live = false;
+      stop();
+    };
+  }, []);
+  // Follow the newest run unless the user picked one.
+  const shown = selected ?? runs?.[0]?.id ?? null;
+  const run = runs?.find((r) => r.id === shown) ?? null;
+  const series = useRunSeries(shown);
+  const busy = job?.state === 'running' || job?.state === 'queued';
+  const started = (j: JobSnapshot) => {
+    setJob(j);
+    setSelected(null);
+    refresh();
+  };
+
   return (
-    <StagePlan
-      title="Train"
-      step={5}
-      lead="Fine-tune the bi-encoder on the curated pairs."
-      planned={[
-        "Training settings (epochs, batch size, learning rate, warmup) for the multiple-negatives ranking loss",
-        "Live loss and learning-rate charts while the training job runs, with checkpoints you can resume from",
-        "Export of the tuned model as a sentence-transformers folder",
-      ]}
-      next={{ id: 'search', label: 'Search' }}
-    />
+    <div className="page page--wide">
+      <PageHeader title="Train" step={5}>
+        Fine-tune the bi-encoder on the curated pairs with the multiple-negatives ranking loss (in-batch negatives), as sentence-transformers does, and
+        measure it on the held-out split after every epoch.
+      </PageHeader>
+      <section className="card" aria-label="New training run">
+        <h2>New run</h2>
+        {models === null ? <p className="muted">Loading…</p> : <TrainForm models={models} onStarted={started} busy={busy} />}
+        {job?.state === 'failed' && job.error && (
+          <p className="train-error" role="alert">
+            Run failed: {job.error.name}: {job.error.message}
+          </p>
+        )}
+      </section>
+      {run && (
+        <section className="card" aria-label={`Run ${run.id}`}>
+          <h2>
+            Run #{run.id} <span className="muted small">{run.name}</span>
+          </h2>
+          <RunSummary run={run} series={series} />
+          <RunCharts series={series} />
+          <h2>Checkpoints</h2>
+          <CheckpointList run={run} onResumed={started} />
+        </section>
+      )}
+      {runs && runs.length > 0 && (
+        <section className="card" aria-label="Runs">
+          <h2>Runs</h2>
+          <RunList runs={runs} selected={shown} onSelect={setSelected} />
+        </section>
+      )}
+      {runs && runs.length > 1 && (
+        <section className="card" aria-label="Compare runs">
+          <h2>Compare runs</h2>
+          <RunComparison runs={runs} />
+        </section>
+      )}
+      <a className="button" href={routeHref('search')}>
+        Next: Search →
+      </a>
+    </div>
   );
 }
