@@ -1,7 +1,7 @@
 // Step 6, Search: per-model HNSW indexes (status, build/update as jobs), up to three retrievers
 // side by side as you type with rank changes against the leftmost, a passage's queries and
 // document on click, and the embedding map tab.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { RetrieverId, SearchHit } from '../../shared/api.js';
 import { EmbeddingMapPanel } from '../components/map/EmbeddingMapPanel.js';
 import { PageHeader } from '../components/PageHeader.js';
@@ -9,7 +9,7 @@ import { IndexPanel, modelLabel } from '../components/search/IndexPanel.js';
 import { PassageDetail } from '../components/search/PassageDetail.js';
 import { rankChanges } from '../components/search/rank-changes.js';
 import { ResultColumn } from '../components/search/ResultColumn.js';
-import { defaultRetrievers, keepValid, MAX_COLUMNS, parseRetrieverValue, retrieverValue } from '../components/search/retrievers.js';
+import { defaultRetrievers, keepValid, parseRetrieverValue, retrieverValue } from '../components/search/retrievers.js';
 import '../components/search/search.css';
 import { useIndexes } from '../components/search/useIndexes.js';
 import { useRetrieverResults } from '../components/search/useRetrieverResults.js';
@@ -57,14 +57,14 @@ export function Search(_: PageProps) {
 }
 
 function SearchColumns({ indexes, models }: { indexes: NonNullable<ReturnType<typeof useIndexes>['indexes']>; models: ReturnType<typeof useIndexes>['models'] }) {
-  const [picks, setPicks] = useState<Array<RetrieverId | null> | null>(null);
+  // Until the user picks, the columns follow the defaults (base, tuned, BM25) as indexes appear;
+  // afterwards their picks stay, minus any whose index disappeared.
+  const [userPicks, setUserPicks] = useState<Array<RetrieverId | null> | null>(null);
   const [query, setQuery] = useState('');
   const [k, setK] = useState(10);
   const [selected, setSelected] = useState<SearchHit | null>(null);
 
-  // First picks once the indexes are known; later, drop picks whose index disappeared.
-  useEffect(() => setPicks((cur) => (cur ? keepValid(cur, indexes) : defaultRetrievers(indexes, models))), [indexes, models]);
-  const slots = picks ?? Array.from({ length: MAX_COLUMNS }, () => null);
+  const slots = userPicks ? keepValid(userPicks, indexes) : defaultRetrievers(indexes, models);
   const nameOf = (id: RetrieverId) => (id === 'bm25' ? 'BM25' : modelLabel(id, models, indexes.find((i) => i.modelId === id)?.modelName));
 
   const c0 = useRetrieverResults(slots[0], query, k);
@@ -78,7 +78,7 @@ function SearchColumns({ indexes, models }: { indexes: NonNullable<ReturnType<ty
   // Cheap (k ≤ 100 per column): recomputed on every render.
   const changes = columns.map((c, i) => (i === 0 || !c.results.answered || !c.results.response ? new Map() : rankChanges(c.results.response.hits, referenceHits)));
 
-  const setPick = (slot: number, value: string) => setPicks(slots.map((p, i) => (i === slot ? parseRetrieverValue(value) : p)));
+  const setPick = (slot: number, value: string) => setUserPicks(slots.map((p, i) => (i === slot ? parseRetrieverValue(value) : p)));
   return (
     <>
       <section className="card sbar" aria-label="Query">

@@ -11,11 +11,13 @@ export function parseRetrieverValue(value: string): RetrieverId | null {
   return value !== '' && Number.isInteger(n) && n > 0 ? n : null;
 }
 
-/** Default columns: the base models with an index, then their tuned versions, then BM25; at most three. */
+/** Default columns: a base model, the newest tuned version, BM25 (else more bases); at most three. */
 export function defaultRetrievers(indexes: IndexInfo[], models: ProjectModel[]): Array<RetrieverId | null> {
   const indexed = indexes.filter((i) => i.exists).map((i) => i.modelId);
   const isTuned = (id: number) => models.find((m) => m.id === id)?.parentId != null;
-  const ordered = [...indexed.filter((id) => !isTuned(id)), ...indexed.filter(isTuned)];
+  const bases = indexed.filter((id) => !isTuned(id));
+  const tuned = indexed.filter(isTuned).sort((a, b) => b - a); // newest fine-tune first
+  const ordered = [...bases.slice(0, 1), ...tuned, ...bases.slice(1)];
   const picks: Array<RetrieverId | null> = [...ordered.slice(0, MAX_COLUMNS - 1), 'bm25'];
   while (picks.length < MAX_COLUMNS) picks.push(null);
   return picks;

@@ -34,6 +34,7 @@ export function useRetrieverResults(retriever: RetrieverId | null, query: string
       onError: (_r, err) => setState((s) => ({ ...s, error: toWireError(err).message })),
     });
     runner.current = d;
+    setState({ response: null, answered: '', error: null }); // the old retriever's hits are not this one's
     return () => d.dispose();
   }, [retriever]);
 
