@@ -2,8 +2,12 @@
 //   signals   lexical signals job (tiny-bert tokenizer), vs a read-only pass over the same rows (floor)
 //   filter    "copyRatio > 0.8" counts + first page, on the indexed sig_* columns, vs the same filter
 //             through json_extract on queries.signals (what schema v1 alone would allow)
-//   reject    bulk-reject 100,000 queries as one undoable action (set-based), vs a naive per-row
-//             UPDATE + undo-row INSERT loop in one transaction; then undo
+//   reject    bulk-reject 100,000 queries as one undoable action (set-based, compact undo log), vs
+//             the schema v4 log (one undo row per query, then UPDATE … IN) and vs a naive per-row
+//             UPDATE + undo-row INSERT loop in one transaction; then undo. Each starts from a
+//             checkpointed WAL, and its own commit (with SQLite's autocheckpoint) is timed.
+//   renderer  JS heap of the Curate page in Chromium after scrolling the 300k-query table
+//             (bench/curate-renderer.ts), vs the app's start page; skipped without /usr/bin/chromium
 // Prints one JSON object per comparison as the last lines.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +19,7 @@ import { countQueries, listQueries } from '../src-main/core/curation/queries.js'
 import { computeSignals, mirrorSignalsJson } from '../src-main/core/curation/signals-job.js';
 import { normalizeQuery } from '../src-main/core/curation/signals.js';
 import { createProject } from '../src-main/core/project/store.js';
+import { measureRendererMemory } from './curate-renderer.js';
 
 const PASSAGES = 100_000;
 const QUERIES_PER_PASSAGE = 3;
@@ -86,9 +91,27 @@ export async function run(): Promise<void> {
 
     // --- bulk reject 100k, undo ---
     const firstOfEach = { sql: 'SELECT q.id FROM queries q WHERE q.seq = 0', args: [] };
+    db.pragma('wal_checkpoint(TRUNCATE)');
     const bulk = time(() => setStatusWhere(db, firstOfEach, 'rejected', 'bench', 'reject 100k'));
+    db.pragma('wal_checkpoint(TRUNCATE)');
     const undoTime = time(() => undo(db));
     console.error(`bulk reject: ${bulk.value.changed} rows in ${bulk.ms.toFixed(0)} ms; undo ${undoTime.ms.toFixed(0)} ms`);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const v4Log = time(() =>
+      db.transaction(() => {
+        const actionId = Number(db.prepare("INSERT INTO curation_actions (kind, label, payload) VALUES ('status', 'v4 log', '{}')").run().lastInsertRowid);
+        db.prepare(
+          `INSERT INTO curation_action_rows (action_id, query_id, before_status, before_reason)
+           SELECT ?, q.id, q.status, q.status_reason FROM queries q WHERE q.id IN (${firstOfEach.sql}) AND q.status != 'rejected'`,
+        ).run(actionId);
+        return db
+          .prepare("UPDATE queries SET status = 'rejected', status_reason = 'bench', updated_at = ? WHERE id IN (SELECT query_id FROM curation_action_rows WHERE action_id = ?)")
+          .run(new Date().toISOString(), actionId).changes;
+      })(),
+    );
+    console.error(`schema v4 undo log (one row per query): ${v4Log.value} rows in ${v4Log.ms.toFixed(0)} ms`);
+    undo(db);
+    db.pragma('wal_checkpoint(TRUNCATE)');
     const naive = time(() =>
       db.transaction(() => {
         const ids = db.prepare('SELECT id, status, status_reason FROM queries WHERE seq = 0').all() as Array<{ id: number; status: string; status_reason: string | null }>;
@@ -104,6 +127,7 @@ export async function run(): Promise<void> {
     );
     console.error(`naive per-row loop: ${naive.value} rows in ${naive.ms.toFixed(0)} ms`);
     results.push(line('bulk_reject_100k_ms', bulk.ms, 'per-row UPDATE + undo-row INSERT loop in one transaction', naive.ms));
+    results.push(line('bulk_reject_100k_ms', bulk.ms, 'schema v4 undo log: one curation_action_rows row per query, then UPDATE … IN', v4Log.ms));
     results.push(line('undo_100k_ms', undoTime.ms, 'the bulk reject itself', bulk.ms));
     // The peer needs the signals as JSON on each row (written only now, so it does not slow the runs above).
     mirrorSignalsJson(db);
@@ -116,6 +140,13 @@ export async function run(): Promise<void> {
     console.error(`filter copyRatio > 0.8: ${ours.value.counts.total} matched; ${ours.ms.toFixed(1)} ms vs json_extract ${peer.ms.toFixed(1)} ms`);
     results.push(line('filter_and_recount_ms', ours.ms, 'same filter via json_extract on queries.signals', peer.ms));
     project.close();
+
+    // --- renderer memory ---
+    const memory = await measureRendererMemory(project.dir);
+    if (memory) {
+      console.error(`renderer JS heap: start page ${memory.startPageMb.toFixed(1)} MB, Curate after scrolling ${memory.rowsSeen} rows ${memory.curateMb.toFixed(1)} MB`);
+      results.push(line('renderer_js_heap_mb_curate_300k', memory.curateMb, "the app's start page, same server and browser", memory.startPageMb));
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -120,6 +120,8 @@ export const curationContract = {
   counts: method<CurationCounts>()(z.object({ filter: queryFilterSchema.prefault({}) })),
   /** What applying a rule would change, without changing anything. */
   previewRule: method<{ matched: number; changes: number; byStatus: CurationCounts }>()(z.object({ rule: ruleSchema })),
+  /** Reads a rule expression (the CLI's syntax, e.g. "reject copyRatio > 0.8", "keep top 70% by relevance per corpus") or a saved/built-in rule name; fails with a RuleError saying what is wrong. */
+  parseRule: method<{ rule: Rule; name?: string; description: string }>()(z.object({ text: z.string().trim().min(1).max(500) })),
   applyRule: method<{ changed: number; actionId: number | null }>()(z.object({ rule: ruleSchema, name: z.string().trim().min(1).max(200).optional() })),
   /** Sets the status of everything the filter matches (one query, a selection, or all). */
   setStatus: method<{ changed: number; actionId: number | null }>()(

@@ -1,6 +1,8 @@
 // End to end in Chromium (web mode): pairs imported as pending queries, signals computed by the
 // job, then on the Curate page: filter by copy ratio, bulk-reject everything matching with the
-// keyboard (X), undo (u), redo (U), accept the rest (A on the pending filter) and export a TSV.
+// keyboard (X), undo (u), redo (U), accept the rest (A on the pending filter) and export a TSV;
+// then a typed rule expression: an invalid one shows its error inline, a valid one shows its
+// preview count, is applied and undone.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,6 +94,27 @@ describe.skipIf(!runE2e)('Curate page in Chromium (web mode)', () => {
     expect(lines).toHaveLength(39);
     expect(lines.every((l) => /^what happened at harbour \d+\?\tPassage \d+: /.test(l))).toBe(true);
     await page.screenshot({ path: path.join(resultsDir, 'e2e-curate-done.png') });
+
+    // A typed rule: validated inline, previewed, applied, undone.
+    await page.getByLabel('Status').selectOption('all');
+    await expect.poll(() => text('count-accepted')).toBe('39 accepted');
+    const expression = page.getByLabel('Rule expression');
+    await expression.fill('reject shininess > 3');
+    await expect.poll(() => text('rule-expr-error')).toContain('unknown signal "shininess"');
+    await expect(page.getByRole('button', { name: 'Apply rule' }).isDisabled()).resolves.toBe(true);
+    await expression.fill('accept copyRatio > 0.8');
+    await expect.poll(() => text('rule-expr-preview')).toBe('accept copyRatio > 0.8: matches 40, would change 40');
+    expect(await page.getByTestId('rule-expr-error').count()).toBe(0);
+    await page.screenshot({ path: path.join(resultsDir, 'e2e-curate-typed-rule.png') });
+    await page.getByRole('button', { name: 'Apply rule' }).click();
+    await expect.poll(() => text('count-accepted')).toBe('79 accepted');
+    await expect.poll(() => text('count-rejected')).toBe('1 rejected');
+    await expect.poll(() => text('rule-expr-preview')).toContain('would change 0');
+    await page.locator('h1').first().click();
+    await page.keyboard.press('u');
+    await expect.poll(() => text('count-accepted')).toBe('39 accepted');
+    await expect.poll(() => text('count-rejected')).toBe('41 rejected');
+    expect(await text('curate-notice')).toContain('Undid: rule accept copyRatio > 0.8 (40)');
     expect(consoleErrors).toEqual([]);
   }, 90_000);
 });

@@ -9,7 +9,7 @@ import { describeFilter, filterWhere } from './filter.js';
 import { importPairs } from './import-pairs.js';
 import { CURATION_SIGNALS_KIND } from './jobs.js';
 import { countQueries, listQueries, perDocument, signalHistogram } from './queries.js';
-import { applyRule, deleteRule, listRules, previewRule, saveRule } from './rules.js';
+import { applyRule, deleteRule, describeRule, listRules, previewRule, resolveRule, saveRule } from './rules.js';
 import { makeSplit } from './splits.js';
 
 const STATUS_VERB = { accepted: 'accept', rejected: 'reject', pending: 'reset' } as const;
@@ -22,6 +22,10 @@ export function createCurationService(manager: ProjectManager): GenqApiImpl['cur
     listQueries: async ({ filter, offset, limit }) => listQueries(db(), filter, offset, limit),
     counts: async ({ filter }) => countQueries(db(), filter),
     previewRule: async ({ rule }) => previewRule(db(), rule),
+    parseRule: async ({ text }) => {
+      const { rule, name } = resolveRule(db(), text);
+      return { rule, ...(name ? { name } : {}), description: describeRule(rule) };
+    },
     applyRule: async ({ rule, name }) => applyRule(db(), rule, name),
     setStatus: async ({ filter, status, reason }) => {
       const where = filterWhere(filter);

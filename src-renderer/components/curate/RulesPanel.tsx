@@ -1,10 +1,11 @@
-// Saved and built-in rules: pick one, preview what it would change (counts), apply it as one
-// undoable action; or save the current filter as a "reject" rule.
+// Saved and built-in rules: pick one or type one (RuleExpression), preview what it would change
+// (counts), apply it as one undoable action; or save the current filter as a "reject" rule.
 import { useEffect, useState } from 'react';
 import type { QueryFilterInput, Rule } from '../../../shared/api.js';
 import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
 import { formatCount } from '../../format.js';
+import { RuleExpression } from './RuleExpression.js';
 
 interface Props {
   currentFilter: QueryFilterInput;
@@ -28,6 +29,7 @@ export function RulesPanel({ currentFilter, version, onApplied }: Props) {
   return (
     <section className="card crules" aria-label="Rules">
       <h2>Rules</h2>
+      <RuleExpression version={version} onApplied={onApplied} />
       <div className="crules__row">
         <select aria-label="Rule" value={chosen} onChange={(e) => setChosen(e.target.value)}>
           <option value="">choose a rule…</option>
