@@ -177,6 +177,7 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
         return full;
       })();
       ctx.log('info', `Tuned model "${config.outputName}" (model ${done.modelId}) written to ${outDir}`);
+      ctx.progress({ done: result.steps, total: config.totalSteps, unit: 'steps', message: `tuned model "${config.outputName}" added` });
       return done;
     } finally {
       disposeParams(model.params);

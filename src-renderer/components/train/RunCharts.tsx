@@ -17,7 +17,7 @@ export function RunCharts({ series }: { series: SeriesMap }) {
           <LineChart data={lossRows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 11 }} allowDecimals={false} />
-            <YAxis tick={{ fontSize: 11 }} width={52} domain={['auto', 'auto']} tickFormatter={(v: number) => v.toFixed(2)} />
+            <YAxis tick={{ fontSize: 11 }} width={52} domain={[0, 'auto']} tickFormatter={(v: number) => v.toFixed(2)} />
             <Tooltip formatter={fmt} labelFormatter={(s) => `step ${s}`} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             <Line dataKey="loss" name="loss" className="train-line--raw" stroke="var(--muted)" strokeOpacity={0.45} dot={false} isAnimationActive={false} />

@@ -73,7 +73,7 @@ export function RunComparison({ runs }: { runs: TrainingRun[] }) {
             <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 11 }} allowDecimals={false} />
-              <YAxis tick={{ fontSize: 11 }} width={52} domain={['auto', 'auto']} tickFormatter={(v: number) => v.toFixed(2)} />
+              <YAxis tick={{ fontSize: 11 }} width={52} domain={[0, 'auto']} tickFormatter={(v: number) => v.toFixed(2)} />
               <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} labelFormatter={(s) => `step ${s}`} />
               <Legend wrapperStyle={{ fontSize: 12 }} />
               {data.runs.map((r, i) => (
