@@ -9,6 +9,7 @@ import { useBackend, type BackendName } from '../../core/training/backend.js';
 import type { Pair } from '../../core/training/batches.js';
 import { exportSentenceTransformer } from '../../core/training/export.js';
 import { readPairsFile } from '../../core/training/pairs-file.js';
+import { trainingPairs } from '../../core/training/project-pairs.js';
 import { disposeParams, openTrainableModel } from '../../core/training/trainable.js';
 import { DEFAULT_SETTINGS, train, type TrainSettings } from '../../core/training/trainer.js';
 import type { CliContext } from '../context.js';
@@ -49,12 +50,7 @@ export interface TrainCliOptions {
 /** The project's accepted pairs on training-split passages. */
 async function projectPairs(dir: string, ctx: CliContext): Promise<Pair[]> {
   const project = await ctx.openProject(dir);
-  return project.db
-    .prepare(
-      `SELECT q.text AS query, p.text AS passage FROM queries q JOIN passages p ON p.id = q.passage_id
-       WHERE q.status = 'accepted' AND p.split = 'train' AND p.duplicate_of IS NULL ORDER BY q.id`,
-    )
-    .all() as Pair[];
+  return trainingPairs(project.db);
 }
 
 export async function runTrain(opts: TrainCliOptions, ctx: CliContext): Promise<void> {

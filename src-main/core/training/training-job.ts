@@ -120,7 +120,7 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
         for (const [name, value] of Object.entries(e.metrics)) ctx.metric(name, e.step, value, runId);
         ctx.log('info', `Dev set after ${e.step} steps: ${Object.entries(e.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
       };
-      if (!from && evaluate) {
+      if (!from && evaluate && config.settings.evalBeforeTraining) {
         ctx.progress({ done: 0, total: config.totalSteps, unit: 'steps', message: 'evaluating the base model' });
         const baseline: TrainingEval = { step: 0, epoch: -1, metrics: evaluate((texts) => embedTexts(model, texts, maxSeqLength)).metrics };
         writeFileSync(join(root, 'baseline.json'), JSON.stringify(baseline));

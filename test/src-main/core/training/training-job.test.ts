@@ -109,7 +109,7 @@ describe('training.run after kill -9', () => {
     seedPairs(prep.projects.require().project.db, { train: 12, evalPassages: 3 });
     await prep.dispose();
 
-    const params: TrainingRunParamsInput = { modelId: baseId, settings: { ...settings, epochs: 1, steps: 90, checkpointEvery: 4 } };
+    const params: TrainingRunParamsInput = { modelId: baseId, settings: { ...settings, epochs: 1, steps: 60, checkpointEvery: 4 } };
     const child = spawn(process.execPath, ['--import', 'tsx', childScript, dir, JSON.stringify(params)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = once(child, 'exit');
     let jobId: number;
@@ -124,7 +124,7 @@ describe('training.run after kill -9', () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
     expect(killedAt).toBeGreaterThanOrEqual(4);
-    expect(killedAt).toBeLessThan(90);
+    expect(killedAt).toBeLessThan(60);
 
     const s = await servicesOnNewProject(root);
     try {
@@ -138,11 +138,11 @@ describe('training.run after kill -9', () => {
       const reference = await s.finished((await s.impl.training.start(p(params))).id);
       const a = resumed.result as TrainingResult;
       const b = reference.result as TrainingResult;
-      expect(a.steps).toBe(90);
+      expect(a.steps).toBe(60);
       expect(a.evals).toEqual(b.evals);
       expect(a.finalLoss).toBe(b.finalLoss);
       const [lossA, lossB] = await Promise.all([a.runId, b.runId].map((runId) => s.impl.training.metrics({ runId, series: ['loss', 'lr', 'mrr@10'] })));
-      expect(lossA.loss.map((p) => p.step)).toEqual([...Array(90).keys()]); // each step recorded once
+      expect(lossA.loss.map((p) => p.step)).toEqual([...Array(60).keys()]); // each step recorded once
       expect(lossA).toEqual(lossB);
       const weightsA = readFileSync(join(a.modelPath, 'model.safetensors'));
       const weightsB = readFileSync(join(b.modelPath, 'model.safetensors'));
