@@ -38,7 +38,7 @@ export function PassageDetail({ hit, onClose }: { hit: SearchHit; onClose: () =>
 
   const span = doc ? passageSpan(doc, hit.passageId, hit.text) : null;
   return (
-    <section className="card sdetail" aria-label="Passage details">
+    <section className="card sdetail" aria-label="Passage details" ref={(el) => el?.scrollIntoView({ block: 'nearest' })}>
       <div className="sdetail__head">
         <h2>
           Passage {hit.passageId}
@@ -73,7 +73,7 @@ export function PassageDetail({ hit, onClose }: { hit: SearchHit; onClose: () =>
         <>
           <div className="muted small" data-testid="passage-document">
             {doc.title ?? `Document ${doc.id}`}
-            {doc.sourcePath && ` · ${doc.sourcePath}`} · {formatCount(doc.passageCount)} passages
+            {doc.sourcePath && ` · ${doc.sourcePath}`} · {formatCount(doc.passageCount)} passage{doc.passageCount === 1 ? '' : 's'}
           </div>
           <div className="sdetail__doc">
             {span ? (
