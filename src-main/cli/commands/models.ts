@@ -7,9 +7,10 @@ import type { CliContext } from '../context.js';
 import { positiveInt } from './embed.js';
 import { resolveModelDir } from '../../core/models/hub/lookup.js';
 import { registerHubCommands } from './models-hub.js';
+import { registerProjectModelCommands } from './models-project.js';
 
 export function register(program: Command, ctx: CliContext): void {
-  const models = program.command('models').description('inspect model folders');
+  const models = program.command('models').description('inspect model folders, download from the Hub, register models in a project');
   models
     .command('info')
     .description('print architecture, parameters, hidden size, layers, max length, pooling, normalize, provider and size on disk as JSON')
@@ -22,4 +23,5 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.out(JSON.stringify(await modelInfo(resolveModelDir(dir), opts), null, 2));
     });
   registerHubCommands(models, ctx);
+  registerProjectModelCommands(models, ctx);
 }
