@@ -4,13 +4,14 @@
 import type Database from 'better-sqlite3';
 import type { ImportFileReport, ImportParams, ImportReport } from '../../../shared/services/corpus.js';
 import type { JobProgressUpdate } from '../jobs/types.js';
-import { estimateTokens, type TokenCounter } from './chunk.js';
 import { checkFile, type ByteCounter, type DecodeLimits } from './decode.js';
 import { ImportAbortedError, ImportCancelledError, ImportFileError, MalformedRecordError, UnsupportedFormatError, EmptyFileError } from './errors.js';
 import { FORMAT_READERS, formatForPath } from './formats/index.js';
 import { emptyCounters, MAX_DUPLICATE_EXAMPLES, PassageWriter, type FileCounters } from './passage-writer.js';
 import { expandPaths, fileSize, hashFile } from './source-files.js';
-import { TextTokenizer } from '../models/tokenizer.js';
+import { tokenCounterFor } from './prepare.js';
+import { createPreparer, defaultWorkerCount, type DocumentPreparer } from './prepare-pool.js';
+import { PreparedBatches } from './prepared-batches.js';
 
 export const MAX_RECORD_ERRORS_PER_FILE = 100;
 
@@ -35,6 +36,8 @@ export interface ImportHooks {
   checkpoint?: ImportCheckpoint | null;
   /** Called inside each file's transaction, so the checkpoint commits with the file's rows. */
   saveCheckpoint?(checkpoint: ImportCheckpoint): void;
+  /** Threads that chunk and hash documents (0 = this thread); default by import size and cores. */
+  workers?: number;
 }
 
 export function emptyReport(params: ImportParams, tokenCounter: string): ImportReport {
@@ -47,13 +50,6 @@ export function emptyReport(params: ImportParams, tokenCounter: string): ImportR
     bytes: 0,
     elapsedMs: 0,
   };
-}
-
-/** The model tokenizer when a folder is given, else the documented estimate. */
-export function tokenCounterFor(tokenizerDir: string | undefined): { count: TokenCounter; label: string } {
-  if (!tokenizerDir) return { count: estimateTokens, label: 'estimate (no generation model set)' };
-  const tokenizer = TextTokenizer.fromFolder(tokenizerDir);
-  return { count: (text) => tokenizer.countTokens(text), label: `tokenizer of ${tokenizerDir}` };
 }
 
 function newFileReport(path: string): ImportFileReport {
@@ -70,130 +66,155 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
   if (ignored.length) hooks.log?.('info', `Ignored ${ignored.length} file(s) with unsupported extensions, e.g. ${ignored[0]}`);
   const sizes = await Promise.all(files.map(fileSize));
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
-  const writer = new PassageWriter(db, params, counter.count, hooks.jobId ?? null);
-  const findSource = db.prepare<[string], { source_path: string | null; import_job_id: number | null }>(
-    'SELECT source_path, import_job_id FROM documents WHERE source_hash = ? LIMIT 1',
+  const writer = new PassageWriter(db, params, hooks.jobId ?? null);
+  const { maxTokens, overlapTokens, minChars, tokenizerDir } = params.chunking;
+  const preparer: DocumentPreparer = createPreparer(
+    { maxTokens, overlapTokens, minChars, tokenizerDir, near: params.dedupe.near },
+    counter.count,
+    hooks.workers ?? defaultWorkerCount(totalBytes),
   );
-  const countsOf = db.prepare<[string, number], { documents: number; passages: number }>(
-    `SELECT count(DISTINCT d.id) AS documents, count(p.id) AS passages
-     FROM documents d LEFT JOIN passages p ON p.document_id = d.id WHERE d.source_hash = ? AND d.import_job_id = ?`,
-  );
-  let lastCheckpointAt = 0;
-  const hashesThisRun = new Set<string>();
-  let bytesBefore = 0;
-  let passagesSoFar = report.totals.passages;
-  const progress = (file: string, bytesInFile: number, passagesInFile: number) =>
-    hooks.progress?.({
-      done: bytesBefore + bytesInFile,
-      total: totalBytes,
-      unit: 'bytes',
-      message: `${file} · ${(passagesSoFar + passagesInFile).toLocaleString('en-US')} passages`,
-    });
-
-  for (let f = 0; f < files.length; f++) {
-    const path = files[f];
-    if (hooks.signal?.aborted) throw new ImportCancelledError();
-    if (completed.has(path)) {
-      bytesBefore += sizes[f];
-      continue;
-    }
-    const entry = newFileReport(path);
-    const bytes: ByteCounter = { rawBytes: 0 };
-    const counters: FileCounters = emptyCounters();
-    let inTransaction = false;
-    try {
-      const { size, gzip } = await checkFile(path, limits);
-      entry.bytes = size;
-      const format = params.format !== 'auto' ? params.format : formatForPath(path);
-      if (!format) throw new UnsupportedFormatError(path, 'has an unsupported extension (supported: txt, md, jsonl, json, csv, tsv, html, pdf, docx, optionally .gz)');
-      entry.format = format;
-      const hash = await hashFile(path, hooks.signal);
-      const earlier = findSource.get(hash);
-      if (earlier && hooks.jobId !== undefined && earlier.import_job_id === hooks.jobId && !hashesThisRun.has(hash)) {
-        // Committed by this same job before it was interrupted (after its last checkpoint).
-        const done = countsOf.get(hash, hooks.jobId)!;
-        Object.assign(entry, { ...done, message: `${path}: imported before the job was resumed` });
-        addToTotals(report, { ...emptyCounters(), ...done }, entry);
-        report.files.push(entry);
-        completed.add(path);
-      } else if (earlier && !params.reimport) {
-        entry.status = 'skipped';
-        entry.message = `${path}: already imported (same content as ${earlier.source_path ?? 'an earlier import'}); set reimport to import it again`;
-        report.skippedReimports.push(path);
-        hooks.log?.('info', entry.message);
-      } else {
-        db.exec('BEGIN IMMEDIATE');
-        inTransaction = true;
-        writer.beginFile();
-        const items = FORMAT_READERS[format]({
-          path, gzip, limits, counter: bytes, encoding: params.encoding, fields: params.fields,
-          onEncoding: (enc) => (entry.encoding = enc),
-        });
-        let lastProgress = 0;
-        for await (const item of items) {
-          if (hooks.signal?.aborted) throw new ImportCancelledError();
-          if (item.error) {
-            if (params.onError === 'abort') throw new MalformedRecordError(path, item.error.message, item.error.line);
-            entry.errorCount++;
-            if (entry.errors.length < MAX_RECORD_ERRORS_PER_FILE) entry.errors.push(item.error);
-            continue;
-          }
-          writer.write(item.doc, { path, hash, format }, counters);
-          const now = Date.now();
-          if (now - lastProgress > 100) {
-            lastProgress = now;
-            progress(path, bytes.rawBytes, counters.passages);
-          }
-        }
-        if (counters.documents === 0) {
-          throw new EmptyFileError(path, entry.errorCount ? `no usable records (${entry.errorCount} bad, first: ${entry.errors[0].message})` : 'contains no text');
-        }
-        writer.finishFile();
-        Object.assign(entry, { documents: counters.documents, passages: counters.passages, duplicates: counters.exact + counters.near, droppedShort: counters.droppedShort });
-        if (entry.errorCount) entry.message = `${path}: ${entry.errorCount} bad record(s) skipped, first: ${entry.errors[0].message}`;
-        addToTotals(report, counters, entry);
-        report.files.push(entry);
-        completed.add(path);
-        // Throttled: the checkpoint is JSON of the whole report. Files committed after the last
-        // one are recognised on resume by their source_hash + import_job_id (see above).
-        if (hooks.saveCheckpoint && (Date.now() - lastCheckpointAt > 2000 || f === files.length - 1)) {
-          lastCheckpointAt = Date.now();
-          hooks.saveCheckpoint({ completed: [...completed], report });
-        }
-        try {
-          db.exec('COMMIT');
-        } catch (e) {
-          // The report already counts this file; a failed COMMIT (disk full, I/O) ends the import.
-          throw new FatalImportError(path, e as Error);
-        }
-        inTransaction = false;
-        hashesThisRun.add(hash);
-        passagesSoFar += counters.passages;
-        hooks.log?.('info', `${path}: ${counters.documents} document(s), ${counters.passages} passage(s)`);
-      }
-    } catch (err) {
-      if (inTransaction && db.inTransaction) db.exec('ROLLBACK');
-      if (err instanceof FatalImportError) throw err;
-      if (err instanceof ImportCancelledError || hooks.signal?.aborted) throw new ImportCancelledError();
-      const failure = err instanceof ImportFileError ? err : new ImportFileError(path, (err as Error).message ?? String(err));
-      if (report.files.at(-1) === entry) report.files.pop(); // added just before a failed COMMIT
-      Object.assign(entry, { status: 'failed', message: failure.message, errorName: failure.name, documents: 0, passages: 0, duplicates: 0, droppedShort: 0 });
-      hooks.log?.('error', failure.message);
-      if (params.onError === 'abort') {
-        report.files.push(entry);
-        throw new ImportAbortedError(failure);
-      }
-    }
-    if (entry.status !== 'imported') {
-      report.files.push(entry);
-      report.totals[entry.status === 'skipped' ? 'skipped' : 'failed']++;
-      report.totals.files++;
-    }
-    bytesBefore += sizes[f];
-    progress(path, 0, 0);
+  try {
+    return await importFiles();
+  } finally {
+    await preparer.close();
   }
-  report.elapsedMs += Date.now() - started;
-  return report;
+
+  async function importFiles(): Promise<ImportReport> {
+    const findSource = db.prepare<[string], { source_path: string | null; import_job_id: number | null }>(
+      'SELECT source_path, import_job_id FROM documents WHERE source_hash = ? LIMIT 1',
+    );
+    const countsOf = db.prepare<[string, number], { documents: number; passages: number }>(
+      `SELECT count(DISTINCT d.id) AS documents, count(p.id) AS passages
+       FROM documents d LEFT JOIN passages p ON p.document_id = d.id WHERE d.source_hash = ? AND d.import_job_id = ?`,
+    );
+    let lastCheckpointAt = 0;
+    const hashesThisRun = new Set<string>();
+    let bytesBefore = 0;
+    let passagesSoFar = report.totals.passages;
+    const progress = (file: string, bytesInFile: number, passagesInFile: number) =>
+      hooks.progress?.({
+        done: bytesBefore + bytesInFile,
+        total: totalBytes,
+        unit: 'bytes',
+        message: `${file} · ${(passagesSoFar + passagesInFile).toLocaleString('en-US')} passages`,
+      });
+
+    for (let f = 0; f < files.length; f++) {
+      const path = files[f];
+      if (hooks.signal?.aborted) throw new ImportCancelledError();
+      if (completed.has(path)) {
+        bytesBefore += sizes[f];
+        continue;
+      }
+      const entry = newFileReport(path);
+      const bytes: ByteCounter = { rawBytes: 0 };
+      const counters: FileCounters = emptyCounters();
+      let inTransaction = false;
+      try {
+        const { size, gzip } = await checkFile(path, limits);
+        entry.bytes = size;
+        const format = params.format !== 'auto' ? params.format : formatForPath(path);
+        if (!format) throw new UnsupportedFormatError(path, 'has an unsupported extension (supported: txt, md, jsonl, json, csv, tsv, html, pdf, docx, optionally .gz)');
+        entry.format = format;
+        const hash = await hashFile(path, hooks.signal);
+        const earlier = findSource.get(hash);
+        if (earlier && hooks.jobId !== undefined && earlier.import_job_id === hooks.jobId && !hashesThisRun.has(hash)) {
+          // Committed by this same job before it was interrupted (after its last checkpoint).
+          const done = countsOf.get(hash, hooks.jobId)!;
+          Object.assign(entry, { ...done, message: `${path}: imported before the job was resumed` });
+          addToTotals(report, { ...emptyCounters(), ...done }, entry);
+          report.files.push(entry);
+          completed.add(path);
+        } else if (earlier && !params.reimport) {
+          entry.status = 'skipped';
+          entry.message = `${path}: already imported (same content as ${earlier.source_path ?? 'an earlier import'}); set reimport to import it again`;
+          report.skippedReimports.push(path);
+          hooks.log?.('info', entry.message);
+        } else {
+          db.exec('BEGIN IMMEDIATE');
+          inTransaction = true;
+          writer.beginFile();
+          const items = FORMAT_READERS[format]({
+            path, gzip, limits, counter: bytes, encoding: params.encoding, fields: params.fields,
+            onEncoding: (enc) => (entry.encoding = enc),
+          });
+          let lastProgress = 0;
+          const source = { path, hash, format };
+          // Documents are prepared (chunked, hashed) ahead, in batches, and written in order.
+          const batches = new PreparedBatches(preparer, (doc, prepared) => {
+            writer.write(doc, prepared, source, counters);
+            const now = Date.now();
+            if (now - lastProgress > 100) {
+              lastProgress = now;
+              progress(path, bytes.rawBytes, counters.passages);
+            }
+          });
+          try {
+            for await (const item of items) {
+              if (hooks.signal?.aborted) throw new ImportCancelledError();
+              if (item.error) {
+                if (params.onError === 'abort') throw new MalformedRecordError(path, item.error.message, item.error.line);
+                entry.errorCount++;
+                if (entry.errors.length < MAX_RECORD_ERRORS_PER_FILE) entry.errors.push(item.error);
+                continue;
+              }
+              await batches.add(item.doc);
+            }
+            await batches.finish();
+            if (hooks.signal?.aborted) throw new ImportCancelledError();
+          } finally {
+            batches.discard();
+          }
+          if (counters.documents === 0) {
+            throw new EmptyFileError(path, entry.errorCount ? `no usable records (${entry.errorCount} bad, first: ${entry.errors[0].message})` : 'contains no text');
+          }
+          writer.finishFile();
+          Object.assign(entry, { documents: counters.documents, passages: counters.passages, duplicates: counters.exact + counters.near, droppedShort: counters.droppedShort });
+          if (entry.errorCount) entry.message = `${path}: ${entry.errorCount} bad record(s) skipped, first: ${entry.errors[0].message}`;
+          addToTotals(report, counters, entry);
+          report.files.push(entry);
+          completed.add(path);
+          // Throttled: the checkpoint is JSON of the whole report. Files committed after the last
+          // one are recognised on resume by their source_hash + import_job_id (see above).
+          if (hooks.saveCheckpoint && (Date.now() - lastCheckpointAt > 2000 || f === files.length - 1)) {
+            lastCheckpointAt = Date.now();
+            hooks.saveCheckpoint({ completed: [...completed], report });
+          }
+          try {
+            db.exec('COMMIT');
+          } catch (e) {
+            // The report already counts this file; a failed COMMIT (disk full, I/O) ends the import.
+            throw new FatalImportError(path, e as Error);
+          }
+          inTransaction = false;
+          hashesThisRun.add(hash);
+          passagesSoFar += counters.passages;
+          hooks.log?.('info', `${path}: ${counters.documents} document(s), ${counters.passages} passage(s)`);
+        }
+      } catch (err) {
+        if (inTransaction && db.inTransaction) db.exec('ROLLBACK');
+        if (err instanceof FatalImportError) throw err;
+        if (err instanceof ImportCancelledError || hooks.signal?.aborted) throw new ImportCancelledError();
+        const failure = err instanceof ImportFileError ? err : new ImportFileError(path, (err as Error).message ?? String(err));
+        if (report.files.at(-1) === entry) report.files.pop(); // added just before a failed COMMIT
+        Object.assign(entry, { status: 'failed', message: failure.message, errorName: failure.name, documents: 0, passages: 0, duplicates: 0, droppedShort: 0 });
+        hooks.log?.('error', failure.message);
+        if (params.onError === 'abort') {
+          report.files.push(entry);
+          throw new ImportAbortedError(failure);
+        }
+      }
+      if (entry.status !== 'imported') {
+        report.files.push(entry);
+        report.totals[entry.status === 'skipped' ? 'skipped' : 'failed']++;
+        report.totals.files++;
+      }
+      bytesBefore += sizes[f];
+      progress(path, 0, 0);
+    }
+    report.elapsedMs += Date.now() - started;
+    return report;
+  }
 }
 
 function addToTotals(report: ImportReport, c: FileCounters, entry: ImportFileReport): void {

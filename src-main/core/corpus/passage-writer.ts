@@ -2,9 +2,9 @@
 // (drop or mark duplicate_of), and the per-file counters the import report is built from.
 import type Database from 'better-sqlite3';
 import type { DuplicateExample, ImportParams } from '../../../shared/services/corpus.js';
-import { chunkDocument, type TokenCounter } from './chunk.js';
-import { Deduplicator, normaliseText, textHash } from './dedupe.js';
+import { Deduplicator, LSH_BANDS, normaliseText } from './dedupe.js';
 import type { SourceDocument } from './formats/types.js';
+import type { PreparedDocument } from './prepare.js';
 
 export const MAX_DUPLICATE_EXAMPLES = 10;
 
@@ -44,7 +44,6 @@ export class PassageWriter {
   constructor(
     db: Database.Database,
     private readonly params: ImportParams,
-    private readonly countTokens: TokenCounter,
     private readonly jobId: number | null,
   ) {
     this.insertDocument = db.prepare(
@@ -84,14 +83,8 @@ export class PassageWriter {
   }
 
   /** Writes the document and its passages (inside the caller's transaction, between beginFile and finishFile). */
-  write(doc: SourceDocument, source: { path: string; hash: string; format: string }, counters: FileCounters): void {
-    const { chunking, dedupe } = this.params;
-    const chunks = chunkDocument(doc.text, doc.sections, {
-      maxTokens: chunking.maxTokens,
-      overlapTokens: chunking.overlapTokens,
-      minChars: chunking.minChars,
-      countTokens: this.countTokens,
-    });
+  write(doc: SourceDocument, chunks: PreparedDocument, source: { path: string; hash: string; format: string }, counters: FileCounters): void {
+    const { dedupe } = this.params;
     counters.droppedShort += chunks.droppedShort;
     const documentId = Number(
       this.insertDocument.run(doc.externalId ?? null, doc.title ?? null, doc.text, source.path, source.hash, source.format, this.jobId).lastInsertRowid,
@@ -99,11 +92,12 @@ export class PassageWriter {
     counters.documents++;
     const single = chunks.passages.length === 1;
     let ordinal = 0;
-    for (const span of chunks.passages) {
+    for (let i = 0; i < chunks.passages.length; i++) {
+      const span = chunks.passages[i];
       const text = doc.text.slice(span.start, span.end);
-      const normalised = normaliseText(text);
-      const hash = textHash(normalised);
-      const { match, keys } = this.dedupe.check(normalised, hash);
+      const hash = chunks.hashes[i];
+      const keys = chunks.keys.length ? chunks.keys.subarray(i * LSH_BANDS, (i + 1) * LSH_BANDS) : null;
+      const match = this.dedupe.check(hash, keys, () => normaliseText(text));
       if (match) {
         if (match.kind === 'exact') counters.exact++;
         else counters.near++;
@@ -128,7 +122,7 @@ export class PassageWriter {
       );
       ordinal++;
       counters.passages++;
-      if (!match) this.dedupe.remember(id, keys);
+      if (!match && keys) this.dedupe.remember(id, keys);
       if (!this.ftsPendingFrom) this.ftsPendingFrom = id;
       if ((this.ftsPendingChars += text.length) >= FTS_BATCH_CHARS) this.flushFts();
     }
