@@ -13,7 +13,6 @@ import '../components/evaluate/evaluate.css';
 import { MetricsTable } from '../components/evaluate/MetricsTable.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { ProgressBar } from '../components/ProgressBar.js';
-import '../components/search/search.css';
 import { useIndexes } from '../components/search/useIndexes.js';
 import { isActive, useKindJobs } from '../components/search/useKindJobs.js';
 import { formatCount, formatTime } from '../format.js';

@@ -67,9 +67,13 @@ function SearchColumns({ indexes, models }: { indexes: NonNullable<ReturnType<ty
   const slots = userPicks ? keepValid(userPicks, indexes) : defaultRetrievers(indexes, models);
   const nameOf = (id: RetrieverId) => (id === 'bm25' ? 'BM25' : modelLabel(id, models, indexes.find((i) => i.modelId === id)?.modelName));
 
-  const c0 = useRetrieverResults(slots[0], query, k);
-  const c1 = useRetrieverResults(slots[1], query, k);
-  const c2 = useRetrieverResults(slots[2], query, k);
+  const versionOf = (id: RetrieverId | null) => {
+    const info = typeof id === 'number' ? indexes.find((i) => i.modelId === id) : undefined;
+    return info ? `${info.updatedAt ?? info.builtAt}:${info.passages}` : '';
+  };
+  const c0 = useRetrieverResults(slots[0], query, k, versionOf(slots[0]));
+  const c1 = useRetrieverResults(slots[1], query, k, versionOf(slots[1]));
+  const c2 = useRetrieverResults(slots[2], query, k, versionOf(slots[2]));
   const columns = [c0, c1, c2]
     .map((results, slot) => ({ slot, retriever: slots[slot], results }))
     .filter((c): c is typeof c & { retriever: RetrieverId } => c.retriever !== null);

@@ -147,6 +147,13 @@ describe.skipIf(!runE2e)('Search and Evaluate pages in Chromium (web mode)', () 
     expect(await page.getByRole('table', { name: 'Evaluation history' }).locator('tbody tr').count()).toBe(1);
     await table.scrollIntoViewIfNeeded();
     await screenshot(page, 'evaluate');
+
+    // The held-out split has no queries in this project: the job fails and says why; the BEIR results stay.
+    await page.getByLabel('held-out split’s synthetic queries').check();
+    await page.getByRole('button', { name: 'Run evaluation' }).click();
+    await expect.poll(() => page.getByText('The last evaluation failed').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.getByText('The last evaluation failed').textContent()).toContain("no queries on held-out ('eval' split) passages");
+    expect(await table.locator('tbody tr').count()).toBe(3);
   }, 150_000);
 
   it('builds the embedding map and shows its text on hover', async () => {

@@ -65,7 +65,7 @@ export function MapCanvas({ points, colorBy, height = 520 }: Props) {
     if (hover) {
       const s = toScreen(view, points[hover.index]);
       ctx.beginPath();
-      ctx.strokeStyle = '#000';
+      ctx.strokeStyle = getComputedStyle(c).getPropertyValue('--text').trim() || '#000'; // follows the theme
       ctx.lineWidth = 2;
       ctx.arc(s.x, s.y, 6, 0, 2 * Math.PI);
       ctx.stroke();

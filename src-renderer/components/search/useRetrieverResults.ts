@@ -21,7 +21,8 @@ interface Request {
   k: number;
 }
 
-export function useRetrieverResults(retriever: RetrieverId | null, query: string, k: number): ColumnResults {
+/** `indexVersion` changes when the retriever's index was rebuilt or updated: the query is asked again. */
+export function useRetrieverResults(retriever: RetrieverId | null, query: string, k: number, indexVersion = ''): ColumnResults {
   const [state, setState] = useState<ColumnResults>({ response: null, answered: '', error: null });
   const runner = useRef<DebouncedLatest<Request, SearchResponse> | null>(null);
 
@@ -38,12 +39,12 @@ export function useRetrieverResults(retriever: RetrieverId | null, query: string
     return () => d.dispose();
   }, [retriever]);
 
-  // A new retriever (or k) answers at once; typing waits for the debounce.
+  // A new retriever, k or index answers at once; typing waits for the debounce.
   const asked = useRef('');
   useEffect(() => {
     const d = runner.current;
     if (!d || retriever === null) return;
-    const setting = `${retriever}:${k}`;
+    const setting = `${retriever}:${k}:${indexVersion}`;
     const changedSetting = asked.current !== setting;
     asked.current = setting;
     if (!query.trim()) {
@@ -51,7 +52,7 @@ export function useRetrieverResults(retriever: RetrieverId | null, query: string
       setState({ response: null, answered: '', error: null });
     } else if (changedSetting) d.now({ retriever, query, k });
     else d.push({ retriever, query, k });
-  }, [retriever, query, k]);
+  }, [retriever, query, k, indexVersion]);
 
   return state;
 }
