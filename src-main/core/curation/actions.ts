@@ -33,6 +33,38 @@ function entry(row: ActionRow): UndoEntry {
   return { id: row.id, label: row.label, rowCount: row.row_count, undone: row.undone === 1, createdAt: row.created_at };
 }
 
+/**
+ * Runs a status change (or its undo/redo) with SQLite's WAL autocheckpoint off for its commit, then
+ * checkpoints (PASSIVE) once the connection has been idle a moment. A bulk change rewrites most
+ * pages of `queries`; the autocheckpoint would copy them all into the database file (and fsync)
+ * inside the user's action, ~30% of a 100k-row reject. The commit is as durable either way (the
+ * WAL holds it); another commit before the timer checkpoints as it always did.
+ */
+function withDeferredCheckpoint<T>(db: Database.Database, change: () => T): T {
+  const previous = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  if (previous <= 0) return change(); // someone manages checkpoints themselves
+  db.pragma('wal_autocheckpoint = 0');
+  try {
+    return change();
+  } finally {
+    db.pragma(`wal_autocheckpoint = ${previous}`);
+    scheduleCheckpoint(db);
+  }
+}
+
+const CHECKPOINT_DELAY_MS = 750;
+const checkpointTimers = new WeakMap<Database.Database, ReturnType<typeof setTimeout>>();
+
+function scheduleCheckpoint(db: Database.Database): void {
+  clearTimeout(checkpointTimers.get(db));
+  const timer = setTimeout(() => {
+    checkpointTimers.delete(db);
+    if (db.open && !db.inTransaction) db.pragma('wal_checkpoint(PASSIVE)');
+  }, CHECKPOINT_DELAY_MS);
+  timer.unref?.(); // a CLI run may exit first: closing the last connection checkpoints anyway
+  checkpointTimers.set(db, timer);
+}
+
 function startAction(db: Database.Database, kind: ActionRow['kind'], label: string, payload: object): number {
   db.prepare('DELETE FROM curation_actions WHERE undone = 1').run();
   return Number(db.prepare('INSERT INTO curation_actions (kind, label, payload) VALUES (?, ?, ?)').run(kind, label, JSON.stringify(payload)).lastInsertRowid);
@@ -44,6 +76,10 @@ function startAction(db: Database.Database, kind: ActionRow['kind'], label: stri
  * Returns the number changed and the undoable action (null when nothing changed).
  */
 export function setStatusWhere(db: Database.Database, select: SqlWhere, status: QueryStatus, reason: string, label: string): { changed: number; actionId: number | null } {
+  return withDeferredCheckpoint(db, () => setStatusInTransaction(db, select, status, reason, label));
+}
+
+function setStatusInTransaction(db: Database.Database, select: SqlWhere, status: QueryStatus, reason: string, label: string): { changed: number; actionId: number | null } {
   return db.transaction(() => {
     // The rows that change, grouped by what undo must restore; the selection is evaluated once.
     const groups = db
@@ -102,6 +138,10 @@ export function addQuery(db: Database.Database, passageId: number, text: string,
 
 /** Reverts the latest action that is not undone; null when there is nothing to undo. */
 export function undo(db: Database.Database): UndoEntry | null {
+  return withDeferredCheckpoint(db, () => undoInTransaction(db));
+}
+
+function undoInTransaction(db: Database.Database): UndoEntry | null {
   return db.transaction(() => {
     const row = db.prepare('SELECT * FROM curation_actions WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as ActionRow | undefined;
     if (!row) return null;
@@ -129,6 +169,10 @@ export function undo(db: Database.Database): UndoEntry | null {
 
 /** Re-applies the earliest undone action; null when there is nothing to redo. */
 export function redo(db: Database.Database): UndoEntry | null {
+  return withDeferredCheckpoint(db, () => redoInTransaction(db));
+}
+
+function redoInTransaction(db: Database.Database): UndoEntry | null {
   return db.transaction(() => {
     const row = db.prepare('SELECT * FROM curation_actions WHERE undone = 1 ORDER BY id ASC LIMIT 1').get() as ActionRow | undefined;
     if (!row) return null;

@@ -123,6 +123,18 @@ describe('undo / redo', () => {
     ]);
   });
 
+  it('leaves the WAL autocheckpoint setting as it was (bulk commits defer the checkpoint to idle time)', () => {
+    expect(t.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    setStatusWhere(t.db, { sql: 'SELECT q.id FROM queries q', args: [] }, 'rejected', 'bulk', 'reject all');
+    undo(t.db);
+    redo(t.db);
+    expect(t.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    t.db.pragma('wal_autocheckpoint = 0'); // a caller that manages checkpoints keeps its setting
+    undo(t.db);
+    expect(t.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    expect(statuses(t.db)).toEqual({ pending: 6 });
+  });
+
   it('records nothing when a change matches no row that needs it', () => {
     expect(setStatusWhere(t.db, { sql: 'SELECT q.id FROM queries q WHERE q.id > 100', args: [] }, 'rejected', 'x', 'none')).toEqual({ changed: 0, actionId: null });
     expect(undo(t.db)).toBeNull();
