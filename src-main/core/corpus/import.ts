@@ -68,15 +68,18 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const writer = new PassageWriter(db, params, hooks.jobId ?? null);
   const { maxTokens, overlapTokens, minChars, tokenizerDir } = params.chunking;
-  const preparer: DocumentPreparer = createPreparer(
-    { maxTokens, overlapTokens, minChars, tokenizerDir, near: params.dedupe.near },
-    counter.count,
-    hooks.workers ?? defaultWorkerCount(totalBytes),
-  );
+  // Started with the first file that is written (threads are not worth it for skipped files).
+  let preparer: DocumentPreparer | null = null;
+  const startPreparer = () =>
+    (preparer ??= createPreparer(
+      { maxTokens, overlapTokens, minChars, tokenizerDir, near: params.dedupe.near },
+      counter.count,
+      hooks.workers ?? defaultWorkerCount(totalBytes),
+    ));
   try {
     return await importFiles();
   } finally {
-    await preparer.close();
+    await (preparer as DocumentPreparer | null)?.close();
   }
 
   async function importFiles(): Promise<ImportReport> {
@@ -141,7 +144,7 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
           let lastProgress = 0;
           const source = { path, hash, format };
           // Documents are prepared (chunked, hashed) ahead, in batches, and written in order.
-          const batches = new PreparedBatches(preparer, (doc, prepared) => {
+          const batches = new PreparedBatches(startPreparer(), (doc, prepared) => {
             writer.write(doc, prepared, source, counters);
             const now = Date.now();
             if (now - lastProgress > 100) {
