@@ -1,6 +1,8 @@
 // Multi-head self-attention (BERT and MPNet share it; MPNet adds a relative position bias) with
-// its backward pass. Batched matmuls use explicit transposes (fast on wasm), never transpose flags.
+// its backward pass. Batched matmuls use explicit transposes (fast on wasm), never transpose flags,
+// and go through batchMatMul (one XNNPACK product per batch·head on wasm).
 import * as tf from '@tensorflow/tfjs-core';
+import { batchMatMul } from './batch-matmul.js';
 import { dropout, linear, type Backward, type GradStore, type Params } from './layers.js';
 
 export interface AttentionNames {
@@ -45,27 +47,27 @@ export function selfAttention(inp: AttentionInput, params: Params, names: Attent
   const kh = split(k.y);
   const vh = split(v.y);
   const probs = tf.tidy(() => {
-    let scores = tf.reshape(tf.mul(tf.matMul(qh, tf.transpose(kh, [0, 2, 1])), scale), [B, nh, S, S]); // [B, nh, S, S]
+    let scores = tf.reshape(tf.mul(batchMatMul(qh, tf.transpose(kh, [0, 2, 1])), scale), [B, nh, S, S]); // [B, nh, S, S]
     if (inp.positionBias) scores = tf.add(scores, inp.positionBias);
     scores = tf.add(scores, inp.maskBias);
     return tf.reshape(tf.softmax(scores), [B * nh, S, S]) as tf.Tensor3D; // [B*nh, S, S]
   });
   const drop = dropout(probs, inp.dropoutP, inp.dropoutSeed);
-  const ctx = tf.tidy(() => merge(tf.matMul(drop.y, vh))); // [B*S, H]
+  const ctx = tf.tidy(() => merge(batchMatMul(drop.y, vh))); // [B*S, H]
   const o = linear(ctx, params, names.o, grads);
 
   const backward = (dy: tf.Tensor) => {
     const dctxFlat = o.backward(dy); // [B*S, H]
     const [dq, dk, dv, dPositionBias] = tf.tidy(() => {
       const dctx = split(dctxFlat); // [B*nh, S, d]
-      const dProbsDropped = tf.matMul(dctx, tf.transpose(vh, [0, 2, 1])); // [B*nh, S, S]
-      const dvh = tf.matMul(tf.transpose(drop.y, [0, 2, 1]), dctx); // [B*nh, S, d]
+      const dProbsDropped = batchMatMul(dctx, tf.transpose(vh, [0, 2, 1])); // [B*nh, S, S]
+      const dvh = batchMatMul(tf.transpose(drop.y, [0, 2, 1]), dctx); // [B*nh, S, d]
       const dProbs = drop.backward(dProbsDropped);
       // softmax backward: dscores = p · (dp − Σ_j dp·p)
-      const dScores = tf.mul(probs, tf.sub(dProbs, tf.sum(tf.mul(dProbs, probs), -1, true))); // [B*nh, S, S]
+      const dScores = tf.mul(probs, tf.sub(dProbs, tf.sum(tf.mul(dProbs, probs), -1, true))) as tf.Tensor3D; // [B*nh, S, S]
       const dBias = inp.positionBias ? [tf.sum(tf.reshape(dScores, [B, nh, S, S]), 0) as tf.Tensor3D] : []; // [nh, S, S]
-      const dqh = tf.mul(tf.matMul(dScores, kh), scale); // [B*nh, S, d]
-      const dkh = tf.mul(tf.matMul(tf.transpose(dScores, [0, 2, 1]), qh), scale); // [B*nh, S, d]
+      const dqh = tf.mul(batchMatMul(dScores, kh), scale); // [B*nh, S, d]
+      const dkh = tf.mul(batchMatMul(tf.transpose(dScores, [0, 2, 1]) as tf.Tensor3D, qh), scale); // [B*nh, S, d]
       return [merge(dqh), merge(dkh), merge(dvh), ...dBias];
     });
     const dx = tf.tidy(() => tf.addN([q.backward(dq), k.backward(dk), v.backward(dv)])) as tf.Tensor2D;

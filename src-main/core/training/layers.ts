@@ -95,24 +95,52 @@ export function layerNorm(x: tf.Tensor2D, params: Params, prefix: string, eps: n
   return { y, backward };
 }
 
-/** Exact (erf) GELU, as transformers' "gelu". */
-export function gelu(x: tf.Tensor2D): { y: tf.Tensor2D; backward: Backward } {
-  const y = tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1))) as tf.Tensor2D;
-  const backward: Backward = (dy) =>
-    tf.tidy(() => {
-      const cdf = tf.mul(tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1), 0.5); // Φ(x)
-      const pdf = tf.mul(tf.exp(tf.mul(tf.square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI)); // φ(x)
-      return tf.mul(dy, tf.add(cdf, tf.mul(x, pdf)));
-    });
+/**
+ * Exact (erf) GELU, as transformers' "gelu". With `keepGrad` the derivative Φ(x) + x·φ(x) is
+ * computed in the forward pass from the same Φ (erf is the costliest elementwise kernel on wasm,
+ * so it runs once per layer, not twice), and backward is one multiply.
+ */
+export function gelu(x: tf.Tensor2D, keepGrad = true): { y: tf.Tensor2D; backward: Backward } {
+  const [y, derivative] = tf.tidy(() => {
+    const cdf = tf.mul(tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1), 0.5); // Φ(x)
+    const out = tf.mul(x, cdf) as tf.Tensor2D;
+    if (!keepGrad) return [out, null];
+    const pdf = tf.mul(tf.exp(tf.mul(tf.square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI)); // φ(x)
+    return [out, tf.add(cdf, tf.mul(x, pdf))];
+  });
+  const backward: Backward = (dy) => {
+    if (!derivative) throw new Error('gelu: backward called on a forward pass run without keepGrad');
+    return tf.mul(dy, derivative);
+  };
   return { y, backward };
 }
 
-/** Inverted dropout with a seeded mask (keep with probability 1−p, scale 1/(1−p)). Identity when p is 0. */
+/**
+ * Inverted dropout with a seeded mask (keep with probability 1−p, scale 1/(1−p)). Identity when p is 0.
+ * The mask is drawn in JS with mulberry32 (inlined): tf.randomUniform's seeded generator plus the
+ * compare/cast/scale kernels cost ~3× more on wasm, and the mask only has to be reproducible.
+ */
 export function dropout<T extends tf.Tensor>(x: T, p: number, seed: number | null): { y: T; backward: Backward } {
   if (p <= 0 || seed === null) return { y: x, backward: (dy) => dy };
-  const mask = tf.tidy(() => tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), p), 'float32'), 1 - p));
+  const mask = dropoutMask(x.shape, p, seed);
   const y = tf.mul(x, mask) as T;
   return { y, backward: (dy) => tf.mul(dy, mask) };
+}
+
+/** 0 where dropped, 1/(1−p) where kept; a pure function of (shape, p, seed). */
+export function dropoutMask(shape: number[], p: number, seed: number): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  const keep = 1 / (1 - p);
+  const threshold = Math.ceil(p * 4294967296); // keep when draw / 2³² ≥ p
+  let state = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    if ((t ^ (t >>> 14)) >>> 0 >= threshold) data[i] = keep;
+  }
+  return tf.tensor(data, shape, 'float32');
 }
 
 /**
