@@ -1,8 +1,9 @@
 // Duplicate passages: exact (hash of the normalised text, looked up through the
 // passages_text_hash index) and near (MinHash signatures over word 3-shingles, banded LSH to
 // find candidates, then the exact Jaccard of the two shingle sets decides). All hashing is
-// 32-bit integer arithmetic (FNV-1a per word, Math.imul mixing), no strings built per shingle. The LSH buckets
-// live in a typed-array hash table so a million passages cost tens of MB, not a Map per band.
+// 32-bit integer arithmetic (FNV-1a per word, Math.imul mixing), no strings built per shingle.
+// The LSH buckets live in a typed-array hash table so a million passages cost tens of MB, not a
+// Map per band.
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 
