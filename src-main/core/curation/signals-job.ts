@@ -92,7 +92,7 @@ function lexicalPhase(db: Database.Database, options: SignalOptions, nearDupThre
     `UPDATE queries SET sig_tokens = ?, sig_words = ?, sig_overlap = ?, sig_copy = ?, sig_dup_passage = ?, sig_dup_corpus = ?, sig_near_dup = ?, sig_degenerate = ?,
        sig_near_dup_corpus = ?, near_dup_of = ? WHERE id = ?`,
   );
-  const nearDups = new CorpusNearDuplicates(db, nearDupThreshold);
+  const nearDups = new CorpusNearDuplicates(nearDupThreshold);
   if (afterId > 0) nearDups.rememberUpTo(db, afterId); // resuming: the passages already done are candidates
   for (;;) {
     checkAbort(hooks.signal);

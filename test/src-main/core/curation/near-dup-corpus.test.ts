@@ -62,12 +62,12 @@ describe('corpus-wide near-duplicate queries', () => {
   });
 
   it('a resumed job rebuilds the buckets from the passages already done', () => {
-    const finder = new CorpusNearDuplicates(t.db, 0.9);
+    const finder = new CorpusNearDuplicates(0.9);
     finder.rememberUpTo(t.db, 1);
     expect(finder.check(4, BASE)).toEqual({ of: 1, similarity: 1 });
     expect(finder.check(6, SWAPPED)).toBeNull();
     // Queries checked in the current passage are candidates only after rememberPassage().
-    const fresh = new CorpusNearDuplicates(t.db, 0.9);
+    const fresh = new CorpusNearDuplicates(0.9);
     expect(fresh.check(1, BASE)).toBeNull();
     expect(fresh.check(4, BASE)).toBeNull();
     fresh.rememberPassage();
