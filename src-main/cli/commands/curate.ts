@@ -58,7 +58,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (opts: CurateOptions) => {
       const p = await ctx.openProject(opts.project);
       const report: Record<string, unknown> = {};
-      if (opts.listRules) report.rules = listRules(p.db).map((r) => ({ name: r.name, builtin: r.builtin, rule: describeRule(r.rule) }));
+      if (opts.listRules) report.availableRules = listRules(p.db).map((r) => ({ name: r.name, builtin: r.builtin, rule: describeRule(r.rule) }));
       if (opts.signals || opts.roundtrip !== undefined || opts.crossEncoder !== undefined) {
         const parsed = signalsParamsSchema.safeParse({
           lexical: opts.signals ?? false,
@@ -87,7 +87,7 @@ export function register(program: Command, ctx: CliContext): void {
         }
       }
       if (opts.split !== undefined) report.split = makeSplit(p.db, opts.split, opts.seed);
-      report.rules = opts.applyRule.map((text) => {
+      if (opts.applyRule.length) report.rules = opts.applyRule.map((text) => {
         const { rule, name } = resolveRule(p.db, text);
         const described = { rule: name ?? text, means: describeRule(rule) };
         return opts.preview ? { ...described, ...previewRule(p.db, rule) } : { ...described, ...applyRule(p.db, rule, name ?? text.trim()) };
