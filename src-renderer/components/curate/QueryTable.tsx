@@ -91,7 +91,13 @@ export function QueryTable({ paged, terms, active, selected, editingId, onActiva
                       <input type="checkbox" aria-label={`Select query ${row.id}`} checked={selected.has(row.id)} onChange={() => onToggleSelect(row.id)} onClick={(e) => e.stopPropagation()} />
                     </span>
                     <span className="cq__text" role="cell">
-                      {editingId === row.id ? <EditBox row={row} onDone={(t) => onEditDone(row.id, t)} /> : <Highlighted text={row.text} terms={terms} />}
+                      {editingId === row.id ? (
+                        <EditBox row={row} onDone={(t) => onEditDone(row.id, t)} />
+                      ) : (
+                        <span className="cq__qtext" title={row.text}>
+                          <Highlighted text={row.text} terms={terms} />
+                        </span>
+                      )}
                       <span className="muted small">
                         #{row.id} · {row.origin}
                         {row.split === 'eval' ? ' · eval' : ''}
