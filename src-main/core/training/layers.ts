@@ -156,3 +156,20 @@ export function embedding(params: Params, name: string, ids: tf.Tensor1D, grads:
   };
   return { y, backward };
 }
+
+/**
+ * The first `rows` rows of an embedding table [V, H] → [rows, H], for lookups whose ids are
+ * 0..rows−1 in every sequence (BERT positions, token type 0): the caller broadcasts them over the
+ * batch and passes backward the gradient already summed over the batch ([rows, H]).
+ */
+export function embeddingPrefix(params: Params, name: string, rows: number, grads: GradStore | null): { y: tf.Tensor2D; backward: (dRows: tf.Tensor2D) => void } {
+  const table = param(params, name) as tf.Tensor2D; // [V, H]
+  const [V, H] = table.shape;
+  if (rows > V) throw new Error(`embedding "${name}" has ${V} rows, ${rows} needed`);
+  const y = tf.slice(table, [0, 0], [rows, H]);
+  const backward = (dRows: tf.Tensor2D): void => {
+    if (!grads) return;
+    tf.tidy(() => grads.add(name, rows < V ? tf.pad(dRows, [[0, V - rows], [0, 0]]) : dRows));
+  };
+  return { y, backward };
+}

@@ -2,7 +2,7 @@
 // backward pass. Parameter names are Hugging Face's without the task prefix (as loadWeights gives).
 import * as tf from '@tensorflow/tfjs-core';
 import { selfAttention } from './attention.js';
-import { dropout, embedding, gelu, layerNorm, linear, param, type GradStore, type Params } from './layers.js';
+import { columnSum, dropout, embedding, embeddingPrefix, gelu, layerNorm, linear, param, type GradStore, type Params } from './layers.js';
 
 export class ModelConfigError extends Error {
   override name = 'ModelConfigError';
@@ -145,9 +145,27 @@ export function encoderForward(c: EncoderConfig, params: Params, b: TokenBatch, 
   // Embeddings: word + position (+ token type 0 for BERT) → LayerNorm → dropout.
   const ids = tf.tensor1d(b.ids, 'int32'); // [B*S]
   const word = embedding(params, 'embeddings.word_embeddings.weight', ids, grads);
-  const pos = embedding(params, 'embeddings.position_embeddings.weight', tf.tensor1d(positionIds(c, b), 'int32'), grads);
-  const type = c.architecture === 'bert' ? embedding(params, 'embeddings.token_type_embeddings.weight', tf.zeros([B * S], 'int32') as tf.Tensor1D, grads) : null;
-  const summed = tf.tidy(() => (type ? tf.addN([word.y, pos.y, type.y]) : tf.add(word.y, pos.y))) as tf.Tensor2D; // [B*S, H]
+  let summed: tf.Tensor2D; // [B*S, H]
+  let embeddingsBackward: (dEmb: tf.Tensor2D) => void;
+  if (c.architecture === 'bert') {
+    // Positions are 0..S−1 and the token type is 0 in every row, so both are table prefixes
+    // broadcast over the batch (wasm's Gather kernel costs ~12 ns per element).
+    const pos = embeddingPrefix(params, 'embeddings.position_embeddings.weight', S, grads); // [S, H]
+    const type = embeddingPrefix(params, 'embeddings.token_type_embeddings.weight', 1, grads); // [1, H]
+    summed = tf.tidy(() => tf.reshape(tf.add(tf.add(tf.reshape(word.y, [B, S, H]), pos.y), type.y), [B * S, H])) as tf.Tensor2D;
+    embeddingsBackward = (dEmb) => {
+      word.backward(dEmb);
+      pos.backward(tf.sum(tf.reshape(dEmb, [B, S, H]), 0) as tf.Tensor2D); // [S, H]
+      type.backward(tf.reshape(columnSum(dEmb), [1, H]) as tf.Tensor2D);
+    };
+  } else {
+    const pos = embedding(params, 'embeddings.position_embeddings.weight', tf.tensor1d(positionIds(c, b), 'int32'), grads);
+    summed = tf.tidy(() => tf.add(word.y, pos.y)) as tf.Tensor2D;
+    embeddingsBackward = (dEmb) => {
+      word.backward(dEmb);
+      pos.backward(dEmb);
+    };
+  }
   const embNorm = layerNorm(summed, params, 'embeddings.LayerNorm', c.layerNormEps, grads);
   const embDrop = dropout(embNorm.y, pHidden, seed());
   let h = embDrop.y;
@@ -192,9 +210,7 @@ export function encoderForward(c: EncoderConfig, params: Params, b: TokenBatch, 
       let d = dHidden;
       for (let i = backs.length - 1; i >= 0; i--) d = backs[i](d);
       const dEmb = embNorm.backward(embDrop.backward(d)) as tf.Tensor2D;
-      word.backward(dEmb);
-      pos.backward(dEmb);
-      type?.backward(dEmb);
+      embeddingsBackward(dEmb);
       if (grads && bucketIds && dPositionBias.length) {
         // [heads, S, S] summed over layers → rows of [S*S, heads] scattered into the bucket table.
         const dBias = tf.reshape(tf.transpose(tf.addN(dPositionBias), [1, 2, 0]), [S * S, c.numHeads]);
