@@ -20,7 +20,7 @@ export interface DocumentPreparer {
 }
 
 /** Imports smaller than this are prepared inline: starting a worker costs more than it saves. */
-export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
+export const WORKER_MIN_BYTES = 16 * 1024 * 1024;
 
 /** Workers for an import of `totalBytes`: one per spare core, at most 3; 0 = inline. */
 export function defaultWorkerCount(totalBytes: number): number {
