@@ -3,118 +3,102 @@
 // keyboard (X), undo (u), redo (U), accept the rest (A on the pending filter) and export a TSV;
 // then a typed rule expression: an invalid one shows its error inline, a valid one shows its
 // preview count, is applied and undone.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, assertBuilt, captureConsoleErrors, launchChromium, repoRoot, resultsDir, runE2e } from './helpers.js';
-import { startServe, type ServeProcess } from './serve-process.js';
+import { describe, expect, it } from 'vitest';
+import { heading, runE2e, screenshot } from './helpers.js';
+import { useE2eSession } from './session.js';
 import { waitUntil } from '../helpers/temp-dir.js';
 
 const PASSAGES = Array.from({ length: 40 }, (_, i) => `Passage ${i}: the committee reported on harbour number ${i} and the state of its piers and lighthouses.`);
 
 describe.skipIf(!runE2e)('Curate page in Chromium (web mode)', () => {
-  let tmp: string;
-  let serve: ServeProcess;
-  let context: BrowserContext;
-  let page: Page;
-  const consoleErrors: string[] = [];
-  const callApi = (service: string, method: string, input: unknown) => apiCaller(serve)(service, method, input) as Promise<any>;
-  const text = (testId: string) => page.getByTestId(testId).textContent();
-
-  beforeAll(async () => {
-    assertBuilt();
-    tmp = mkdtempSync(path.join(tmpdir(), 'genq-e2e-curate-'));
-    serve = await startServe({ repoRoot, projectDir: path.join(tmp, 'p'), userDataDir: path.join(tmp, 'user-data') });
-    // Two queries per passage: one copied from it (copy ratio 1), one not.
-    const pairs = PASSAGES.flatMap((p, i) => [`${p.split(' ').slice(2, 8).join(' ')}\t${p}`, `what happened at harbour ${i}?\t${p}`]);
-    writeFileSync(path.join(tmp, 'pairs.tsv'), `${pairs.join('\n')}\n`);
-    const imported = await callApi('curation', 'importPairs', { path: path.join(tmp, 'pairs.tsv'), status: 'pending' });
-    expect(imported).toMatchObject({ imported: 80, newPassages: 40 });
-    const job = await callApi('curation', 'computeSignals', {});
-    await waitUntil(async () => (await callApi('jobs', 'get', { id: job.id })).state === 'done', 30_000, 'the signals job');
-    ({ context, page } = await launchChromium(path.join(tmp, 'chromium-profile')));
-    captureConsoleErrors(page, consoleErrors);
-  }, 90_000);
-
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await serve?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  const e2e = useE2eSession({
+    name: 'curate',
+    project: 'p',
+    async seed({ tmp, callApi }) {
+      // Two queries per passage: one copied from it (copy ratio 1), one not.
+      const pairs = PASSAGES.flatMap((p, i) => [`${p.split(' ').slice(2, 8).join(' ')}\t${p}`, `what happened at harbour ${i}?\t${p}`]);
+      writeFileSync(path.join(tmp, 'pairs.tsv'), `${pairs.join('\n')}\n`);
+      const imported = await callApi('curation', 'importPairs', { path: path.join(tmp, 'pairs.tsv'), status: 'pending' });
+      expect(imported).toMatchObject({ imported: 80, newPassages: 40 });
+      const job = await callApi('curation', 'computeSignals', {});
+      await waitUntil(async () => (await callApi('jobs', 'get', { id: job.id })).state === 'done', 30_000, 'the signals job');
+    },
   });
+  const text = (testId: string) => e2e.page.getByTestId(testId).textContent();
 
   it('filters, bulk-rejects with the keyboard, undoes and exports the accepted pairs', async () => {
-    await page.goto(`${serve.url}#/curate`);
-    await expect.poll(() => page.locator('h1').first().textContent(), { timeout: 15_000 }).toContain('Curate');
+    await e2e.page.goto(`${e2e.serve.url}#/curate`);
+    await expect.poll(() => heading(e2e.page), { timeout: 15_000 }).toContain('Curate');
     await expect.poll(() => text('count-matching'), { timeout: 10_000 }).toBe('80');
 
     // Filter: copy ratio > 0.8 → the 40 copied queries.
-    await page.getByLabel('Signal', { exact: true }).selectOption('copyRatio');
-    await page.getByLabel('Comparison').selectOption('>');
-    await page.getByLabel('Threshold').fill('0.8');
-    await page.getByRole('button', { name: 'Add filter' }).click();
+    await e2e.page.getByLabel('Signal', { exact: true }).selectOption('copyRatio');
+    await e2e.page.getByLabel('Comparison').selectOption('>');
+    await e2e.page.getByLabel('Threshold').fill('0.8');
+    await e2e.page.getByRole('button', { name: 'Add filter' }).click();
     await expect.poll(() => text('count-matching')).toBe('40');
-    await page.locator('.cq__row[data-query-id]').first().waitFor();
-    await page.screenshot({ path: path.join(resultsDir, 'e2e-curate-filtered.png') });
+    await e2e.page.locator('.cq__row[data-query-id]').first().waitFor();
+    await screenshot(e2e.page, 'curate-filtered');
 
     // Keyboard: X rejects everything the filter matches; u undoes; U redoes.
-    await page.locator('h1').first().click(); // focus outside inputs
-    await page.keyboard.press('Shift+X');
+    await e2e.page.locator('h1').first().click(); // focus outside inputs
+    await e2e.page.keyboard.press('Shift+X');
     await expect.poll(() => text('count-rejected')).toBe('40 rejected');
-    await expect.poll(() => page.locator('.cq__row[data-status="rejected"]').count()).toBeGreaterThan(0);
-    await page.keyboard.press('u');
+    await expect.poll(() => e2e.page.locator('.cq__row[data-status="rejected"]').count()).toBeGreaterThan(0);
+    await e2e.page.keyboard.press('u');
     await expect.poll(() => text('count-rejected')).toBe('0 rejected');
     expect(await text('curate-notice')).toContain('Undid');
-    await page.keyboard.press('Shift+U');
+    await e2e.page.keyboard.press('Shift+U');
     await expect.poll(() => text('count-rejected')).toBe('40 rejected');
 
     // j/k + x on one row of the remaining queries, then accept the rest of the pending ones.
-    await page.getByRole('button', { name: 'Remove filter' }).click();
-    await page.getByLabel('Status').selectOption('pending');
+    await e2e.page.getByRole('button', { name: 'Remove filter' }).click();
+    await e2e.page.getByLabel('Status').selectOption('pending');
     await expect.poll(() => text('count-matching')).toBe('40');
-    await page.locator('h1').first().click();
-    await page.keyboard.press('j');
-    await page.keyboard.press('x');
+    await e2e.page.locator('h1').first().click();
+    await e2e.page.keyboard.press('j');
+    await e2e.page.keyboard.press('x');
     await expect.poll(() => text('count-matching')).toBe('39');
-    await page.keyboard.press('Shift+A');
+    await e2e.page.keyboard.press('Shift+A');
     await expect.poll(() => text('count-matching')).toBe('0');
 
     // Help overlay.
-    await page.keyboard.press('?');
-    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
-    await page.keyboard.press('Escape');
+    await e2e.page.keyboard.press('?');
+    await e2e.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await e2e.page.keyboard.press('Escape');
 
     // Export the 39 accepted pairs as TSV.
-    const out = path.join(tmp, 'out', 'pairs.tsv');
-    await page.getByLabel('Export path').fill(out);
-    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    const out = path.join(e2e.tmp, 'out', 'pairs.tsv');
+    await e2e.page.getByLabel('Export path').fill(out);
+    await e2e.page.getByRole('button', { name: 'Export', exact: true }).click();
     await expect.poll(() => text('export-result')).toContain('39 pairs');
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(39);
     expect(lines.every((l) => /^what happened at harbour \d+\?\tPassage \d+: /.test(l))).toBe(true);
-    await page.screenshot({ path: path.join(resultsDir, 'e2e-curate-done.png') });
+    await screenshot(e2e.page, 'curate-done');
 
     // A typed rule: validated inline, previewed, applied, undone.
-    await page.getByLabel('Status').selectOption('all');
+    await e2e.page.getByLabel('Status').selectOption('all');
     await expect.poll(() => text('count-accepted')).toBe('39 accepted');
-    const expression = page.getByLabel('Rule expression');
+    const expression = e2e.page.getByLabel('Rule expression');
     await expression.fill('reject shininess > 3');
     await expect.poll(() => text('rule-expr-error')).toContain('unknown signal "shininess"');
-    await expect(page.getByRole('button', { name: 'Apply rule' }).isDisabled()).resolves.toBe(true);
+    await expect(e2e.page.getByRole('button', { name: 'Apply rule' }).isDisabled()).resolves.toBe(true);
     await expression.fill('accept copyRatio > 0.8');
     await expect.poll(() => text('rule-expr-preview')).toBe('accept copyRatio > 0.8: matches 40, would change 40');
-    expect(await page.getByTestId('rule-expr-error').count()).toBe(0);
-    await page.screenshot({ path: path.join(resultsDir, 'e2e-curate-typed-rule.png') });
-    await page.getByRole('button', { name: 'Apply rule' }).click();
+    expect(await e2e.page.getByTestId('rule-expr-error').count()).toBe(0);
+    await screenshot(e2e.page, 'curate-typed-rule');
+    await e2e.page.getByRole('button', { name: 'Apply rule' }).click();
     await expect.poll(() => text('count-accepted')).toBe('79 accepted');
     await expect.poll(() => text('count-rejected')).toBe('1 rejected');
     await expect.poll(() => text('rule-expr-preview')).toContain('would change 0');
-    await page.locator('h1').first().click();
-    await page.keyboard.press('u');
+    await e2e.page.locator('h1').first().click();
+    await e2e.page.keyboard.press('u');
     await expect.poll(() => text('count-accepted')).toBe('39 accepted');
     await expect.poll(() => text('count-rejected')).toBe('41 rejected');
     expect(await text('curate-notice')).toContain('Undid: rule accept copyRatio > 0.8 (40)');
-    expect(consoleErrors).toEqual([]);
+    expect(e2e.consoleErrors).toEqual([]);
   }, 90_000);
 });

@@ -1,9 +1,11 @@
 // Shared pieces of the Chromium e2e tests: where things are, the built-app check, launching
-// Debian's Chromium through playwright-core, the API over HTTP, and console-error capture.
+// Debian's Chromium through playwright-core, the API over HTTP, console-error capture, and moving
+// between pipeline stages.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { ServeProcess } from './serve-process.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -68,3 +70,15 @@ export function apiCaller(serve: ServeProcess) {
 }
 
 export const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(resultsDir, `e2e-${name}.png`) });
+
+/** The page's title: the first h1's text. */
+export const heading = (page: Page) => page.locator('h1').first().textContent();
+
+/** The sidebar's link to a pipeline stage ('Corpus', 'Models', …). */
+export const stageLink = (page: Page, stage: string) => page.getByRole('navigation', { name: 'Pipeline' }).getByRole('link', { name: new RegExp(`${stage}$`) });
+
+/** Goes to a pipeline stage through the sidebar and waits for its heading. */
+export async function openStage(page: Page, stage: string): Promise<void> {
+  await stageLink(page, stage).click();
+  await expect.poll(() => heading(page), { timeout: 15_000 }).toContain(stage);
+}

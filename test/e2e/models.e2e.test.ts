@@ -1,12 +1,10 @@
 // The Models page in Chromium (web mode): add the tiny-bert fixture folder by path, see its facts
 // in the list, embed two texts and get the cosine PyTorch's embeddings give, then remove it.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, captureConsoleErrors, launchChromium, repoRoot, runE2e, screenshot } from './helpers.js';
-import { startServe, type ServeProcess } from './serve-process.js';
+import { describe, expect, it } from 'vitest';
+import { openStage, repoRoot, runE2e, screenshot } from './helpers.js';
+import { useE2eSession } from './session.js';
 
 const TINY_BERT = path.join(repoRoot, 'test', 'fixtures', 'tiny-bert');
 const reference = JSON.parse(readFileSync(path.join(TINY_BERT, 'reference.json'), 'utf8')) as { sentences: string[]; embeddings: number[][] };
@@ -24,50 +22,31 @@ function cosine(a: number[], b: number[]): number {
 }
 
 describe.skipIf(!runE2e)('Models page in Chromium (web mode)', () => {
-  let tmp: string;
-  let serve: ServeProcess;
-  let context: BrowserContext;
-  let page: Page;
-  const consoleErrors: string[] = [];
+  const e2e = useE2eSession({ name: 'models' });
 
-  beforeAll(async () => {
-    assertBuilt();
-    tmp = mkdtempSync(path.join(tmpdir(), 'genq-e2e-models-'));
-    serve = await startServe({ repoRoot, projectDir: path.join(tmp, 'project'), userDataDir: path.join(tmp, 'user-data') });
-    ({ context, page } = await launchChromium(path.join(tmp, 'chromium-profile')));
-    captureConsoleErrors(page, consoleErrors);
-  }, 90_000);
-
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await serve?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
-
-  const row = () => page.getByRole('row', { name: 'Model tiny-bert' });
+  const row = () => e2e.page.getByRole('row', { name: 'Model tiny-bert' });
   const fact = (name: string) => row().locator(`[data-fact="${name}"]`).textContent();
 
   it('starts empty and explains what to add', async () => {
-    await page.goto(serve.url);
-    await page.getByRole('navigation', { name: 'Pipeline' }).getByRole('link', { name: /Models$/ }).click();
-    await expect.poll(() => page.locator('h1').first().textContent(), { timeout: 15_000 }).toContain('Models');
-    await page.getByText('No models yet').waitFor({ timeout: 10_000 });
+    await e2e.page.goto(e2e.serve.url);
+    await openStage(e2e.page, 'Models');
+    await e2e.page.getByText('No models yet').waitFor({ timeout: 10_000 });
     // A browser cannot pick a folder path natively: no Browse… in web mode.
-    expect(await page.getByRole('button', { name: 'Browse…' }).count()).toBe(0);
+    expect(await e2e.page.getByRole('button', { name: 'Browse…' }).count()).toBe(0);
   });
 
   it('shows a clear error for a folder that is not a model', async () => {
-    await page.getByLabel('Model folder').fill(path.join(tmp, 'no-model-here'));
-    await page.getByRole('button', { name: 'Add model' }).click();
-    const toast = page.getByRole('alert').first();
+    await e2e.page.getByLabel('Model folder').fill(path.join(e2e.tmp, 'no-model-here'));
+    await e2e.page.getByRole('button', { name: 'Add model' }).click();
+    const toast = e2e.page.getByRole('alert').first();
     await toast.waitFor({ timeout: 15_000 });
     expect(await toast.textContent()).toContain('no-model-here');
     await toast.getByRole('button', { name: 'Dismiss' }).click();
   });
 
   it('adds the tiny-bert folder and lists its facts', async () => {
-    await page.getByLabel('Model folder').fill(TINY_BERT);
-    await page.getByRole('button', { name: 'Add model' }).click();
+    await e2e.page.getByLabel('Model folder').fill(TINY_BERT);
+    await e2e.page.getByRole('button', { name: 'Add model' }).click();
     await row().waitFor({ timeout: 30_000 });
     expect(await fact('architecture')).toContain('bert');
     expect(await fact('architecture')).toContain('sentence-transformers');
@@ -77,30 +56,30 @@ describe.skipIf(!runE2e)('Models page in Chromium (web mode)', () => {
     expect(await fact('parameters')).toMatch(/^\d+(\.\d)? K$/);
     expect(await fact('size')).toMatch(/^\d+(\.\d)? (KB|MB)$/);
     expect(await fact('provider')).toBe('cpu');
-    expect(await page.getByLabel('Model folder').inputValue()).toBe('');
+    expect(await e2e.page.getByLabel('Model folder').inputValue()).toBe('');
   });
 
   it('embeds two texts and shows the cosine PyTorch gives', async () => {
     const [a, b] = reference.sentences;
     const expected = cosine(reference.embeddings[0], reference.embeddings[1]);
-    await page.getByLabel('Text A').fill(a);
-    await page.getByLabel('Text B').fill(b);
-    await page.getByRole('button', { name: 'Compare' }).click();
-    const value = page.getByTestId('cosine-value');
+    await e2e.page.getByLabel('Text A').fill(a);
+    await e2e.page.getByLabel('Text B').fill(b);
+    await e2e.page.getByRole('button', { name: 'Compare' }).click();
+    const value = e2e.page.getByTestId('cosine-value');
     await value.waitFor({ timeout: 30_000 });
     expect(Number(await value.textContent())).toBeCloseTo(expected, 3);
-    expect(await page.getByLabel('Cosine similarity').textContent()).toContain('64-d');
-    await screenshot(page, 'models');
+    expect(await e2e.page.getByLabel('Cosine similarity').textContent()).toContain('64-d');
+    await screenshot(e2e.page, 'models');
   });
 
   it('removes the model after a confirmation', async () => {
     await row().getByRole('button', { name: 'Remove', exact: true }).click();
     await row().getByRole('button', { name: 'Remove tiny-bert' }).click();
-    await page.getByText('No models yet').waitFor({ timeout: 10_000 });
-    expect(await page.getByRole('heading', { name: 'Try it' }).count()).toBe(0);
+    await e2e.page.getByText('No models yet').waitFor({ timeout: 10_000 });
+    expect(await e2e.page.getByRole('heading', { name: 'Try it' }).count()).toBe(0);
   });
 
   it('logged no console errors', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(e2e.consoleErrors).toEqual([]);
   });
 });

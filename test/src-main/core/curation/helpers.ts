@@ -1,32 +1,11 @@
 // A migrated project database in a temp folder with documents, passages and queries inserted
 // directly (the way generation writes them: origin 'generated', status 'pending').
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { normaliseText, textHash } from '../../../../src-main/core/corpus/dedupe.js';
-import { migrate } from '../../../../src-main/core/project/migrations.js';
-import { openDatabase } from '../../../../src-main/core/project/store.js';
+import { tempProjectDb, type TestDb } from '../../../helpers/project-db.js';
 
-export interface CurationDb {
-  db: Database.Database;
-  dir: string;
-  close(): void;
-}
-
-export function tempCurationDb(): CurationDb {
-  const dir = mkdtempSync(join(tmpdir(), 'genq-curation-'));
-  const db = openDatabase(join(dir, 'project.sqlite'));
-  migrate(db, dir);
-  return {
-    db,
-    dir,
-    close() {
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export type CurationDb = TestDb;
+export const tempCurationDb = (): CurationDb => tempProjectDb('genq-curation-');
 
 /** Inserts one document holding the passages, each with its queries; returns the passage ids. */
 export function seed(db: Database.Database, passages: Array<{ text: string; queries: string[]; title?: string }>, documentTitle = 'doc'): number[] {
