@@ -1,9 +1,11 @@
 // Sampling as transformers' generate(do_sample=True) does it: temperature, then top-k (keeps every
 // token tied with the k-th value), then top-p (removes tokens whose ascending cumulative probability
-// is ≤ 1 − p, always keeping the most likely one), then a draw from the softmax over what is left.
+// is ≤ 1 − p, always keeping the most likely one; nucleus.ts does it without a full sort), then a
+// draw from the softmax over what is left.
 // Randomness: one seeded stream per (passage, sequence), so the draws do not depend on batch size,
 // batch order or how many other passages ran before.
 import type { TokenChooser } from './decode-loop.js';
+import { Nucleus } from './nucleus.js';
 
 export interface SamplingOptions {
   temperature?: number; // 1 = unchanged
@@ -31,9 +33,11 @@ export class Warper {
   private readonly probs: Float64Array;
   private readonly order: Uint32Array;
   private readonly topValues: Float32Array;
-  /** Surviving token ids of the last warp() (ascending probability when top-p ran) and how many. */
-  readonly kept: Uint32Array;
-  keptCount = 0;
+  private readonly nucleus: Nucleus;
+  /** Surviving token ids (ascending id) of the last warp() without top-p, and how many. */
+  private readonly kept: Uint32Array;
+  private keptCount = 0;
+  private usedTopP = false;
 
   constructor(readonly vocab: number, private readonly o: Required<SamplingOptions>) {
     this.scaled = new Float32Array(vocab);
@@ -41,62 +45,58 @@ export class Warper {
     this.order = new Uint32Array(vocab);
     this.kept = new Uint32Array(vocab);
     this.topValues = new Float32Array(Math.max(1, Math.min(o.topK, vocab)));
+    this.nucleus = new Nucleus(vocab, this.scaled, this.probs);
   }
 
-  /** Applies temperature → top-k → top-p to logits[offset, offset + vocab); fills kept/keptCount and probs. */
+  /** Applies temperature → top-k → top-p to logits[offset, offset + vocab); keptIds() and draw() then read the result. */
   warp(logits: Float32Array, offset: number): void {
     const { vocab, scaled, probs, order } = this;
     const { temperature, topK, topP } = this.o;
-    for (let i = 0; i < vocab; i++) scaled[i] = temperature === 1 ? logits[offset + i] : Math.fround(logits[offset + i] / temperature);
+    // `+ 0` turns -0 into +0, so the nucleus's bit-pattern sort keys order ±0 as one value (as `a - b` does).
+    if (temperature === 1) for (let i = 0; i < vocab; i++) scaled[i] = logits[offset + i] + 0;
+    else for (let i = 0; i < vocab; i++) scaled[i] = Math.fround(logits[offset + i] / temperature) + 0;
     // top-k: the k-th largest value; every token ≥ it survives (ties with the k-th included).
     const threshold = topK > 0 && topK < vocab ? this.kthLargest(topK) : -Infinity;
     let count = 0;
     let max = -Infinity;
+    let min = Infinity;
     for (let i = 0; i < vocab; i++) {
-      if (scaled[i] >= threshold && scaled[i] > -Infinity) {
+      const v = scaled[i];
+      if (v >= threshold && v > -Infinity) {
         order[count++] = i;
-        if (scaled[i] > max) max = scaled[i];
+        if (v > max) max = v;
+        if (v < min) min = v;
       }
     }
     if (count === 0) throw new SamplingError('every token has logit -Infinity; nothing can be sampled');
     let sum = 0;
     for (let c = 0; c < count; c++) sum += probs[order[c]] = Math.exp(scaled[order[c]] - max);
     for (let c = 0; c < count; c++) probs[order[c]] = Math.fround(probs[order[c]] / sum);
-    if (topP >= 1) {
-      this.kept.set(order.subarray(0, count));
-      this.keptCount = count;
+    this.usedTopP = topP < 1;
+    if (this.usedTopP) {
+      this.nucleus.filter(order, count, min, max, Math.fround(1 - topP));
       return;
     }
-    // top-p. Only tokens with prob ≥ (1 − p)/count can survive: all lighter ones together weigh less
-    // than 1 − p, so their ascending cumulative sums are ≤ 1 − p. Sort just the heavier "head".
-    const limit = Math.fround(1 - topP);
-    const floor = (1 - topP) / count;
-    let tail = 0;
-    let head = 0;
-    for (let c = 0; c < count; c++) {
-      const id = order[c];
-      if (probs[id] >= floor) order[head++] = id;
-      else tail += probs[id];
-    }
-    const headIds = order.subarray(0, head).sort((a, b) => scaled[a] - scaled[b] || a - b); // ascending, as torch.sort
-    let cumulative = tail; // accumulated in double and compared in float32, as torch's CPU cumsum
-    let kept = 0;
-    for (let h = 0; h < head; h++) {
-      cumulative += probs[headIds[h]];
-      if (Math.fround(cumulative) > limit || h === head - 1) this.kept[kept++] = headIds[h];
-    }
-    this.keptCount = kept;
+    this.kept.set(order.subarray(0, count));
+    this.keptCount = count;
+  }
+
+  /** Token ids that survived the last warp(). */
+  keptIds(): Uint32Array {
+    return this.usedTopP ? this.nucleus.keptIds() : this.kept.subarray(0, this.keptCount);
   }
 
   /** softmax over the surviving tokens: token id → probability (for tests and diagnostics). */
   keptProbabilities(): Map<number, number> {
+    const ids = this.keptIds();
     let sum = 0;
-    for (let k = 0; k < this.keptCount; k++) sum += this.probs[this.kept[k]];
-    return new Map(Array.from(this.kept.subarray(0, this.keptCount), (id) => [id, this.probs[id] / sum]));
+    for (const id of ids) sum += this.probs[id];
+    return new Map(Array.from(ids, (id) => [id, this.probs[id] / sum]));
   }
 
   /** Draws one surviving token with u ∈ [0, 1). */
   draw(u: number): number {
+    if (this.usedTopP) return this.nucleus.draw(u);
     let sum = 0;
     for (let k = 0; k < this.keptCount; k++) sum += this.probs[this.kept[k]];
     let target = u * sum;
