@@ -3,51 +3,31 @@
 // document; a picked folder keeps its structure; the import report lists duplicates, bad lines
 // and skipped re-imports. A second project with 100,000 passages checks the table stays light
 // (few DOM rows) and smooth (frame times while scrolling) and reaches the last row.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, captureConsoleErrors, launchChromium, repoRoot, runE2e, screenshot } from './helpers.js';
-import { startServe, type ServeProcess } from './serve-process.js';
+import { describe, expect, it } from 'vitest';
+import { openStage, repoRoot, runE2e, screenshot } from './helpers.js';
+import { useE2eSession } from './session.js';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures');
 const CHAPTER = path.join(fixtures, 'corpus', 'moby-dick', 'chapter_001.txt');
 const NOTES = path.join(fixtures, 'e2e', 'notes.jsonl');
 
 describe.skipIf(!runE2e)('Corpus page in Chromium (web mode)', () => {
-  let tmp: string;
-  let serve: ServeProcess;
-  let context: BrowserContext;
-  let page: Page;
-  const consoleErrors: string[] = [];
+  const e2e = useE2eSession({ name: 'corpus' });
 
-  beforeAll(async () => {
-    assertBuilt();
-    tmp = mkdtempSync(path.join(tmpdir(), 'genq-e2e-corpus-'));
-    serve = await startServe({ repoRoot, projectDir: path.join(tmp, 'project'), userDataDir: path.join(tmp, 'user-data') });
-    ({ context, page } = await launchChromium(path.join(tmp, 'chromium-profile')));
-    captureConsoleErrors(page, consoleErrors);
-  }, 90_000);
-
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await serve?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
-
-  const report = () => page.getByRole('region', { name: 'Import report' });
-  const passageCount = () => page.getByTestId('passage-count').textContent();
-  const rows = () => page.locator('[role="row"][data-passage-id]');
+  const report = () => e2e.page.getByRole('region', { name: 'Import report' });
+  const passageCount = () => e2e.page.getByTestId('passage-count').textContent();
+  const rows = () => e2e.page.locator('[role="row"][data-passage-id]');
 
   it('guides a new project to drop files or try the sample', async () => {
-    await page.goto(serve.url);
-    await page.getByRole('navigation', { name: 'Pipeline' }).getByRole('link', { name: /Corpus$/ }).click();
-    await expect.poll(() => page.locator('h1').first().textContent(), { timeout: 15_000 }).toContain('Corpus');
-    await page.getByText('No passages yet').waitFor({ timeout: 10_000 });
-    expect(await page.getByRole('button', { name: /Try the sample/ }).isEnabled()).toBe(true);
-    await screenshot(page, 'corpus-empty');
+    await e2e.page.goto(e2e.serve.url);
+    await openStage(e2e.page, 'Corpus');
+    await e2e.page.getByText('No passages yet').waitFor({ timeout: 10_000 });
+    expect(await e2e.page.getByRole('button', { name: /Try the sample/ }).isEnabled()).toBe(true);
+    await screenshot(e2e.page, 'corpus-empty');
   });
 
   it('imports a .txt and a .jsonl dropped on the page and reports duplicates and the bad line', async () => {
@@ -56,12 +36,12 @@ describe.skipIf(!runE2e)('Corpus page in Chromium (web mode)', () => {
       { name: 'notes.jsonl', type: 'application/jsonl', text: readFileSync(NOTES, 'utf8') },
     ];
     // A DataTransfer built inside the page, as the browser builds one for a real drop.
-    const dataTransfer = await page.evaluateHandle((list) => {
+    const dataTransfer = await e2e.page.evaluateHandle((list) => {
       const dt = new DataTransfer();
       for (const f of list) dt.items.add(new File([f.text], f.name, { type: f.type }));
       return dt;
     }, files);
-    const zone = page.getByTestId('corpus-dropzone');
+    const zone = e2e.page.getByTestId('corpus-dropzone');
     await zone.dispatchEvent('dragenter', { dataTransfer });
     await zone.dispatchEvent('dragover', { dataTransfer });
     await zone.dispatchEvent('drop', { dataTransfer });
@@ -77,113 +57,101 @@ describe.skipIf(!runE2e)('Corpus page in Chromium (web mode)', () => {
     await expect.poll(async () => rows().count(), { timeout: 10_000 }).toBeGreaterThan(3);
     expect(await passageCount()).toMatch(/^\d+ in total$/);
     // Stats with charts.
-    const stats = page.getByRole('region', { name: 'Corpus statistics' });
+    const stats = e2e.page.getByRole('region', { name: 'Corpus statistics' });
     expect(await stats.getByLabel('Documents', { exact: true }).locator('.stat__value').textContent()).toBe('5'); // 1 chapter + 4 good JSON lines
     await expect.poll(() => stats.locator('.recharts-bar-rectangle').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    await screenshot(page, 'corpus-imported');
+    await screenshot(e2e.page, 'corpus-imported');
   });
 
   it('finds a passage by full-text search and highlights the match', async () => {
-    await page.getByLabel('Search passages').fill('zeppel');
+    await e2e.page.getByLabel('Search passages').fill('zeppel');
     await expect.poll(passageCount, { timeout: 10_000 }).toBe('1 matching');
     await expect.poll(() => rows().count()).toBe(1);
     expect((await rows().first().locator('mark').allTextContents()).map((t) => t.toLowerCase())).toEqual(['zeppelin']);
-    await screenshot(page, 'corpus-search');
+    await screenshot(e2e.page, 'corpus-search');
   });
 
   it('shows a passage in its document, highlighted by its offsets', async () => {
-    await page.getByLabel('Search passages').fill('Ishmael');
+    await e2e.page.getByLabel('Search passages').fill('Ishmael');
     // Wait for the debounced search to replace the previous results.
     await expect.poll(() => rows().first().textContent(), { timeout: 10_000 }).toContain('Ishmael');
     await rows().first().click();
-    const doc = page.getByRole('region', { name: 'Document' });
+    const doc = e2e.page.getByRole('region', { name: 'Document' });
     await doc.waitFor({ timeout: 10_000 });
     expect(await doc.locator('.docview__passage--selected').first().textContent()).toContain('Ishmael');
     expect(await doc.locator('.docview__passage').count()).toBeGreaterThan(1); // the chapter's other passages too
     await doc.getByRole('button', { name: 'Show only its passages' }).click();
-    await page.getByLabel('Search passages').fill('');
+    await e2e.page.getByLabel('Search passages').fill('');
     // The table now lists exactly the passages drawn in the document.
     const drawn = await doc.locator('[data-first-of]').count();
     await expect.poll(passageCount, { timeout: 10_000 }).toBe(`${drawn} matching`);
     expect(drawn).toBeGreaterThan(1);
-    await screenshot(page, 'corpus-document');
-    await page.getByLabel('Document filter').selectOption('');
+    await screenshot(e2e.page, 'corpus-document');
+    await e2e.page.getByLabel('Document filter').selectOption('');
     await doc.getByRole('button', { name: 'Close document' }).click();
   });
 
   it('filters by token length and hides duplicates', async () => {
     await expect.poll(passageCount, { timeout: 10_000 }).toMatch(/in total$/);
     const all = Number((await passageCount())!.split(' ')[0]);
-    await page.getByLabel('Duplicates filter').selectOption('hide');
+    await e2e.page.getByLabel('Duplicates filter').selectOption('hide');
     await expect.poll(async () => Number((await passageCount())!.split(' ')[0]), { timeout: 10_000 }).toBe(all - 1);
-    await page.getByLabel('Duplicates filter').selectOption('all');
-    await page.getByLabel('Maximum tokens').fill('40');
+    await e2e.page.getByLabel('Duplicates filter').selectOption('all');
+    await e2e.page.getByLabel('Maximum tokens').fill('40');
     await expect.poll(async () => Number((await passageCount())!.split(' ')[0]), { timeout: 10_000 }).toBeLessThan(all);
     for (const cell of await rows().locator('.ptable__tokens').allTextContents()) expect(Number.parseInt(cell, 10)).toBeLessThanOrEqual(40);
-    await page.getByLabel('Maximum tokens').fill('');
+    await e2e.page.getByLabel('Maximum tokens').fill('');
   });
 
   it('imports a picked folder keeping its structure and skips a file imported before', async () => {
     // chapter_001.txt was dropped already (same content): only chapter_002.txt is new.
-    await page.getByLabel('Folder to import').setInputFiles(path.join(fixtures, 'corpus', 'moby-dick'));
+    await e2e.page.getByLabel('Folder to import').setInputFiles(path.join(fixtures, 'corpus', 'moby-dick'));
     await expect.poll(async () => (await report().textContent()) ?? '', { timeout: 45_000 }).toContain('moby-dick/chapter_002.txt');
     const text = (await report().textContent()) ?? '';
     expect(text).toMatch(/Already imported \(skipped\):\s*moby-dick\/chapter_001\.txt/);
-    await screenshot(page, 'corpus-folder');
+    await screenshot(e2e.page, 'corpus-folder');
   });
 
   it('imports the bundled sample from its button (its chapters are already here, so they are skipped)', async () => {
-    await page.getByRole('button', { name: /Try the sample/ }).click();
+    await e2e.page.getByRole('button', { name: /Try the sample/ }).click();
     await expect.poll(async () => (await report().textContent()) ?? '', { timeout: 45_000 }).toMatch(/Import moby-dick/);
     expect((await report().textContent()) ?? '').toMatch(/Already imported \(skipped\):.*chapter_001\.txt/);
   });
 
   it('logged no console errors', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(e2e.consoleErrors).toEqual([]);
   });
 });
 
 describe.skipIf(!runE2e)('Corpus page with 100,000 passages', () => {
   const ROWS = 100_000;
-  let tmp: string;
-  let serve: ServeProcess;
-  let context: BrowserContext;
-  let page: Page;
-  const consoleErrors: string[] = [];
-
-  beforeAll(async () => {
-    assertBuilt();
-    tmp = mkdtempSync(path.join(tmpdir(), 'genq-e2e-100k-'));
-    const words = 'whale ship sea captain harbour wind sail rope deck storm moon tide lamp keeper island'.split(' ');
-    const lines = Array.from({ length: ROWS }, (_, i) => {
-      const text = Array.from({ length: 12 }, (_, j) => words[(i * 7 + j * 13 + (i >> 3)) % words.length]).join(' ');
-      return JSON.stringify({ _id: `r${i}`, text: `Record ${i}: ${text}.` });
-    });
-    const file = path.join(tmp, 'records.jsonl');
-    writeFileSync(file, `${lines.join('\n')}\n`);
-    // The CLI imports before the server starts (about 15 s here): the page opens on a full project.
-    const project = path.join(tmp, 'project');
-    execFileSync(process.execPath, ['bin/genq.js', 'import', '--project', project, '--create', '--no-near', file], { cwd: repoRoot, stdio: 'ignore', timeout: 90_000 });
-    serve = await startServe({ repoRoot, projectDir: project, userDataDir: path.join(tmp, 'user-data') });
-    ({ context, page } = await launchChromium(path.join(tmp, 'chromium-profile')));
-    captureConsoleErrors(page, consoleErrors);
-  }, 150_000);
-
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await serve?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  const e2e = useE2eSession({
+    name: '100k',
+    timeoutMs: 150_000,
+    async prepare({ tmp, projectDir }) {
+      const words = 'whale ship sea captain harbour wind sail rope deck storm moon tide lamp keeper island'.split(' ');
+      const lines = Array.from({ length: ROWS }, (_, i) => {
+        const text = Array.from({ length: 12 }, (_, j) => words[(i * 7 + j * 13 + (i >> 3)) % words.length]).join(' ');
+        return JSON.stringify({ _id: `r${i}`, text: `Record ${i}: ${text}.` });
+      });
+      const file = path.join(tmp, 'records.jsonl');
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      // The CLI imports before the server starts (about 15 s here): the page opens on a full project.
+      const cli = spawn(process.execPath, ['bin/genq.js', 'import', '--project', projectDir, '--create', '--no-near', file], { cwd: repoRoot, stdio: 'ignore', timeout: 90_000 });
+      const [code, signal] = await once(cli, 'exit');
+      if (code !== 0) throw new Error(`genq import of ${file} failed (exit code ${code}, signal ${signal})`);
+    },
   });
 
   it('renders only the visible rows, scrolls smoothly and reaches the last passage', async () => {
-    await page.goto(serve.url);
-    await page.getByRole('navigation', { name: 'Pipeline' }).getByRole('link', { name: /Corpus$/ }).click();
-    await expect.poll(() => page.getByTestId('passage-count').textContent(), { timeout: 20_000 }).toBe('100,000 in total');
-    const domRows = () => page.locator('.ptable__row').count();
+    await e2e.page.goto(e2e.serve.url);
+    await openStage(e2e.page, 'Corpus');
+    await expect.poll(() => e2e.page.getByTestId('passage-count').textContent(), { timeout: 20_000 }).toBe('100,000 in total');
+    const domRows = () => e2e.page.locator('.ptable__row').count();
     expect(await domRows()).toBeLessThan(60);
 
     // Scroll 1,500 px per frame for 90 frames and time the frames.
-    const frames = await page.evaluate(async () => {
+    const frames = await e2e.page.evaluate(async () => {
       const el = document.querySelector('[data-testid="passage-scroll"]') as HTMLElement;
       const times: number[] = [];
       let last = performance.now();
@@ -202,19 +170,19 @@ describe.skipIf(!runE2e)('Corpus page with 100,000 passages', () => {
     expect(await domRows()).toBeLessThan(60);
 
     // Jump to the end: the last page is fetched and shows the last record.
-    await page.getByTestId('passage-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
-    const lastRow = page.locator(`[role="row"][aria-rowindex="${ROWS}"]`);
+    await e2e.page.getByTestId('passage-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    const lastRow = e2e.page.locator(`[role="row"][aria-rowindex="${ROWS}"]`);
     await expect.poll(() => lastRow.textContent(), { timeout: 10_000 }).toContain(`Record ${ROWS - 1}:`);
     expect(await domRows()).toBeLessThan(60);
-    await page.getByRole('region', { name: 'Passages' }).scrollIntoViewIfNeeded();
-    await screenshot(page, 'corpus-100k');
+    await e2e.page.getByRole('region', { name: 'Passages' }).scrollIntoViewIfNeeded();
+    await screenshot(e2e.page, 'corpus-100k');
 
     // Search still answers over the whole corpus.
-    await page.getByLabel('Search passages').fill('Record 99998');
-    await expect.poll(() => page.locator('[role="row"][data-passage-id]').first().textContent(), { timeout: 10_000 }).toContain('Record 99998:');
+    await e2e.page.getByLabel('Search passages').fill('Record 99998');
+    await expect.poll(() => e2e.page.locator('[role="row"][data-passage-id]').first().textContent(), { timeout: 10_000 }).toContain('Record 99998:');
   });
 
   it('logged no console errors', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(e2e.consoleErrors).toEqual([]);
   });
 });

@@ -2,59 +2,45 @@
 // @huggingface/hub client, real HTTP): download tiny-bert by id with byte progress inline and in
 // the jobs tray until it is in the project with its facts; a missing repo (404) and a gated one
 // (401) give toasts with the Hub's message; the cache list shows the snapshot and deletes it.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeHub } from '../src-main/core/models/hub/hub-server.js';
-import { apiCaller, assertBuilt, captureConsoleErrors, launchChromium, repoRoot, runE2e, screenshot } from './helpers.js';
-import { startServe, type ServeProcess } from './serve-process.js';
+import { openStage, repoRoot, runE2e, screenshot } from './helpers.js';
+import { useE2eSession } from './session.js';
 
 const TINY_BERT = path.join(repoRoot, 'test', 'fixtures', 'tiny-bert');
 const REPO = 'genq-test/tiny-bert';
 const HUB_ENV = ['HF_ENDPOINT', 'GENQ_CACHE', 'HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'GENQ_OFFLINE', 'HF_HUB_OFFLINE'] as const;
 
 describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (web mode)', () => {
-  let tmp: string;
-  let serve: ServeProcess;
-  let context: BrowserContext;
-  let page: Page;
   const hub = new FakeHub({ [REPO]: { dir: TINY_BERT }, 'genq-test/gated-bert': { dir: TINY_BERT, token: 'hf_e2e_secret' } });
   const saved = Object.fromEntries(HUB_ENV.map((k) => [k, process.env[k]]));
-  const consoleErrors: string[] = [];
-
-  beforeAll(async () => {
-    assertBuilt();
-    tmp = mkdtempSync(path.join(tmpdir(), 'genq-e2e-hub-'));
-    // genq serve (and its job workers) read the Hub settings from the environment it inherits.
-    for (const k of HUB_ENV) delete process.env[k];
-    process.env.HF_ENDPOINT = await hub.start();
-    process.env.GENQ_CACHE = path.join(tmp, 'cache');
-    // Slow the weights down (64 KiB every 60 ms, ~1.3 s) so progress is visible mid-download.
-    hub.slow.set('model.safetensors', 60);
-    serve = await startServe({ repoRoot, projectDir: path.join(tmp, 'project'), userDataDir: path.join(tmp, 'user-data') });
-    ({ context, page } = await launchChromium(path.join(tmp, 'chromium-profile')));
-    captureConsoleErrors(page, consoleErrors);
-  }, 90_000);
-
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await serve?.stop();
-    await hub.stop();
-    for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  const e2e = useE2eSession({
+    name: 'hub',
+    async prepare({ tmp }) {
+      // genq serve (and its job workers) read the Hub settings from the environment it inherits.
+      for (const k of HUB_ENV) delete process.env[k];
+      process.env.HF_ENDPOINT = await hub.start();
+      process.env.GENQ_CACHE = path.join(tmp, 'cache');
+      // Slow the weights down (64 KiB every 60 ms, ~1.3 s) so progress is visible mid-download.
+      hub.slow.set('model.safetensors', 60);
+    },
+    async teardown() {
+      await hub.stop();
+      for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    },
   });
 
-  const panel = () => page.getByRole('region', { name: 'Hugging Face Hub' });
-  const cacheCard = () => page.getByRole('region', { name: 'Model cache' });
+  const panel = () => e2e.page.getByRole('region', { name: 'Hugging Face Hub' });
+  const cacheCard = () => e2e.page.getByRole('region', { name: 'Model cache' });
   const inline = (label: string) => panel().getByRole('listitem', { name: `Download ${label}` });
-  const modelRow = () => page.getByRole('row', { name: `Model ${REPO}` });
+  const modelRow = () => e2e.page.getByRole('row', { name: `Model ${REPO}` });
   const fact = (name: string) => modelRow().locator(`[data-fact="${name}"]`).textContent();
 
   /** The next error toast's text, dismissed afterwards. */
   async function takeToast(): Promise<string> {
-    const toast = page.getByRole('alert').first();
+    const toast = e2e.page.getByRole('alert').first();
     await toast.waitFor({ timeout: 20_000 });
     const text = (await toast.textContent()) ?? '';
     await toast.getByRole('button', { name: 'Dismiss' }).click();
@@ -62,14 +48,14 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
   }
 
   it('shows the Hub status, and suggested defaults per role with their sizes', async () => {
-    await page.goto(serve.url);
-    await page.getByRole('navigation', { name: 'Pipeline' }).getByRole('link', { name: /Models$/ }).click();
+    await e2e.page.goto(e2e.serve.url);
+    await openStage(e2e.page, 'Models');
     await panel().waitFor({ timeout: 15_000 });
     const status = panel().getByLabel('Hub status');
     await expect.poll(() => status.locator('[data-hub="endpoint"]').textContent(), { timeout: 10_000 }).toBe(hub.url);
     expect(await status.locator('[data-hub="offline"]').textContent()).toBe('online');
     expect(await status.locator('[data-hub="token"]').textContent()).toBe('no HF_TOKEN');
-    expect(await status.textContent()).toContain(path.join(tmp, 'cache', 'hub'));
+    expect(await status.textContent()).toContain(path.join(e2e.tmp, 'cache', 'hub'));
 
     // Query generator is the first role: the T5 checkpoints, the default one marked.
     const generators = panel().getByRole('list', { name: 'Suggested query generator models' });
@@ -82,7 +68,7 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
     expect(await encoders.getByRole('listitem', { name: 'Suggestion sentence-transformers/all-MiniLM-L6-v2' }).locator('[data-suggestion="cost"]').textContent()).toMatch(
       /^22\.7 M parameters/,
     );
-    await screenshot(page, 'models-hub-suggestions');
+    await screenshot(e2e.page, 'models-hub-suggestions');
   });
 
   it('validates the id before anything is sent', async () => {
@@ -108,10 +94,10 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
     const bar = item.getByRole('progressbar');
     // Mid-download: some bytes of a known total, inline and in the tray.
     await expect.poll(async () => Number((await bar.getAttribute('aria-valuenow')) ?? 0), { timeout: 20_000 }).toBeGreaterThan(0);
-    const tray = page.getByRole('complementary', { name: 'Job tray' }).getByRole('listitem', { name: new RegExp(`^Job \\d+: Download ${REPO}$`) });
+    const tray = e2e.page.getByRole('complementary', { name: 'Job tray' }).getByRole('listitem', { name: new RegExp(`^Job \\d+: Download ${REPO}$`) });
     await tray.waitFor({ timeout: 10_000 });
     expect(await tray.getByRole('progressbar').getAttribute('aria-valuemax')).toBe(await bar.getAttribute('aria-valuemax'));
-    await screenshot(page, 'models-hub-downloading');
+    await screenshot(e2e.page, 'models-hub-downloading');
 
     await expect.poll(() => item.getAttribute('data-phase'), { timeout: 30_000 }).toBe('added');
     const total = await bar.getAttribute('aria-valuemax');
@@ -126,9 +112,9 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
     expect(await fact('architecture')).toContain('sentence-transformers');
     expect(await fact('hidden')).toBe('64');
     expect(await fact('pooling')).toBe('mean');
-    expect(await modelRow().locator('.models__path').textContent()).toBe(path.join(tmp, 'cache', 'hub', 'models--genq-test--tiny-bert', 'snapshots', FakeHub.commitOf(REPO)));
+    expect(await modelRow().locator('.models__path').textContent()).toBe(path.join(e2e.tmp, 'cache', 'hub', 'models--genq-test--tiny-bert', 'snapshots', FakeHub.commitOf(REPO)));
     await modelRow().scrollIntoViewIfNeeded();
-    await screenshot(page, 'models-hub-downloaded');
+    await screenshot(e2e.page, 'models-hub-downloaded');
   });
 
   it('a repo that does not exist (404) gives a toast with the Hub message', async () => {
@@ -141,7 +127,7 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
     expect(await item.getAttribute('data-phase')).toBe('failed');
     expect(await item.locator('[data-download="status"]').textContent()).toContain('check the id (OWNER/NAME)');
     await item.scrollIntoViewIfNeeded();
-    await screenshot(page, 'models-hub-404');
+    await screenshot(e2e.page, 'models-hub-404');
   });
 
   it('a gated repo without HF_TOKEN (401) says how to get access', async () => {
@@ -164,9 +150,8 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
     expect(await cacheCard().getByRole('row', { name: /gated|no-such/ }).count()).toBe(0);
 
     // Forget the project's model, then bring it back from the cache as a cross-encoder.
-    const call = apiCaller(serve);
-    const [model] = (await call('models', 'list', {})) as Array<{ id: number }>;
-    await call('models', 'remove', { id: model.id });
+    const [model] = (await e2e.callApi('models', 'list', {})) as Array<{ id: number }>;
+    await e2e.callApi('models', 'remove', { id: model.id });
     await expect.poll(() => modelRow().count(), { timeout: 10_000 }).toBe(0);
     expect(await row.textContent()).not.toContain('in this project');
     await row.getByLabel(`Role for ${REPO}`).selectOption('cross-encoder');
@@ -175,7 +160,7 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
     expect(await modelRow().locator('.pill').textContent()).toBe('cross-encoder');
     await expect.poll(() => row.textContent(), { timeout: 5_000 }).toContain('in this project');
     await row.scrollIntoViewIfNeeded();
-    await screenshot(page, 'models-hub-cache');
+    await screenshot(e2e.page, 'models-hub-cache');
   });
 
   it('deletes the snapshot from the cache after a confirmation', async () => {
@@ -185,10 +170,10 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
     await row.getByRole('button', { name: /^Delete 1\.\d MB$/ }).click();
     await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
     expect(await cacheCard().textContent()).toContain('Nothing cached on this machine yet');
-    expect(existsSync(path.join(tmp, 'cache', 'hub', 'models--genq-test--tiny-bert'))).toBe(false);
+    expect(existsSync(path.join(e2e.tmp, 'cache', 'hub', 'models--genq-test--tiny-bert'))).toBe(false);
   });
 
   it('logged no console errors', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(e2e.consoleErrors).toEqual([]);
   });
 });
