@@ -35,11 +35,15 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
   const panel = () => e2e.page.getByRole('region', { name: 'Hugging Face Hub' });
   const cacheCard = () => e2e.page.getByRole('region', { name: 'Model cache' });
   const inline = (label: string) => panel().getByRole('listitem', { name: `Download ${label}` });
+  const idInput = () => panel().getByLabel('Hub model id');
+  const downloadButton = () => panel().getByRole('button', { name: 'Download', exact: true });
   const modelRow = () => e2e.page.getByRole('row', { name: `Model ${REPO}` });
   const fact = (name: string) => modelRow().locator(`[data-fact="${name}"]`).textContent();
 
-  /** The next error toast's text, dismissed afterwards. */
-  async function takeToast(): Promise<string> {
+  /** Asks for a download of `repo` that fails: the error toast's text, dismissed afterwards. */
+  async function failedDownload(repo: string): Promise<string> {
+    await idInput().fill(repo);
+    await downloadButton().click();
     const toast = e2e.page.getByRole('alert').first();
     await toast.waitFor({ timeout: 20_000 });
     const text = (await toast.textContent()) ?? '';
@@ -72,8 +76,8 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
   });
 
   it('validates the id before anything is sent', async () => {
-    const input = panel().getByLabel('Hub model id');
-    const download = panel().getByRole('button', { name: 'Download', exact: true });
+    const input = idInput();
+    const download = downloadButton();
     expect(await download.isDisabled()).toBe(true);
     await input.fill('tiny-bert');
     expect(await input.getAttribute('aria-invalid')).toBe('true');
@@ -88,7 +92,7 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
 
   it('downloads tiny-bert by id with byte progress, then lists it in the project with its facts', async () => {
     await panel().getByRole('radio', { name: 'Encoder', exact: true }).check();
-    await panel().getByRole('button', { name: 'Download', exact: true }).click();
+    await downloadButton().click();
     const item = inline(REPO);
     await item.waitFor({ timeout: 10_000 });
     const bar = item.getByRole('progressbar');
@@ -118,9 +122,7 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
   });
 
   it('a repo that does not exist (404) gives a toast with the Hub message', async () => {
-    await panel().getByLabel('Hub model id').fill('genq-test/no-such-model');
-    await panel().getByRole('button', { name: 'Download', exact: true }).click();
-    const text = await takeToast();
+    const text = await failedDownload('genq-test/no-such-model');
     expect(text).toContain('HubRepoNotFoundError');
     expect(text).toContain('genq-test/no-such-model: model not found on');
     const item = inline('genq-test/no-such-model');
@@ -131,9 +133,7 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
   });
 
   it('a gated repo without HF_TOKEN (401) says how to get access', async () => {
-    await panel().getByLabel('Hub model id').fill('genq-test/gated-bert');
-    await panel().getByRole('button', { name: 'Download', exact: true }).click();
-    const text = await takeToast();
+    const text = await failedDownload('genq-test/gated-bert');
     expect(text).toContain('HubAccessError');
     expect(text).toContain('HTTP 401');
     expect(text).toContain('set HF_TOKEN=hf_...');

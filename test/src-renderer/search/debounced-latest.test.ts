@@ -13,14 +13,28 @@ function deferredRunner() {
   return { run, started, answer: (q: string) => pending.get(q)!.resolve(`results for ${q}`), fail: (q: string) => pending.get(q)!.reject(new Error(q)) };
 }
 
+/** A DebouncedLatest (150 ms) over a deferred runner, recording the results it shows. */
+function debounced(onError?: (q: string) => void) {
+  const r = deferredRunner();
+  const shown: string[] = [];
+  const d = new DebouncedLatest<string, string>({ delayMs: 150, run: r.run, onResult: (_q, res) => shown.push(res), onError });
+  return { r, d, shown };
+}
+
+/** Types 'ta', pauses, types 'tax', pauses: both requests are on their way. */
+function sendTaThenTax(d: DebouncedLatest<string, string>): void {
+  d.push('ta');
+  vi.advanceTimersByTime(150);
+  d.push('tax');
+  vi.advanceTimersByTime(150);
+}
+
 describe('DebouncedLatest', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   it('waits for a pause in typing and sends only the last input', async () => {
-    const r = deferredRunner();
-    const shown: string[] = [];
-    const d = new DebouncedLatest<string, string>({ delayMs: 150, run: r.run, onResult: (_q, res) => shown.push(res) });
+    const { r, d, shown } = debounced();
     d.push('t');
     vi.advanceTimersByTime(100);
     d.push('ta');
@@ -36,13 +50,8 @@ describe('DebouncedLatest', () => {
   });
 
   it('ignores an answer that arrives after a newer one was shown', async () => {
-    const r = deferredRunner();
-    const shown: string[] = [];
-    const d = new DebouncedLatest<string, string>({ delayMs: 150, run: r.run, onResult: (_q, res) => shown.push(res) });
-    d.push('ta');
-    vi.advanceTimersByTime(150);
-    d.push('tax');
-    vi.advanceTimersByTime(150);
+    const { r, d, shown } = debounced();
+    sendTaThenTax(d);
     expect(r.started).toEqual(['ta', 'tax']);
     r.answer('tax');
     await Promise.resolve();
@@ -52,13 +61,8 @@ describe('DebouncedLatest', () => {
   });
 
   it('shows an older answer while a newer one is still on its way', async () => {
-    const r = deferredRunner();
-    const shown: string[] = [];
-    const d = new DebouncedLatest<string, string>({ delayMs: 150, run: r.run, onResult: (_q, res) => shown.push(res) });
-    d.push('ta');
-    vi.advanceTimersByTime(150);
-    d.push('tax');
-    vi.advanceTimersByTime(150);
+    const { r, d, shown } = debounced();
+    sendTaThenTax(d);
     r.answer('ta');
     await vi.runAllTimersAsync();
     r.answer('tax');
@@ -67,15 +71,8 @@ describe('DebouncedLatest', () => {
   });
 
   it('reports only the newest failure, starts at once with now(), and is silent after dispose', async () => {
-    const r = deferredRunner();
     const errors: string[] = [];
-    const shown: string[] = [];
-    const d = new DebouncedLatest<string, string>({
-      delayMs: 150,
-      run: r.run,
-      onResult: (_q, res) => shown.push(res),
-      onError: (q) => errors.push(q),
-    });
+    const { r, d, shown } = debounced((q) => errors.push(q));
     d.now('a');
     d.now('b');
     expect(r.started).toEqual(['a', 'b']);
