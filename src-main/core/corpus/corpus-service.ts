@@ -10,7 +10,9 @@ import { corpusStats, deleteSource, getDocument, listDocuments, listPassages } f
 import { CORPUS_IMPORT_KIND } from './jobs.js';
 
 export function sampleCorpusDir(): string {
-  return join(packageInfo().root, 'assets', 'sample', 'moby-dick');
+  // In a packaged app the sample is unpacked next to app.asar (electron-builder.yml), because the
+  // import job reads it from a worker thread, which does not see inside the archive.
+  return join(packageInfo().root, 'assets', 'sample', 'moby-dick').replace(/app\.asar(?=[\\/])/, 'app.asar.unpacked');
 }
 
 /** Counts tokens with the project's (latest) generation model when the user did not pick a tokenizer. */

@@ -2,7 +2,8 @@
 // and hashing of the next documents overlap the SQLite writes of the current ones. Results
 // come back in submission order, so an import gives the same rows either way.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker, workerEntry } from '../app/module-worker.js';
 import type { TokenCounter } from './chunk.js';
 import type { SourceDocument } from './formats/types.js';
 import { prepareDocument, type PrepareSettings, type PreparedDocument } from './prepare.js';
@@ -39,18 +40,10 @@ export function createPreparer(settings: PrepareSettings, countTokens: TokenCoun
   return new WorkerPreparer(settings, workers);
 }
 
-// Under vitest/tsx this file is .ts and so is the worker entry; compiled, both are .js.
-const IS_TS = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(`./prepare-worker.${IS_TS ? 'ts' : 'js'}`, import.meta.url);
+const WORKER_URL = workerEntry('./prepare-worker', import.meta.url);
 
 function spawn(settings: PrepareSettings): Worker {
-  if (!IS_TS) return new Worker(WORKER_URL, { workerData: settings });
-  // Node 20 does not pass `--import tsx` to a worker's entry module: register tsx first (as
-  // core/jobs/worker-thread.ts does).
-  const bootstrap =
-    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
-    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: settings, execArgv: ['--import', 'tsx'] });
+  return startModuleWorker(WORKER_URL, settings);
 }
 
 interface Pending {

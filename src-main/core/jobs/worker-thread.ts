@@ -1,24 +1,12 @@
 // Starting the generic job worker thread, from source (tsx) or from the compiled dist.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { WorkerStartData } from './types.js';
+import { startModuleWorker, workerEntry } from '../app/module-worker.js';
 
-// Under vitest/tsx this file is .ts and so is the worker entry; in dist both are .js.
-const IS_TS = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(`../../workers/job-worker.${IS_TS ? 'ts' : 'js'}`, import.meta.url);
+const WORKER_URL = workerEntry('../../workers/job-worker', import.meta.url);
 
-/**
- * On Node 20 `execArgv: ['--import', 'tsx']` does not reach a worker's entry module, so from
- * source the worker starts with a tiny bootstrap that registers tsx's loader, then imports
- * the .ts entry (`--import tsx` stays for the CommonJS hooks). From dist the worker runs the
- * compiled .js directly.
- */
 export function spawnJobWorker(workerData: WorkerStartData): Worker {
-  if (!IS_TS) return new Worker(WORKER_URL, { workerData });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const bootstrap =
-    `import(${JSON.stringify(tsxApi)})` +
-    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData, execArgv: ['--import', 'tsx'] });
+  return startModuleWorker(WORKER_URL, workerData);
 }
 
 /** Whether a process with this pid exists (it may belong to another user). */
