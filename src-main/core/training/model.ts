@@ -191,6 +191,7 @@ export function encoderForward(c: EncoderConfig, params: Params, b: TokenBatch, 
     const attnNorm = layerNorm(attnRes, params, n.attnNorm, c.layerNormEps, grads); // [B*S, H]
     const inter = linear(attnNorm.y, params, n.inter, grads); // [B*S, I]
     const act = gelu(inter.y, grads !== null);
+    if (grads) inter.y.dispose(); // gelu kept its derivative; the pre-activation is not needed again
     const out = linear(act.y, params, n.out, grads); // [B*S, H]
     const outDrop = dropout(out.y, pHidden, seed());
     const outNorm = layerNorm(tf.add(outDrop.y, attnNorm.y) as tf.Tensor2D, params, n.outNorm, c.layerNormEps, grads);
