@@ -4,6 +4,10 @@
 //  - full: the whole decoder prefix recomputed (teacher forcing, and the reference the cache is tested against).
 // Self-attention has a causal relative position bias (layer 0's table, shared by all layers);
 // cross-attention has none, only the encoder padding mask. No 1/sqrt(d_kv) scaling anywhere.
+// The step graph's cross-attention is grouped: K/V and mask come once per passage ([groups, …]) and
+// the batch's rows are groups × repeat, passage-major, so the sequences sampled from one passage
+// query its K/V together (one [repeat, d_kv] × [d_kv, enc] product per head) instead of each row
+// reading its own copy: a third of the memory traffic and of the cross K/V memory at 3 samples.
 import { OnnxGraph } from '../onnx/graph.js';
 import type { Weights } from '../folder.js';
 import { embeddingTable, innerDim, lmHeadWeight, type T5Config } from './config.js';
@@ -35,18 +39,20 @@ export function buildT5CrossKvGraph(c: T5Config, w: Weights, source = 'weights')
 
 /**
  * One decoding step with the KV cache. Inputs: decoder_input_ids [batch, 1], encoder_attention_mask
- * [batch, enc], cross_key.i/cross_value.i, past_key.i/past_value.i [batch, heads, past, d_kv] (past may
- * be 0). The step index (= past) is read from the cache's shape, since all sequences advance together.
+ * [groups, enc], cross_key.i/cross_value.i [groups, heads, enc, d_kv] (batch = groups × repeat, row r
+ * belongs to group ⌊r / repeat⌋; groups = batch gives one row per group), past_key.i/past_value.i
+ * [batch, heads, past, d_kv] (past may be 0). The step index (= past) is read from the cache's shape,
+ * since all sequences advance together.
  * Outputs: logits [batch, 1, vocab], present_key.i/present_value.i [batch, heads, past + 1, d_kv].
  */
 export function buildT5DecoderStepGraph(c: T5Config, w: Weights, source = 'weights'): Uint8Array {
   const g = new OnnxGraph('t5-decoder-step');
   const ctx: Ctx = { g, w, c, source };
   const ids = g.input('decoder_input_ids', 'int64', ['batch', 1]);
-  const encMask = g.input('encoder_attention_mask', 'int64', ['batch', 'enc']);
+  const encMask = g.input('encoder_attention_mask', 'int64', ['groups', 'enc']);
   const cross = Array.from({ length: c.decoderLayers }, (_, i) => [
-    g.input(crossKeyName(i), 'float32', ['batch', c.heads, 'enc', c.dKv]),
-    g.input(crossValueName(i), 'float32', ['batch', c.heads, 'enc', c.dKv]),
+    g.input(crossKeyName(i), 'float32', ['groups', c.heads, 'enc', c.dKv]),
+    g.input(crossValueName(i), 'float32', ['groups', c.heads, 'enc', c.dKv]),
   ] as [string, string]);
   const past = Array.from({ length: c.decoderLayers }, (_, i) => [
     g.input(pastKeyName(i), 'float32', ['batch', c.heads, 'past', c.dKv]),
@@ -60,7 +66,7 @@ export function buildT5DecoderStepGraph(c: T5Config, w: Weights, source = 'weigh
     g.output(key, 'float32', ['batch', c.heads, 'past_plus_1', c.dKv]);
     g.output(value, 'float32', ['batch', c.heads, 'past_plus_1', c.dKv]);
     return attend(ctx, q, key, value, selfBias, SELF(i));
-  });
+  }, groupedCrossAttention(ctx, cross[0][0]));
   lmHead(ctx, x, ['batch', 1, c.vocab]);
   return g.toBytes({ docString: 't5 decoder step with KV cache built by genq-workbench' });
 }
@@ -107,17 +113,42 @@ export function buildT5DecoderFullGraph(c: T5Config, w: Weights, source = 'weigh
 }
 
 export type SelfAttention = (layer: number, q: string, k: string, v: string) => string;
+/** Cross-attention of layer i: normed x [batch, len, d], K/V, encoder bias → [batch, len, d]. */
+export type CrossAttention = (layer: number, x: string, k: string, v: string, encBias: string) => string;
+
+/** One row per K/V row: q [batch, heads, len, d_kv] against k/v [batch, heads, enc, d_kv]. */
+export function rowCrossAttention(ctx: Ctx): CrossAttention {
+  const { g, c } = ctx;
+  return (i, x, k, v, encBias) => {
+    const q = splitHeads(ctx, g.op('MatMul', [x, projection(ctx, `${CROSS(i)}.q.weight`, innerDim(c), c.dModel)])); // [batch, heads, len, d_kv]
+    return attend(ctx, q, k, v, encBias, CROSS(i));
+  };
+}
+
+/**
+ * One new position per row, rows grouped by passage: x [batch, 1, d] with batch = groups × repeat,
+ * K/V [groups, heads, enc, d_kv], bias [groups, 1, 1, enc]. groups is read from `groupedKey`'s shape.
+ */
+export function groupedCrossAttention(ctx: Ctx, groupedKey: string): CrossAttention {
+  const { g, c } = ctx;
+  const groupShape = g.op('Concat', [g.op('Shape', [groupedKey], { start: 0, end: 1 }), g.int64s([-1, c.heads, c.dKv])], { axis: 0 }); // [groups, repeat, heads, d_kv]
+  return (i, x, k, v, encBias) => {
+    const q = g.op('MatMul', [x, projection(ctx, `${CROSS(i)}.q.weight`, innerDim(c), c.dModel)]); // [batch, 1, inner]
+    const grouped = g.op('Transpose', [g.op('Reshape', [q, groupShape])], { perm: [0, 2, 1, 3] }); // [groups, heads, repeat, d_kv]
+    const out = attend(ctx, grouped, k, v, encBias, CROSS(i)); // [groups, repeat, d]
+    return g.op('Reshape', [out, g.int64s([-1, 1, c.dModel])]); // [batch, 1, d]
+  };
+}
 
 /** Embedded tokens [batch, len, d] through every decoder block and the final norm → [batch, len, d]. */
-export function decoderStack(ctx: Ctx, embedded: string, encBias: string, cross: Array<[string, string]>, selfAttention: SelfAttention): string {
+export function decoderStack(ctx: Ctx, embedded: string, encBias: string, cross: Array<[string, string]>, selfAttention: SelfAttention, crossAttention = rowCrossAttention(ctx)): string {
   const { g, c } = ctx;
   let x = embedded;
   for (let i = 0; i < c.decoderLayers; i++) {
     const p = `decoder.block.${i}`;
     const [q, k, v] = fusedQkv(ctx, rmsNorm(ctx, x, `${p}.layer.0.layer_norm`), SELF(i));
     x = g.op('Add', [x, selfAttention(i, q, k, v)]);
-    const cq = splitHeads(ctx, g.op('MatMul', [rmsNorm(ctx, x, `${p}.layer.1.layer_norm`), projection(ctx, `${CROSS(i)}.q.weight`, innerDim(c), c.dModel)]));
-    x = g.op('Add', [x, attend(ctx, cq, cross[i][0], cross[i][1], encBias, CROSS(i))]);
+    x = g.op('Add', [x, crossAttention(i, rmsNorm(ctx, x, `${p}.layer.1.layer_norm`), cross[i][0], cross[i][1], encBias)]);
     x = g.op('Add', [x, feedForward(ctx, rmsNorm(ctx, x, `${p}.layer.2.layer_norm`), `${p}.layer.2`)]);
   }
   return rmsNorm(ctx, x, 'decoder.final_layer_norm');

@@ -11,7 +11,7 @@ import { buildT5CrossKvGraph, buildT5DecoderFullGraph, buildT5DecoderStepGraph }
 import { buildT5EncoderGraph } from './encoder-graph.js';
 
 /** Bump when a T5 graph's layout changes, so stale cached graphs are not reused. */
-const GRAPH_VERSION = 't5-v1';
+const GRAPH_VERSION = 't5-v2'; // v2: the step graph's cross-attention K/V and mask are per passage (grouped)
 /** protobuf cannot serialise messages of 2 GiB or more. */
 const MAX_INLINE_BYTES = 2 ** 31 - 2 ** 24;
 

@@ -112,18 +112,19 @@ export class T5Model implements Seq2SeqModel {
   }
 
   /**
-   * Encodes once and computes the cross-attention K/V once per passage, then repeats each passage's
-   * K/V and mask `repeat` times (num_return_sequences): the sequences share every passage-side cost.
+   * Encodes once and computes the cross-attention K/V once per passage. The `repeat` sequences of a
+   * passage (num_return_sequences, beams) are rows passage-major and share that passage's K/V and
+   * mask: the step graph groups them (feeds [passages, …], rows = passages × repeat), so nothing
+   * passage-side is copied or recomputed per sequence.
    */
   async prepare(inputIds: number[][], repeat = 1): Promise<DecoderContext> {
     const batch = padIds(inputIds, this.padId);
     const hidden = await this.encode(batch); // [passages, len, d]
     const names = this.crossKv.outputNames as string[];
     const cross = await this.crossKv.run({ encoder_hidden_states: { type: 'float32', data: hidden.data, dims: hidden.dims } }, names); // each [passages, heads, len, d_kv]
-    const rows = batch.rows * repeat;
-    const feeds: Record<string, TensorIn> = { encoder_attention_mask: { type: 'int64', data: repeatRows(batch.mask, batch.rows, repeat), dims: [rows, batch.len] } };
-    for (const name of names) feeds[name] = { type: 'float32', data: repeatRows(cross[name].data, batch.rows, repeat), dims: [rows, ...cross[name].dims.slice(1)] }; // [rows, heads, len, d_kv]
-    return { rows, feeds };
+    const feeds: Record<string, TensorIn> = { encoder_attention_mask: { type: 'int64', data: batch.mask, dims: [batch.rows, batch.len] } };
+    for (const name of names) feeds[name] = { type: 'float32', data: cross[name].data, dims: cross[name].dims };
+    return { rows: batch.rows * repeat, feeds };
   }
 
   /** The cache before the first step: every layer's K/V with 0 past positions. */
@@ -152,10 +153,17 @@ export class T5Model implements Seq2SeqModel {
     return { logits: r.logits.data, past: next };
   }
 
-  /** The context of rows `rows` (encoder mask, cross K/V gathered along the batch axis). */
+  /**
+   * The context of rows `rows` (indices into the current rows). Whole groups in order (beam search
+   * dropping finished passages) stay grouped; anything else gets one K/V row per row.
+   */
   gatherContext(ctx: DecoderContext, rows: Int32Array): DecoderContext {
+    const groups = ctx.feeds.encoder_attention_mask.dims[0];
+    const repeat = ctx.rows / groups; // rows per group
+    const byGroup = wholeGroups(rows, repeat);
+    const source = byGroup ?? Int32Array.from(rows, (r) => Math.floor(r / repeat)); // K/V row of each kept group / row
     const feeds: Record<string, TensorIn> = {};
-    for (const [name, t] of Object.entries(ctx.feeds)) feeds[name] = gatherRows(t, rows);
+    for (const [name, t] of Object.entries(ctx.feeds)) feeds[name] = gatherRows(t, source);
     return { rows: rows.length, feeds };
   }
 
@@ -204,12 +212,17 @@ export function gatherRows(t: TensorIn, rows: Int32Array): TensorIn {
   return { type: t.type, data: out, dims: [rows.length, ...t.dims.slice(1)] };
 }
 
-/** Each of `rows` equal-sized rows repeated `times` in place ([a, b] ×2 → [a, a, b, b]). */
-function repeatRows<T extends Float32Array | BigInt64Array>(data: T, rows: number, times: number): T {
-  if (times === 1) return data;
-  const size = data.length / rows;
-  const out = new (data.constructor as new (n: number) => T)(data.length * times);
-  for (let r = 0; r < rows; r++) for (let t = 0; t < times; t++) (out as Float32Array).set(data.subarray(r * size, (r + 1) * size) as Float32Array, (r * times + t) * size);
-  return out;
+/** The groups `rows` consists of, when it is whole groups of `repeat` consecutive rows, each in order; else undefined. */
+function wholeGroups(rows: Int32Array, repeat: number): Int32Array | undefined {
+  if (repeat === 1) return rows;
+  if (rows.length % repeat !== 0) return undefined;
+  const groups = new Int32Array(rows.length / repeat);
+  for (let j = 0; j < groups.length; j++) {
+    const first = rows[j * repeat];
+    if (first % repeat !== 0) return undefined;
+    for (let k = 1; k < repeat; k++) if (rows[j * repeat + k] !== first + k) return undefined;
+    groups[j] = first / repeat;
+  }
+  return groups;
 }
 
