@@ -70,7 +70,10 @@ export function selfAttention(inp: AttentionInput, params: Params, names: Attent
       const dkh = tf.mul(batchMatMul(tf.transpose(dScores, [0, 2, 1]) as tf.Tensor3D, qh), scale); // [B*nh, S, d]
       return [merge(dqh), merge(dkh), merge(dvh), ...dBias];
     });
-    const dx = tf.tidy(() => tf.addN([q.backward(dq), k.backward(dk), v.backward(dv)])) as tf.Tensor2D;
+    const dx = tf.tidy(() => {
+      const xT = grads ? (tf.transpose(x) as tf.Tensor2D) : undefined; // [H, B*S], shared by the three weight gradients
+      return tf.addN([q.backward(dq, xT), k.backward(dk, xT), v.backward(dv, xT)]);
+    }) as tf.Tensor2D;
     tf.dispose([dq, dk, dv]);
     return { dx, dPositionBias: (dPositionBias as tf.Tensor3D | undefined) ?? null };
   };
