@@ -56,7 +56,8 @@ describe.skipIf(!runE2e)('Models page in Chromium (web mode)', () => {
     expect(await fact('parameters')).toMatch(/^\d+(\.\d)? K$/);
     expect(await fact('size')).toMatch(/^\d+(\.\d)? (KB|MB)$/);
     expect(await fact('provider')).toBe('cpu');
-    expect(await e2e.page.getByLabel('Model folder').inputValue()).toBe('');
+    // The form clears after the list refreshes; poll rather than read once.
+    await expect.poll(() => e2e.page.getByLabel('Model folder').inputValue(), { timeout: 10_000 }).toBe('');
   });
 
   it('embeds two texts and shows the cosine PyTorch gives', async () => {
