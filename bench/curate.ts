@@ -8,6 +8,7 @@
 //             checkpointed WAL, and its own commit (with SQLite's autocheckpoint) is timed.
 //   renderer  JS heap of the Curate page in Chromium after scrolling the 300k-query table
 //             (bench/curate-renderer.ts), vs the app's start page; skipped without /usr/bin/chromium
+//   models    round-trip queries/s and cross-encoder pairs/s on MiniLM-L6-sized BERTs (bench/curate-models.ts)
 // Prints one JSON object per comparison as the last lines.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { computeSignals, mirrorSignalsJson } from '../src-main/core/curation/sig
 import { normalizeQuery } from '../src-main/core/curation/signals.js';
 import { createProject } from '../src-main/core/project/store.js';
 import { measureRendererMemory } from './curate-renderer.js';
+import { timeModelSignals } from './curate-models.js';
 
 const PASSAGES = 100_000;
 const QUERIES_PER_PASSAGE = 3;
@@ -157,6 +159,12 @@ export async function run(): Promise<void> {
       console.error(`renderer JS heap: start page ${memory.startPageMb.toFixed(1)} MB, Curate after scrolling ${memory.rowsSeen} rows ${memory.curateMb.toFixed(1)} MB`);
       results.push(line('renderer_js_heap_mb_curate_300k', memory.curateMb, "the app's start page, same server and browser", memory.startPageMb));
     }
+
+    // --- model-dependent signals (reported apart: their speed is the model's) ---
+    const models = await timeModelSignals(join(root, 'models'));
+    console.error(`MiniLM-L6-sized: corpus ${models.corpusPassagesPerS.toFixed(1)} passages/s, round trip ${models.roundtripQueriesPerS.toFixed(1)} queries/s, cross-encoder ${models.crossEncoderPairsPerS.toFixed(1)} pairs/s`);
+    results.push(line('roundtrip_queries_per_s_minilm', models.roundtripQueriesPerS, 'embedding the corpus passages (passages/s), same encoder', models.corpusPassagesPerS));
+    results.push(line('cross_encoder_pairs_per_s_minilm', models.crossEncoderPairsPerS, 'round-trip queries/s, same-sized BERT', models.roundtripQueriesPerS));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
