@@ -35,10 +35,12 @@ describe('batchMatMul', () => {
         const before = tf.memory().numTensors;
         const a = tf.tensor3d(aData, [n, M, K]);
         const b = tf.tensor3d(bData, [n, K, N]);
-        let c: tf.Tensor3D | null = null;
+        // A holder object: TypeScript cannot see the assignment inside the callback (it narrows to never).
+        const out: { c: tf.Tensor3D | null } = { c: null };
         const profile = await tf.profile(() => {
-          c = batchMatMul(a, b);
+          out.c = batchMatMul(a, b);
         });
+        const c = out.c;
         if (backend === 'wasm') expect(profile.kernelNames, 'the per-item XNNPACK path ran').toContain('GenqItemwiseBatchMatMul');
         if (!c) throw new Error('batchMatMul returned nothing');
         expect(c.shape).toEqual([n, M, N]);
