@@ -2,7 +2,8 @@
 // our KV-cached decoder vs our full-recompute decoder, and vs @huggingface/transformers' greedy
 // generate on the same weights in its layout (encoder_model.onnx + decoder_model_merged.onnx, which
 // we build). Batch 1 and 16, passages of 64 tokens, every sequence runs to max_new_tokens (EOS is
-// made unreachable) so all contenders generate the same number of tokens.
+// made unreachable) so all contenders generate the same number of tokens. All three are loaded side
+// by side, warmed up, then run alternately GENQ_BENCH_REPS times (default 3); medians are reported.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,8 +76,32 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value:
   return { seconds: (performance.now() - start) / 1000, value };
 }
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const tokensOf = (out: number[][]) => out.reduce((n, ids) => n + ids.length - 1, 0);
 const round = (x: number) => Number(x.toPrecision(4));
+const REPS = Number(process.env.GENQ_BENCH_REPS) || 3;
+
+/** A contender: generates `newTokens` greedy tokens for every input row and returns the rows' ids. */
+type Contender = (newTokens: number) => Promise<number[][]>;
+
+/** Warms every contender up (2 tokens), then runs them REPS times in alternating order; median tokens/s each. */
+async function interleaved(contenders: Record<string, { run: Contender; newTokens: number }>): Promise<Record<string, { tps: number; ids: number[][]; runs: number[] }>> {
+  const names = Object.keys(contenders);
+  for (const name of names) await contenders[name].run(2);
+  const out: Record<string, { tps: number; ids: number[][]; runs: number[] }> = {};
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const name of rep % 2 === 0 ? names : [...names].reverse()) {
+      const r = await timed(() => contenders[name].run(contenders[name].newTokens));
+      const entry = (out[name] ??= { tps: 0, ids: r.value, runs: [] });
+      entry.runs.push(tokensOf(r.value) / r.seconds);
+    }
+  }
+  for (const name of names) out[name].tps = median(out[name].runs);
+  return out;
+}
 
 export async function run(): Promise<void> {
   const lines: object[] = [];
@@ -94,25 +119,9 @@ export async function run(): Promise<void> {
     const weights = withUnreachableEos(randomT5Weights(configJson, 11), size.sizes.d_model);
     const model = await T5Model.fromWeights(configJson, weights);
     console.error(`${size.name}: weights + graphs + sessions in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    const ours: Record<number, { tps: number; ids: number[][] }> = {};
-    const full: Record<number, number> = {};
-    for (const batch of BATCHES) {
-      const inputs = passages(batch, size.sizes.vocab_size);
-      await greedyDecode(model, inputs, { maxNewTokens: 2 }); // warm-up
-      const cached = await timed(() => greedyDecode(model, inputs, { maxNewTokens: size.newTokens }));
-      ours[batch] = { tps: tokensOf(cached.value) / cached.seconds, ids: cached.value };
-      const recompute = new FullRecompute(model);
-      await decode(recompute, inputs, { maxNewTokens: 2, chooseToken: argmaxToken });
-      const fullRun = await timed(() => decode(recompute, inputs, { maxNewTokens: size.fullTokens, chooseToken: argmaxToken }));
-      full[batch] = tokensOf(fullRun.value) / fullRun.seconds;
-      const agree = fullRun.value.every((ids, r) => ids.every((id, k) => id === cached.value[r][k]));
-      console.error(`${size.name} b${batch}: cached ${ours[batch].tps.toFixed(1)} tok/s, full recompute ${full[batch].toFixed(1)} tok/s (${size.fullTokens} tokens; same ids: ${agree})`);
-    }
-    await model.release();
-
-    // transformers.js on the same weights, in its own layout.
     const dir = mkdtempSync(join(tmpdir(), 'genq-bench-t5-'));
     try {
+      // transformers.js on the same weights, in its own layout, loaded beside ours so runs can alternate.
       t = performance.now();
       writeTransformersJsT5(join(dir, size.name), configJson, weights);
       env.localModelPath = `${dir}/`;
@@ -120,24 +129,36 @@ export async function run(): Promise<void> {
       console.error(`${size.name}: transformers.js layout written and loaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
       for (const batch of BATCHES) {
         const inputs = passages(batch, size.sizes.vocab_size);
-        const feed = (maxNew: number) => ({
-          input_ids: new Tensor('int64', BigInt64Array.from(inputs.flat(), BigInt), [batch, INPUT_LEN]),
-          attention_mask: new Tensor('int64', new BigInt64Array(batch * INPUT_LEN).fill(1n), [batch, INPUT_LEN]),
-          max_new_tokens: maxNew,
-          do_sample: false,
+        const recompute = new FullRecompute(model);
+        const peer: Contender = async (newTokens) => {
+          const feed = {
+            input_ids: new Tensor('int64', BigInt64Array.from(inputs.flat(), BigInt), [batch, INPUT_LEN]),
+            attention_mask: new Tensor('int64', new BigInt64Array(batch * INPUT_LEN).fill(1n), [batch, INPUT_LEN]),
+            max_new_tokens: newTokens,
+            do_sample: false,
+          };
+          const r = (await tjs.generate(feed as never)) as Tensor;
+          const width = r.dims[1];
+          return Array.from({ length: batch }, (_, b) => Array.from((r.data as BigInt64Array).subarray(b * width, (b + 1) * width), Number));
+        };
+        const res = await interleaved({
+          cached: { run: (n) => greedyDecode(model, inputs, { maxNewTokens: n }), newTokens: size.newTokens },
+          full: { run: (n) => decode(recompute, inputs, { maxNewTokens: n, chooseToken: argmaxToken }), newTokens: size.fullTokens },
+          tjs: { run: peer, newTokens: size.newTokens },
         });
-        await tjs.generate(feed(2) as never);
-        const r = await timed(async () => (await tjs.generate(feed(size.newTokens) as never)) as Tensor);
-        const width = r.value.dims[1];
-        const ids = Array.from({ length: batch }, (_, b) => Array.from((r.value.data as BigInt64Array).subarray(b * width, (b + 1) * width), Number));
-        const tps = (batch * (width - 1)) / r.seconds;
-        const agree = JSON.stringify(ids) === JSON.stringify(ours[batch].ids);
-        console.error(`${size.name} b${batch}: transformers.js ${tps.toFixed(1)} tok/s (same ids as ours: ${agree})`);
-        line(`${size.name} greedy tokens/s, batch ${batch}, KV cache vs full recompute`, ours[batch].tps, `our full-recompute decoder (${size.fullTokens} new tokens)`, full[batch]);
-        line(`${size.name} greedy tokens/s, batch ${batch}, ours vs transformers.js`, ours[batch].tps, '@huggingface/transformers 4.3.2 generate(do_sample=false), same weights, decoder_model_merged.onnx', tps);
+        const agreeFull = res.full.ids.every((ids, r) => ids.every((id, k) => id === res.cached.ids[r][k]));
+        const agreeTjs = JSON.stringify(res.tjs.ids) === JSON.stringify(res.cached.ids);
+        const fmt = (x: number[]) => x.map((v) => v.toFixed(1)).join(' ');
+        console.error(
+          `${size.name} b${batch}: cached [${fmt(res.cached.runs)}], full recompute [${fmt(res.full.runs)}] (${size.fullTokens} tokens; same ids: ${agreeFull}), ` +
+            `transformers.js [${fmt(res.tjs.runs)}] (same ids: ${agreeTjs}) tokens/s`,
+        );
+        line(`${size.name} greedy tokens/s, batch ${batch}, KV cache vs full recompute (median of ${REPS})`, res.cached.tps, `our full-recompute decoder (${size.fullTokens} new tokens)`, res.full.tps);
+        line(`${size.name} greedy tokens/s, batch ${batch}, ours vs transformers.js (median of ${REPS})`, res.cached.tps, '@huggingface/transformers 4.3.2 generate(do_sample=false), same weights, decoder_model_merged.onnx', res.tjs.tps);
       }
       await tjs.dispose();
     } finally {
+      await model.release();
       rmSync(dir, { recursive: true, force: true });
     }
   }

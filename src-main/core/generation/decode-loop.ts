@@ -35,10 +35,18 @@ export interface Seq2SeqModel {
 
 /** Picks row `row`'s next token from logits[offset .. offset + vocab) at step `step` (0 = first generated token). */
 export type TokenChooser = (logits: Float32Array, offset: number, vocab: number, row: number, step: number) => number;
+/**
+ * Picks the next token of `count` rows at once (e.g. on several threads): batch positions
+ * positions[0, count) of logits [batch, vocab], original rows rows[0, count). Resolves to the
+ * tokens in the same order; the arrays are only valid until then.
+ */
+export type BatchTokenChooser = (logits: Float32Array, positions: Int32Array, rows: Int32Array, count: number, step: number) => Promise<Int32Array>;
 
 export interface DecodeOptions extends LogitsProcessOptions {
   maxNewTokens: number;
   chooseToken: TokenChooser;
+  /** When given, used instead of chooseToken (after the logits processors ran on every row). */
+  chooseTokens?: BatchTokenChooser;
   /** Sequences per passage (sampling); the encoder output is repeated, not recomputed. */
   numReturnSequences?: number;
   /** Gather the running rows into a smaller batch once this fraction of them has finished (default 0.25; 1 = never). */
@@ -78,20 +86,15 @@ export async function decode(model: Seq2SeqModel, inputIds: number[][], opts: De
   let tokens = new BigInt64Array(rows).fill(BigInt(model.decoderStartId)); // [batch] fed to the next step
   let running = rows; // unfinished rows
   let past = model.initialPast(rows);
+  const alivePositions = new Int32Array(rows); // batch positions of unfinished rows (batch chooser)
+  const aliveRows = new Int32Array(rows);
 
   for (let step = 0; step < maxNew && running > 0; step++) {
     const out = await model.step(ctx, tokens, past);
     past = out.past;
     const batch = rowOf.length;
     if (out.logits.length !== batch * vocab) throw new DecodeError(`the model returned ${out.logits.length} logits, expected ${batch} × ${vocab}`);
-    for (let p = 0; p < batch; p++) {
-      const r = rowOf[p];
-      if (finished[r]) {
-        tokens[p] = padToken;
-        continue;
-      }
-      if (processor.active) processor.apply(out.logits, p * vocab, model.decoderStartId, generated, r * maxNew, step);
-      const token = opts.chooseToken(out.logits, p * vocab, vocab, r, step);
+    const accept = (p: number, r: number, token: number) => {
       generated[r * maxNew + step] = token;
       lengths[r] = step + 1;
       tokens[p] = BigInt(token);
@@ -99,6 +102,23 @@ export async function decode(model: Seq2SeqModel, inputIds: number[][], opts: De
         finished[r] = 1;
         running--;
       }
+    };
+    let alive = 0;
+    for (let p = 0; p < batch; p++) {
+      const r = rowOf[p];
+      if (finished[r]) {
+        tokens[p] = padToken;
+        continue;
+      }
+      if (processor.active) processor.apply(out.logits, p * vocab, model.decoderStartId, generated, r * maxNew, step);
+      if (opts.chooseTokens) {
+        alivePositions[alive] = p;
+        aliveRows[alive++] = r;
+      } else accept(p, r, opts.chooseToken(out.logits, p * vocab, vocab, r, step));
+    }
+    if (opts.chooseTokens && alive > 0) {
+      const chosen = await opts.chooseTokens(out.logits, alivePositions, aliveRows, alive, step);
+      for (let i = 0; i < alive; i++) accept(alivePositions[i], aliveRows[i], chosen[i]);
     }
     // Shrink: keep only unfinished rows once enough of the batch is dead weight.
     if (canShrink && running > 0 && step + 1 < maxNew && batch - running >= Math.max(1, shrinkAt * batch)) {

@@ -10,6 +10,7 @@ import { beamDecode } from './beam.js';
 import { decode } from './decode-loop.js';
 import { argmaxToken } from './greedy.js';
 import { samplingChooser } from './sampling.js';
+import { parallelSamplingChooser, samplingThreads } from './sampling-pool.js';
 
 export interface PassageIn {
   key: number;
@@ -41,8 +42,11 @@ export async function decodeBatch(model: T5Model, ids: number[][], keys: number[
   }
   if (s.mode === 'greedy') return decode(model, ids, { ...common, chooseToken: argmaxToken });
   const n = s.numQueries;
-  const chooseToken = samplingChooser(model.vocab, { temperature: s.temperature, topK: s.topK, topP: s.topP, seed: s.seed, numReturnSequences: n, passageIds: keys });
-  return decode(model, ids, { ...common, chooseToken, numReturnSequences: n });
+  const sampling = { temperature: s.temperature, topK: s.topK, topP: s.topP, seed: s.seed, numReturnSequences: n, passageIds: keys };
+  const chooseToken = samplingChooser(model.vocab, sampling);
+  // Rows are sampled on spare cores too (same tokens): at 48 rows × 32k vocab that is much of a step.
+  const chooseTokens = samplingThreads() > 0 ? parallelSamplingChooser(model.vocab, sampling) : undefined;
+  return decode(model, ids, { ...common, chooseToken, chooseTokens, numReturnSequences: n });
 }
 
 /** Decoded texts → kept queries, duplicates and empties counted. */

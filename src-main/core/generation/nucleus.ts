@@ -42,11 +42,11 @@ export class Nucleus {
   }
 
   /**
-   * Keeps, of ids[0, count) (finite logits in `scaled`, normalised `probs`, values in [min, max]),
-   * those whose ascending cumulative probability (float32) exceeds `limit` = 1 − p, and always the
-   * most likely one.
+   * Keeps, of ids[0, count) (finite logits in `scaled`, values in [min, max]), those whose ascending
+   * cumulative probability (float32) exceeds `limit` = 1 − p, and always the most likely one.
+   * `probs` holds exp(logit − max) on entry, normalised by `sum` here (float32, as torch's softmax).
    */
-  filter(ids: Uint32Array, count: number, min: number, max: number, limit: number): void {
+  filter(ids: Uint32Array, count: number, sum: number, min: number, max: number, limit: number): void {
     const { bucketOf, mass, start, fill, grouped, scaled, probs } = this;
     mass.fill(0);
     start.fill(0);
@@ -56,9 +56,10 @@ export class Nucleus {
     for (let c = 0; c < count; c++) {
       const id = ids[c];
       const b = Math.min(BUCKETS - 1, Math.floor((scaled[id] - min) * perUnit)); // monotone in the value
+      const p = (probs[id] = Math.fround(probs[id] / sum));
       bucketOf[c] = b;
       start[b + 1]++;
-      mass[b] += probs[id];
+      mass[b] += p;
     }
     for (let b = 0; b < BUCKETS; b++) start[b + 1] += start[b];
     fill.set(start.subarray(0, BUCKETS));

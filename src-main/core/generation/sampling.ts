@@ -70,13 +70,16 @@ export class Warper {
     }
     if (count === 0) throw new SamplingError('every token has logit -Infinity; nothing can be sampled');
     let sum = 0;
-    for (let c = 0; c < count; c++) sum += probs[order[c]] = Math.exp(scaled[order[c]] - max);
-    for (let c = 0; c < count; c++) probs[order[c]] = Math.fround(probs[order[c]] / sum);
+    for (let c = 0; c < count; c++) {
+      const id = order[c];
+      sum += probs[id] = Math.exp(scaled[id] - max);
+    }
     this.usedTopP = topP < 1;
     if (this.usedTopP) {
-      this.nucleus.filter(order, count, min, max, Math.fround(1 - topP));
+      this.nucleus.filter(order, count, sum, min, max, Math.fround(1 - topP)); // normalises probs as it buckets them
       return;
     }
+    for (let c = 0; c < count; c++) probs[order[c]] = Math.fround(probs[order[c]] / sum);
     this.kept.set(order.subarray(0, count));
     this.keptCount = count;
   }
@@ -125,16 +128,24 @@ export class Warper {
   }
 }
 
+/** The starting state of the stream of (seed, passage, sequence): mixed into 32 bits. */
+export function streamSeed(seed: number, passage: number, sequence: number): number {
+  return mix(mix(mix(0x9e3779b9 ^ seed) ^ passage) ^ Math.imul(sequence + 1, 0x85ebca6b));
+}
+
+/** Advances stream `i` of `states` (mulberry32) and returns its next uniform in [0, 1). */
+export function nextUniform(states: Uint32Array, i: number): number {
+  const a = (states[i] = (states[i] + 0x6d2b79f5) >>> 0);
+  let t = a;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
 /** A seeded uniform stream in [0, 1) per (seed, passage, sequence): mulberry32 over a mixed 32-bit state. */
 export function randomStream(seed: number, passage: number, sequence: number): () => number {
-  let a = mix(mix(mix(0x9e3779b9 ^ seed) ^ passage) ^ Math.imul(sequence + 1, 0x85ebca6b));
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const state = Uint32Array.of(streamSeed(seed, passage, sequence));
+  return () => nextUniform(state, 0);
 }
 
 function mix(x: number): number {
