@@ -1,21 +1,11 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { contentSecurityPolicy } from './shared/csp.ts';
 
 // Under file:// (Electron) there are no response headers, so the built page carries its CSP in a
 // meta tag too. Web mode adds the same policy (with its exact port) as a header. Build only:
 // the dev server needs inline scripts for hot reload.
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+const CSP = contentSecurityPolicy(['ws://127.0.0.1:*', 'ws://localhost:*'], { frameAncestors: false });
 
 const cspMeta = (): Plugin => ({
   name: 'genq-csp-meta',

@@ -1,21 +1,10 @@
 // Electron hardening in one place: locked-down webPreferences, a CSP on every response, no
 // permissions, no navigation away from our page, no new windows, no <webview>.
 import type { Session, WebContents, WebPreferences } from 'electron';
+import { contentSecurityPolicy } from '../../shared/csp.js';
 
 /** The renderer only needs its own files; connect-src 'self' is enough since the API is IPC. */
-export const ELECTRON_CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const ELECTRON_CSP = contentSecurityPolicy();
 
 export function secureWebPreferences(preloadPath: string): WebPreferences {
   return {
