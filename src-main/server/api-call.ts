@@ -63,7 +63,8 @@ function parseCall(body: Buffer): { service: string; method: string; input: unkn
   return { service: p.service, method: p.method, input: p.input };
 }
 
-function sendJson(res: ServerResponse, status: number, body: CallResult, headers: Record<string, string>): void {
+/** A CallResult answer (never cached). */
+export function sendJson(res: ServerResponse, status: number, body: CallResult, headers: Record<string, string>): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,

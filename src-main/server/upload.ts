@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CallResult, WireError } from '../../shared/contract.js';
+import { sendJson } from './api-call.js';
 
 /** Matches the import's default per-file limit (ImportParams.maxFileMB = 2048). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 2048 * 1024 * 1024;
@@ -96,16 +97,6 @@ function tooLarge(label: string, maxBytes: number): UploadError {
   return new UploadError(413, 'UploadTooLargeError', `${label} is larger than the upload limit of ${maxBytes.toLocaleString('en-US')} bytes`);
 }
 
-function send(res: ServerResponse, status: number, body: CallResult, headers: Record<string, string>): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(text)),
-    'Cache-Control': 'no-store',
-  });
-  res.end(text);
-}
 
 async function receive(req: IncomingMessage, url: URL, opts: UploadOptions): Promise<UploadResult> {
   if (req.method !== 'POST') throw new UploadError(405, 'MethodNotAllowedError', '/api/upload accepts POST only');
@@ -161,13 +152,13 @@ async function receive(req: IncomingMessage, url: URL, opts: UploadOptions): Pro
 export async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL, opts: UploadOptions): Promise<void> {
   try {
     const value = await receive(req, url, opts);
-    send(res, 200, { ok: true, value }, opts.headers);
+    sendJson(res, 200, { ok: true, value }, opts.headers);
   } catch (err) {
     const failure = err instanceof UploadError ? err : new UploadError(500, 'InternalError', String((err as Error)?.message ?? err));
     if (failure.status === 405) res.setHeader('Allow', 'POST');
     // The rest of the body is not read: closing tells the client to stop sending it.
     // Node discards the unread rest of the body after the response.
     if (!req.complete) res.setHeader('Connection', 'close');
-    send(res, failure.status, { ok: false, error: failure.wire }, opts.headers);
+    sendJson(res, failure.status, { ok: false, error: failure.wire }, opts.headers);
   }
 }
