@@ -14,6 +14,11 @@ export interface SessionOptions {
   threads?: number;
   /** 'auto' tries the GPU providers the package offers, then CPU. An explicit provider that fails also falls back to CPU. */
   provider?: ProviderChoice;
+  /**
+   * false: idle onnxruntime threads sleep right away instead of spinning after each run, leaving the
+   * cores to JS work between runs (token sampling between decoder steps). Default: onnxruntime's (spin).
+   */
+  spinning?: boolean;
 }
 
 export class OnnxSessionError extends Error {
@@ -85,6 +90,7 @@ export class OnnxSession {
           interOpNumThreads: 1,
           executionMode: 'sequential',
           logSeverityLevel: 3,
+          ...(opts.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
         };
         const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
         return new OnnxSession(session, provider, reasons);
