@@ -4,8 +4,9 @@
 // enough rows have finished (a quarter of the running ones by default) and the model can gather
 // rows, the running rows' cache and encoder context are gathered into a smaller batch so finished
 // rows stop costing compute; until then finished rows are fed padding.
-// Per-step JS work is O(rows · vocab) for choosing tokens and allocates nothing that grows with the
-// batch: token, output and state buffers are allocated once per batch (and once per shrink).
+// Per-step JS work is O(rows · vocab) for choosing tokens (spread over spare cores when a batch
+// chooser is given, see sampling-pool.ts) and allocates nothing that grows with the batch: token,
+// output and state buffers are allocated once per batch (and once per shrink).
 import type { TensorIn } from '../models/session.js';
 import { checkLogitsProcess, LogitsProcessor, type LogitsProcessOptions } from './logits-process.js';
 
