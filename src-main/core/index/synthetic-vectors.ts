@@ -4,6 +4,7 @@
 // points are drawn from a Gaussian mixture in a small latent space, mapped to `dim` dims by a
 // fixed random linear map, shifted by a shared direction (anisotropy), and given a little
 // full-dimensional noise. Deterministic for a given seed.
+import { mulberry32 } from '../app/mulberry32.js';
 
 export interface SyntheticVectorOptions {
   count: number;
@@ -15,17 +16,8 @@ export interface SyntheticVectorOptions {
   seed?: number;
 }
 
-/** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded floats in [0, 1) (mulberry32). */
+export const seededRandom = mulberry32;
 
 function gaussianSource(random: () => number): () => number {
   return () => {

@@ -1,17 +1,8 @@
 // Seeded randomness for training: a small PRNG for shuffling, and stateless seeds for dropout
 // derived from (seed, step, site) so that a resumed run draws exactly the masks it would have.
+import { mulberry32 } from '../app/mulberry32.js';
 
-/** mulberry32: a 32-bit PRNG, plenty for shuffling; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Fisher–Yates shuffle (in place) with the given PRNG. */
 export function shuffleInPlace<T>(items: T[], random: () => number): T[] {

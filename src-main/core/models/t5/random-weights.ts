@@ -3,6 +3,7 @@
 // from a seeded generator so that a test sees the same model every run.
 import type { Weights } from '../folder.js';
 import { parseT5Config } from './config.js';
+import { mulberry32 } from '../../app/mulberry32.js';
 
 export interface T5Sizes {
   d_model: number;
@@ -37,22 +38,11 @@ export function t5ConfigJson(s: T5Sizes): Record<string, any> {
   };
 }
 
-/** mulberry32: a small, fast, seedable uniform generator in [0, 1). */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every tensor of a T5ForConditionalGeneration checkpoint with the given config.json. */
 export function randomT5Weights(configJson: Record<string, any>, seed = 1): Weights {
   const c = parseT5Config(configJson);
-  const rand = uniform(seed);
+  const rand = mulberry32(seed);
   const w: Weights = new Map();
   const add = (name: string, shape: number[], std: number) => {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
