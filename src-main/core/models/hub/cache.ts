@@ -7,6 +7,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HubAbortedError, HubCacheBusyError } from './errors.js';
+import type { CachedModel } from '../../../../shared/services/models.js';
 
 export interface ManifestFile {
   path: string;
@@ -24,18 +25,8 @@ export interface Manifest {
   downloadedAt: string;
 }
 
-export interface CachedSnapshot {
-  repo: string;
-  commit: string;
-  /** Branches/tags in refs/ that point to this commit. */
-  refs: string[];
-  /** The model folder. */
-  dir: string;
-  files: number;
-  /** Bytes of the snapshot's files (blobs shared with other snapshots are counted in each). */
-  sizeOnDisk: number;
-  downloadedAt: string;
-}
+/** A complete snapshot in the cache: the API's CachedModel (blobs shared with other snapshots count in each size). */
+export type CachedSnapshot = CachedModel;
 
 export const repoFolderName = (repo: string) => `models--${repo.replace(/\//g, '--')}`;
 const repoFromFolder = (folder: string) => folder.slice('models--'.length).replace(/--/g, '/');
