@@ -1,12 +1,11 @@
 // Virtualized passage table: only the visible rows (plus a few) exist in the DOM, and their pages
 // are fetched as they come into view, so 100,000 passages scroll as smoothly as 100.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
 import type { PassageRow } from '../../../shared/api.js';
 import { formatCount } from '../../format.js';
 import type { PagedPassages } from '../../hooks/usePagedPassages.js';
 import { Highlighted } from './Highlighted.js';
 import type { SearchTerms } from './highlight.js';
+import { usePagedVirtualRows } from '../../hooks/usePagedVirtualRows.js';
 
 const ROW_HEIGHT = 58;
 
@@ -24,16 +23,7 @@ function baseName(path: string | null): string {
 }
 
 export function PassageTable({ paged, terms, selectedId, onSelect }: Props) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const count = paged.total ?? 0;
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
-  const { ensureRange } = paged;
-  useEffect(() => {
-    if (count > 0) ensureRange(first, last);
-  }, [ensureRange, first, last, count]);
+  const { scroller, count, virtualizer, items } = usePagedVirtualRows(paged, ROW_HEIGHT, 12);
 
   return (
     <div className="ptable" role="table" aria-label="Passages" aria-rowcount={count}>

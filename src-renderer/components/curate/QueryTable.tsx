@@ -1,12 +1,12 @@
 // The curate table: one virtualized row per query (its passage beside it), signal columns, status
 // and reason. Only visible rows exist in the DOM; their pages are fetched as they scroll in.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { CurationQueryRow } from '../../../shared/api.js';
 import { Highlighted } from '../corpus/Highlighted.js';
 import type { SearchTerms } from '../corpus/highlight.js';
 import { formatSignal, SIGNAL_LABELS, TABLE_SIGNALS } from './signal-format.js';
 import type { PagedQueries } from './usePagedQueries.js';
+import { usePagedVirtualRows } from '../../hooks/usePagedVirtualRows.js';
 
 const ROW_HEIGHT = 64;
 
@@ -41,16 +41,7 @@ function EditBox({ row, onDone }: { row: CurationQueryRow; onDone(text: string |
 }
 
 export function QueryTable({ paged, terms, active, selected, editingId, onActivate, onToggleSelect, onEditDone }: Props) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const count = paged.total ?? 0;
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
-  const { ensureRange } = paged;
-  useEffect(() => {
-    if (count > 0) ensureRange(first, last);
-  }, [ensureRange, first, last, count]);
+  const { scroller, count, virtualizer, items } = usePagedVirtualRows(paged, ROW_HEIGHT, 10);
   useEffect(() => {
     if (count > 0) virtualizer.scrollToIndex(Math.min(active, count - 1), { align: 'auto' });
   }, [active, count, virtualizer]);
