@@ -102,6 +102,14 @@ export interface UndoEntry {
   createdAt: string;
 }
 
+export interface SplitInfo {
+  share: number | null;
+  seed: number | null;
+  evalPassages: number;
+  trainPassages: number;
+  evalQueries: { total: number; accepted: number; pending: number; rejected: number };
+}
+
 export interface HistogramBin {
   from: number;
   to: number;
@@ -149,6 +157,8 @@ export const curationContract = {
   makeSplit: method<{ evalPassages: number; trainPassages: number }>()(
     z.object({ share: z.number().min(0).max(0.9).default(0.1), seed: z.number().int().default(42) }),
   ),
+  /** The current held-out split: share and seed of the last split made (null: none made), passages and eval queries by status. */
+  splitInfo: method<SplitInfo>()(z.object({})),
   export: method<{ path: string; pairs: number; files: string[] }>()(
     z.object({ format: exportFormat, out: z.string().min(1), split: z.enum(['train', 'eval', 'all']).default('all') }),
   ),

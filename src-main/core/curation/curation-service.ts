@@ -10,7 +10,7 @@ import { importPairs } from './import-pairs.js';
 import { CURATION_SIGNALS_KIND } from './jobs.js';
 import { countQueries, listQueries, perDocument, signalHistogram } from './queries.js';
 import { applyRule, deleteRule, describeRule, listRules, previewRule, resolveRule, saveRule } from './rules.js';
-import { makeSplit } from './splits.js';
+import { makeSplit, splitInfo } from './splits.js';
 
 const STATUS_VERB = { accepted: 'accept', rejected: 'reject', pending: 'reset' } as const;
 
@@ -46,6 +46,7 @@ export function createCurationService(manager: ProjectManager): GenqApiImpl['cur
     histogram: async ({ signal, bins, filter }) => signalHistogram(db(), signal, bins, filter),
     perDocument: async ({ limit }) => perDocument(db(), limit),
     makeSplit: async ({ share, seed }) => makeSplit(db(), share, seed),
+    splitInfo: async () => splitInfo(db()),
     export: async ({ format, out, split }) => exportPairs(db(), format, out, split),
     importPairs: async ({ path, format, status }) => importPairs(db(), path, { format, status }),
   };

@@ -3,6 +3,7 @@
 // (seed, passage id), so the same seed picks the same passages whatever the row order or the
 // machine; the passages with the smallest draws form the eval set.
 import type Database from 'better-sqlite3';
+import type { SplitInfo } from '../../../shared/services/curation.js';
 
 export class SplitError extends Error {
   override name = 'SplitError';
@@ -32,4 +33,19 @@ export function makeSplit(db: Database.Database, share = 0.1, seed = 42): { eval
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('curation_split', ?)").run(JSON.stringify({ share, seed, evalPassages: evalCount }));
   })();
   return { evalPassages: evalCount, trainPassages: ids.length - evalCount };
+}
+
+/** The current held-out split as stored: what the UI shows and Evaluate checks before it runs. */
+export function splitInfo(db: Database.Database): SplitInfo {
+  const meta = db.prepare("SELECT value FROM meta WHERE key = 'curation_split'").pluck().get() as string | undefined;
+  const made = meta ? (JSON.parse(meta) as { share?: number; seed?: number }) : null;
+  const passages = db.prepare("SELECT SUM(split = 'eval') AS e, SUM(split != 'eval') AS t FROM passages").get() as { e: number | null; t: number | null };
+  const q = db
+    .prepare(
+      `SELECT COUNT(*) AS total, COALESCE(SUM(q.status = 'accepted'), 0) AS accepted, COALESCE(SUM(q.status = 'pending'), 0) AS pending,
+              COALESCE(SUM(q.status = 'rejected'), 0) AS rejected
+       FROM queries q JOIN passages p ON p.id = q.passage_id WHERE p.split = 'eval'`,
+    )
+    .get() as SplitInfo['evalQueries'];
+  return { share: made?.share ?? null, seed: made?.seed ?? null, evalPassages: passages.e ?? 0, trainPassages: passages.t ?? 0, evalQueries: q };
 }
