@@ -127,7 +127,8 @@ export const curationContract = {
   /** Status counts of the queries a filter matches (the live counts). */
   counts: method<CurationCounts>()(z.object({ filter: queryFilterSchema.prefault({}) })),
   /** What applying a rule would change, without changing anything. */
-  previewRule: method<{ matched: number; changes: number; byStatus: CurationCounts }>()(z.object({ rule: ruleSchema })),
+  /** missingSignals: signals the rule reads that no query has yet (applyRule then refuses with a RuleError saying how to compute them). */
+  previewRule: method<{ matched: number; changes: number; byStatus: CurationCounts; missingSignals: SignalName[] }>()(z.object({ rule: ruleSchema })),
   /** Reads a rule expression (the CLI's syntax, e.g. "reject copyRatio > 0.8", "keep top 70% by relevance per corpus") or a saved/built-in rule name; fails with a RuleError saying what is wrong. */
   parseRule: method<{ rule: Rule; name?: string; description: string }>()(z.object({ text: z.string().trim().min(1).max(500) })),
   applyRule: method<{ changed: number; actionId: number | null }>()(z.object({ rule: ruleSchema, name: z.string().trim().min(1).max(200).optional() })),

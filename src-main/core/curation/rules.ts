@@ -67,7 +67,28 @@ export function describeRule(rule: Rule): string {
   return `keep top ${Math.round(rule.share * 1000) / 10}% by ${rule.signal} per ${rule.scope}${rule.higherIsBetter ? '' : ' ascending'}`;
 }
 
-export function previewRule(db: Database.Database, rule: Rule): { matched: number; changes: number; byStatus: CurationCounts } {
+/** Which signal each signal needs computed, for the message when it is missing. */
+const HOW_TO_COMPUTE: Partial<Record<SignalName, string>> = {
+  roundtripRank: 'compute signals with a round-trip encoder',
+  relevance: 'compute signals with a cross-encoder',
+};
+
+/** Signals the rule reads that no query has a value for (a rule over them would match nothing). */
+export function uncomputedSignals(db: Database.Database, rule: Rule): SignalName[] {
+  const used = new Set<SignalName>((rule.filter.conditions ?? []).map((c) => c.signal));
+  if (rule.type === 'keepTop') used.add(rule.signal);
+  const anyQuery = db.prepare('SELECT 1 FROM queries LIMIT 1').get();
+  if (!anyQuery) return [];
+  return [...used].filter((s) => !db.prepare(`SELECT 1 FROM queries WHERE ${SIGNAL_COLUMNS[s]} IS NOT NULL LIMIT 1`).get());
+}
+
+export function missingSignalsMessage(rule: Rule, missing: SignalName[]): string {
+  const how = [...new Set(missing.map((s) => HOW_TO_COMPUTE[s] ?? 'compute signals'))].join('; ');
+  return `rule "${describeRule(rule)}" needs ${missing.join(', ')}, which no query has yet: ${how} first`;
+}
+
+export function previewRule(db: Database.Database, rule: Rule): { matched: number; changes: number; byStatus: CurationCounts; missingSignals: SignalName[] } {
+  const missingSignals = uncomputedSignals(db, rule);
   const { select, status, matched } = ruleTarget(rule);
   const byStatus = db
     .prepare(
@@ -76,11 +97,13 @@ export function previewRule(db: Database.Database, rule: Rule): { matched: numbe
     )
     .get(...select.args) as CurationCounts;
   const matchedCount = (db.prepare(`SELECT COUNT(*) AS n FROM (${matched.sql})`).get(...matched.args) as { n: number }).n;
-  return { matched: matchedCount, changes: byStatus.total - byStatus[status], byStatus };
+  return { matched: matchedCount, changes: byStatus.total - byStatus[status], byStatus, missingSignals };
 }
 
 /** Applies a rule as one undoable action; status_reason becomes "rule: <name or description>". */
 export function applyRule(db: Database.Database, rule: Rule, name?: string): { changed: number; actionId: number | null } {
+  const missing = uncomputedSignals(db, rule);
+  if (missing.length) throw new RuleError(missingSignalsMessage(rule, missing));
   const { select, status } = ruleTarget(rule);
   const label = name ? `rule ${name}` : describeRule(rule);
   return setStatusWhere(db, select, status, `rule: ${name ?? describeRule(rule)}`, label);
