@@ -6,6 +6,7 @@ import { SCHEMA_V2_CORPUS } from './schema-v2-corpus.js';
 import { SCHEMA_V3_CURATION } from './schema-v3-curation.js';
 import { SCHEMA_V4_BULK_FTS } from './schema-v4-bulk-fts.js';
 import { SCHEMA_V5_CURATION_NEAR_DUP } from './schema-v5-curation-near-dup.js';
+import { SCHEMA_V6_MINING } from './schema-v6-mining.js';
 import { SchemaTooNewError } from './errors.js';
 
 export interface Migration {
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, sql: SCHEMA_V3_CURATION },
   { version: 4, sql: SCHEMA_V4_BULK_FTS },
   { version: 5, sql: SCHEMA_V5_CURATION_NEAR_DUP },
+  { version: 6, sql: SCHEMA_V6_MINING },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
