@@ -29,6 +29,16 @@ export interface ModelInfo {
   provider: string | null;
   /** Bytes of every file in the folder. */
   sizeOnDisk: number;
+  /** config_sentence_transformers.json "prompts" (name → prefix text); {} when the folder has none. */
+  prompts?: Record<string, string>;
+  /** config_sentence_transformers.json "default_prompt_name". */
+  defaultPromptName?: string | null;
+}
+
+/** Texts put before queries and passages when this model embeds them in the project. */
+export interface ModelPrefixes {
+  query: string;
+  passage: string;
 }
 
 /** A model registered in the open project (row of the `models` table). */
@@ -41,6 +51,10 @@ export interface ProjectModel {
   parentId: number | null;
   info: ModelInfo | null;
   createdAt: string;
+  /** The prefixes every project path uses for this model (encoders; '' = none). Set by models.list/add/setPrefixes. */
+  prefixes?: ModelPrefixes;
+  /** Where they come from: set in this project, or the folder's config_sentence_transformers.json prompts. */
+  prefixesFrom?: 'project' | 'folder';
 }
 
 export interface TryEmbedResult {
@@ -105,12 +119,22 @@ export type ModelsPullParams = z.infer<typeof modelsPullParamsSchema>;
 
 const id = z.number().int().positive();
 const dir = z.string().trim().min(1, 'a model folder path is required');
+/** A prefix as typed (kept verbatim: "query: " needs its trailing space); null = back to the folder's. */
+const prefix = z.string().max(1000).nullable().optional();
 
 export const modelsContract = {
   /** Registers a local model folder in the open project (validated and inspected first). */
   add: method<ProjectModel>()(
-    z.object({ dir, name: z.string().trim().min(1).max(200).optional(), role: z.enum(['encoder', 'generator', 'cross-encoder']).optional() }),
+    z.object({
+      dir,
+      name: z.string().trim().min(1).max(200).optional(),
+      role: z.enum(['encoder', 'generator', 'cross-encoder']).optional(),
+      queryPrefix: prefix,
+      passagePrefix: prefix,
+    }),
   ),
+  /** Sets the query and/or passage prefix of a project model (E5's "query: ", BGE's instruction); null returns a side to the folder's prompt. */
+  setPrefixes: method<ProjectModel>()(z.object({ id, query: prefix, passage: prefix })),
   list: method<ProjectModel[]>()(z.object({})),
   /** Facts about any folder, registered or not. */
   info: method<ModelInfo>()(z.object({ dir })),

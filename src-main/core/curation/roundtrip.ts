@@ -2,11 +2,11 @@
 // note the rank of the passage it was generated from. A good query finds its own passage at or
 // near rank 1. Searches use the model's saved HNSW index when it is up to date with the model and
 // the passages, else exact search over freshly embedded passages.
-import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { ExactIndex, type Neighbor } from '../index/exact.js';
-import { currentPassageFingerprints, indexStatus, loadIndex, modelFolderHash, passageEmbeddingText, readManifest } from '../index/index-store.js';
-import { Embedder } from '../models/embedder.js';
+import { currentPassageFingerprints, indexStatus, loadIndex, passageEmbeddingText, readManifest } from '../index/index-store.js';
+import type { Embedder } from '../models/embedder.js';
+import { loadProjectEncoder, projectModelHash } from '../models/project-encoder.js';
 
 export class RoundtripError extends Error {
   override name = 'RoundtripError';
@@ -46,7 +46,7 @@ export async function passageSearch(
 ): Promise<PassageSearch> {
   const manifest = readManifest(projectDir, model.id);
   if (manifest) {
-    const status = indexStatus(manifest, model.id, await modelFolderHash(model.path), currentPassageFingerprints(db));
+    const status = indexStatus(manifest, model.id, await projectModelHash(db, model), currentPassageFingerprints(db));
     if (!status.stale) {
       const { index } = loadIndex(projectDir, model.id);
       hooks.log?.(`round trip: searching the saved HNSW index of model ${model.id} (${index.size} passages)`);
@@ -61,7 +61,7 @@ export async function passageSearch(
   for (let start = 0; start < rows.length; start += step) {
     if (hooks.signal?.aborted) throw new RoundtripError('round trip cancelled while embedding passages');
     const slice = rows.slice(start, start + step);
-    const embedded = await embedder.embed(slice.map(passageEmbeddingText), { batchSize: hooks.batchSize });
+    const embedded = await embedder.embedPassages(slice.map(passageEmbeddingText), { batchSize: hooks.batchSize });
     embedded.forEach((v, i) => vectors.set(v, (start + i) * embedder.dimension));
     hooks.progress?.(Math.min(start + step, rows.length), rows.length);
   }
@@ -77,7 +77,7 @@ export async function roundtripRanks(
   k: number,
   batchSize = 32,
 ): Promise<number[]> {
-  const vectors = await embedder.embed(
+  const vectors = await embedder.embedQueries(
     queries.map((q) => q.text),
     { batchSize },
   );
@@ -87,6 +87,7 @@ export async function roundtripRanks(
   });
 }
 
-export async function loadRoundtripEmbedder(projectDir: string, model: RoundtripModel): Promise<Embedder> {
-  return Embedder.load(model.path, { cacheDir: join(projectDir, 'models') });
+/** The model's encoder with its project prefixes (queries and passages are prefixed as in search). */
+export async function loadRoundtripEmbedder(projectDir: string, db: Database.Database, model: RoundtripModel): Promise<Embedder> {
+  return loadProjectEncoder(projectDir, db, model);
 }

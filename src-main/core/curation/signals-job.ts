@@ -191,7 +191,7 @@ export async function computeSignals(db: Database.Database, projectDir: string, 
       lexicalPhase(db, options, params.nearDupThreshold, afterId, hooks);
     } else if (phase === 'roundtrip') {
       const model = roundtripModel(db, typeof params.roundtrip === 'number' ? params.roundtrip : undefined);
-      const embedder = await loadRoundtripEmbedder(projectDir, model);
+      const embedder = await loadRoundtripEmbedder(projectDir, db, model);
       try {
         const search = await passageSearch(projectDir, db, model, embedder, {
           batchSize: params.batchSize,

@@ -1,9 +1,10 @@
 // Retrievers over the project's passages (saved HNSW index of a model version, or BM25) and over
 // an external corpus such as a BEIR dataset (embedded into an in-memory index), plus the HNSW
 // recall check against exact search that is reported beside the metrics.
-import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { Embedder } from '../models/embedder.js';
+import type { ModelPrefixes } from '../models/prefixes.js';
+import { loadProjectEncoder } from '../models/project-encoder.js';
 import { ExactIndex } from '../index/exact.js';
 import { HnswIndex, type HnswParams } from '../index/hnsw.js';
 import { loadIndex, passageEmbeddingText } from '../index/index-store.js';
@@ -37,7 +38,7 @@ function denseRetriever(name: string, embedder: Embedder, index: HnswIndex, docI
     embedder,
     docIdOf,
     async search(query, k) {
-      const [vector] = await embedder.embed([query]);
+      const [vector] = await embedder.embedQueries([query]);
       return index.search(vector, k).map((n) => ({ id: docIdOf(n.id), score: n.score }));
     },
     release: () => embedder.release(),
@@ -48,7 +49,7 @@ function denseRetriever(name: string, embedder: Embedder, index: HnswIndex, docI
 export async function projectDenseRetriever(projectDir: string, db: Database.Database, modelId: number): Promise<DenseRetriever> {
   const model = modelRow(db, modelId);
   const { index } = loadIndex(projectDir, modelId);
-  const embedder = await Embedder.load(model.path, { cacheDir: join(projectDir, 'models') });
+  const embedder = await loadProjectEncoder(projectDir, db, model);
   return denseRetriever(`${model.name} (model ${modelId})`, embedder, index, String);
 }
 
@@ -66,16 +67,16 @@ export async function corpusDenseRetriever(
   name: string,
   modelPath: string,
   docs: readonly CorpusDoc[],
-  opts: { cacheDir?: string; params?: Partial<HnswParams>; batchSize?: number; signal?: AbortSignal; onProgress?(done: number, total: number): void } = {},
+  opts: { cacheDir?: string; prefixes?: ModelPrefixes; params?: Partial<HnswParams>; batchSize?: number; signal?: AbortSignal; onProgress?(done: number, total: number): void } = {},
 ): Promise<DenseRetriever> {
-  const embedder = await Embedder.load(modelPath, { cacheDir: opts.cacheDir });
+  const embedder = await Embedder.load(modelPath, { cacheDir: opts.cacheDir, prefixes: opts.prefixes });
   let index: HnswIndex | null = null;
   const step = (opts.batchSize ?? 32) * 8;
   try {
     for (let start = 0; start < docs.length; start += step) {
       if (opts.signal?.aborted) throw new RetrieverSetupError(`embedding the corpus for ${name} was cancelled`);
       const slice = docs.slice(start, start + step);
-      const vectors = await embedder.embed(slice.map((d) => passageEmbeddingText({ title: d.title ?? null, text: d.text })), { batchSize: opts.batchSize });
+      const vectors = await embedder.embedPassages(slice.map((d) => passageEmbeddingText({ title: d.title ?? null, text: d.text })), { batchSize: opts.batchSize });
       const dim = vectors[0].length;
       index ??= HnswIndex.create(dim, opts.params, docs.length);
       const flat = new Float32Array(slice.length * dim); // [slice, dim]
@@ -99,7 +100,7 @@ export async function hnswRecallAgainstExact(retriever: DenseRetriever, queries:
   const vectors = new Float32Array(ids.length * index.dim); // [live, dim]
   ids.forEach((id, row) => vectors.set(index.vectorOf(id), row * index.dim));
   const exact = new ExactIndex(index.dim, ids, vectors);
-  const queryVectors = await embedder.embed([...queries]);
+  const queryVectors = await embedder.embedQueries(queries);
   let hits = 0;
   let wanted = 0;
   for (const vector of queryVectors) {

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { EvalReport, EvalResultRow } from '../../../shared/services/search.js';
+import { projectModelPrefixes } from '../models/prefixes.js';
 import { readBeirFolder } from './beir.js';
 import { bm25Retriever, evaluateRetriever, type EvalQuery, type Retriever } from './evaluate.js';
 import { heldOutEvalSet } from './held-out.js';
@@ -66,6 +67,7 @@ export async function runEvaluation(req: EvalRequest): Promise<EvalReport> {
       req.log?.(`embedding ${beir.corpus.length} BEIR documents with ${model.name}`);
       retriever = dense = await corpusDenseRetriever(`${model.name} (model ${model.id})`, model.path, beir.corpus, {
         cacheDir: join(req.projectDir, 'models'),
+        prefixes: projectModelPrefixes(req.db, model.id),
         signal: req.signal,
       });
     } else {

@@ -6,7 +6,9 @@ import type { GenqApiImpl } from '../../../shared/api.js';
 import type { IndexInfo, RetrieverId, SearchHit } from '../../../shared/services/search.js';
 import type { ProjectManager } from '../project/project-manager.js';
 import { Bm25Index } from '../index/bm25.js';
-import { currentPassageFingerprints, diffPassages, indexStatus, modelFolderHash, passageEmbeddingText, readManifest } from '../index/index-store.js';
+import { currentPassageFingerprints, diffPassages, indexStatus, passageEmbeddingText, readManifest } from '../index/index-store.js';
+import { projectModelPrefixes } from '../models/prefixes.js';
+import { projectModelHash } from '../models/project-encoder.js';
 import { INDEX_BUILD_KIND, indexBuildParamsSchema, MAP_BUILD_KIND } from '../index/jobs.js';
 import { readEmbeddingMap } from '../index/embedding-map.js';
 import { evalRunParamsSchema, mapBuildParamsSchema } from '../../../shared/services/search.js';
@@ -58,7 +60,8 @@ export function createSearchService(manager: ProjectManager): GenqApiImpl['searc
   const retrieverFor = async (id: RetrieverId): Promise<Retriever> => {
     if (id === 'bm25') return bm25Retriever();
     const { dir, db } = session();
-    const key = readManifest(dir, id)?.updatedAt ?? 'none';
+    // Changed prefixes change how queries are embedded: a new key reloads the encoder.
+    const key = `${readManifest(dir, id)?.updatedAt ?? 'none'}|${JSON.stringify(projectModelPrefixes(db, id))}`;
     // Another project was opened since: let go of everything loaded for the previous one.
     for (const [cachedId, entry] of cache) {
       if (entry.projectDir === dir) continue;
@@ -84,7 +87,7 @@ export function createSearchService(manager: ProjectManager): GenqApiImpl['searc
         const manifest = readManifest(dir, model.id);
         let hash = manifest?.modelHash ?? '';
         try {
-          if (manifest) hash = await modelFolderHash(model.path);
+          if (manifest) hash = await projectModelHash(db, model);
         } catch {
           hash = 'missing'; // the model folder is gone: its index can no longer be refreshed
         }

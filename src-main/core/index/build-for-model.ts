@@ -1,11 +1,9 @@
 // Builds or updates the index of one model version of the project: resolves the model row,
 // hashes its folder, loads the encoder, runs the builder and records an 'index' run. Shared by
 // the 'index.build' job handler and `genq index`.
-import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { Embedder } from '../models/embedder.js';
+import { loadProjectEncoder, projectModelHash } from '../models/project-encoder.js';
 import { buildOrUpdateIndex, type IndexBuildReport } from './index-builder.js';
-import { modelFolderHash } from './index-store.js';
 import type { IndexBuildParams } from './jobs.js';
 
 export class IndexModelError extends Error {
@@ -27,8 +25,8 @@ export async function buildIndexForModel(projectDir: string, db: Database.Databa
   if (!model) throw new IndexModelError(`no model with id ${modelId} in this project`);
   if (model.role !== 'encoder') throw new IndexModelError(`model ${modelId} (${model.name}) is a ${model.role}, not an encoder`);
   hooks.log?.(`hashing model folder ${model.path}`);
-  const modelHash = await modelFolderHash(model.path);
-  const embedder = await Embedder.load(model.path, { cacheDir: join(projectDir, 'models') });
+  const modelHash = await projectModelHash(db, model);
+  const embedder = await loadProjectEncoder(projectDir, db, model);
   try {
     const report = await buildOrUpdateIndex({
       projectDir,
@@ -36,7 +34,7 @@ export async function buildIndexForModel(projectDir: string, db: Database.Databa
       modelId,
       modelPath: model.path,
       modelHash,
-      embed: (texts) => embedder.embed(texts, { batchSize: params.batchSize }),
+      embed: (texts) => embedder.embedPassages(texts, { batchSize: params.batchSize }),
       params: { M: params.M, efConstruction: params.efConstruction, ef: params.ef },
       rebuild: params.rebuild,
       batchSize: params.batchSize * 4,

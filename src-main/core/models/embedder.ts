@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadModelFolder, ModelFolderError, type ModelFolder } from './folder.js';
 import { defaultCacheDir, encoderGraphPath } from './graph-cache.js';
 import { poolHiddenStates } from './pooling.js';
+import { folderPrefixes, withPrefix, type ModelPrefixes } from './prefixes.js';
 import { OnnxSession, type ProviderChoice, type ProviderName, type TensorIn } from './session.js';
 import { TextTokenizer } from './tokenizer.js';
 
@@ -16,6 +17,8 @@ export interface EmbedderOptions {
   provider?: ProviderChoice;
   /** Use the folder's onnx/model.onnx when it has one instead of building the graph. */
   useShippedOnnx?: boolean;
+  /** Prefixes embedQueries / embedPassages put before the texts (default: the folder's prompts). */
+  prefixes?: ModelPrefixes;
 }
 
 export interface HiddenStates {
@@ -32,6 +35,8 @@ export class Embedder {
     /** 'built': our graph with pooling fused; 'shipped': the folder's onnx/model.onnx, pooled here. */
     readonly graph: 'built' | 'shipped',
     readonly graphPath: string,
+    /** What embedQueries and embedPassages put before each text. */
+    readonly prefixes: ModelPrefixes,
   ) {}
 
   static async load(dir: string, opts: EmbedderOptions = {}): Promise<Embedder> {
@@ -49,7 +54,7 @@ export class Embedder {
     const shipped = opts.useShippedOnnx ? folder.shippedOnnx : undefined;
     const graphPath = shipped ?? (await encoderGraphPath(folder, opts.cacheDir ?? defaultCacheDir()));
     const session = await OnnxSession.create(graphPath, { threads: opts.threads, provider: opts.provider });
-    return new Embedder(folder, tokenizer, session, shipped ? 'shipped' : 'built', graphPath);
+    return new Embedder(folder, tokenizer, session, shipped ? 'shipped' : 'built', graphPath, opts.prefixes ?? folderPrefixes(folder));
   }
 
   /** The execution provider running the model. */
@@ -77,6 +82,16 @@ export class Embedder {
       chunk.forEach((i, k) => (out[i] = vectors[k]));
     }
     return out;
+  }
+
+  /** Queries (questions) with the query prefix put before each. */
+  embedQueries(texts: readonly string[], opts: { batchSize?: number } = {}): Promise<Float32Array[]> {
+    return this.embed(withPrefix(this.prefixes.query, texts), opts);
+  }
+
+  /** Passages (documents) with the passage prefix put before each. */
+  embedPassages(texts: readonly string[], opts: { batchSize?: number } = {}): Promise<Float32Array[]> {
+    return this.embed(withPrefix(this.prefixes.passage, texts), opts);
   }
 
   /** last_hidden_state for texts padded together into one batch (tests and diagnostics). */

@@ -23,6 +23,10 @@ export interface ModelFolder {
   weightFiles: string[]; // model.safetensors or the shards of model.safetensors.index.json
   /** onnx/model.onnx when the folder ships one (an export with input_ids/attention_mask → last_hidden_state). */
   shippedOnnx?: string;
+  /** config_sentence_transformers.json "prompts" (e.g. E5's {"query": "query: ", "passage": "passage: "}); {} without one. */
+  prompts: Record<string, string>;
+  /** config_sentence_transformers.json "default_prompt_name": the prompt sentence-transformers applies when none is named. */
+  defaultPromptName: string | null;
 }
 
 export type Weights = Map<string, { shape: number[]; data: Float32Array }>;
@@ -88,6 +92,7 @@ export function loadModelFolder(dirArg: string): ModelFolder {
   }
 
   const onnxPath = join(transformerDir, 'onnx', 'model.onnx');
+  const { prompts, defaultPromptName } = readPrompts(dir, transformerDir);
   return {
     dir,
     transformerDir,
@@ -100,7 +105,25 @@ export function loadModelFolder(dirArg: string): ModelFolder {
     isSentenceTransformers: modules !== undefined,
     weightFiles: findWeightFiles(transformerDir),
     shippedOnnx: existsSync(onnxPath) ? onnxPath : undefined,
+    prompts,
+    defaultPromptName,
   };
+}
+
+/** The prompts of config_sentence_transformers.json (string values only), as sentence-transformers reads them. */
+function readPrompts(dir: string, transformerDir: string): { prompts: Record<string, string>; defaultPromptName: string | null } {
+  const path = [join(dir, 'config_sentence_transformers.json'), join(transformerDir, 'config_sentence_transformers.json')].find((p) => existsSync(p));
+  const cfg = path ? readJson(path, 'sentence-transformers config') : {};
+  const raw: unknown = cfg.prompts ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ModelFolderError(`${path}: "prompts" must be an object of name → prefix text`);
+  const prompts: Record<string, string> = {};
+  for (const [name, text] of Object.entries(raw)) {
+    if (typeof text !== 'string') throw new ModelFolderError(`${path}: prompt "${name}" must be a string`);
+    prompts[name] = text;
+  }
+  const name = typeof cfg.default_prompt_name === 'string' ? cfg.default_prompt_name : null;
+  if (name !== null && !(name in prompts)) throw new ModelFolderError(`${path}: default_prompt_name "${name}" is not one of the prompts (${Object.keys(prompts).join(', ') || 'none'})`);
+  return { prompts, defaultPromptName: name };
 }
 
 function resolveMaxLength(arch: Architecture, config: Record<string, any>, st: Record<string, any> | undefined, tok: Record<string, any>): number {

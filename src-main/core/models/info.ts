@@ -38,6 +38,8 @@ export async function modelInfo(dir: string, opts: EmbedderOptions & { load?: bo
     shippedOnnx: folder.shippedOnnx !== undefined,
     provider,
     sizeOnDisk: folderSize(folder.dir),
+    prompts: folder.prompts,
+    defaultPromptName: folder.defaultPromptName,
   };
 }
 

@@ -6,8 +6,10 @@ import type { ModelInfo, ModelRole, ProjectModel } from '../../../shared/service
 import type { EventBus } from '../api/events.js';
 import type { ProjectManager } from '../project/project-manager.js';
 import { Embedder } from './embedder.js';
+import { loadModelFolder } from './folder.js';
 import { defaultCacheDir } from './graph-cache.js';
 import { modelInfo } from './info.js';
+import { folderPrefixes, NO_PREFIXES, setProjectModelPrefixes } from './prefixes.js';
 import { cosineSimilarity } from './pooling.js';
 import { createHubMethods } from './hub/hub-service.js';
 
@@ -27,6 +29,24 @@ interface ModelRow {
   parent_id: number | null;
   info: string | null;
   created_at: string;
+  query_prefix: string | null;
+  passage_prefix: string | null;
+}
+
+/** The row's prefixes: its own columns, else the folder prompts recorded in info (the folder read only for older rows). */
+function rowPrefixes(r: ModelRow, info: ModelInfo | null): Pick<ProjectModel, 'prefixes' | 'prefixesFrom'> {
+  let folder = NO_PREFIXES;
+  if (r.query_prefix === null || r.passage_prefix === null) {
+    try {
+      folder = info?.prompts ? folderPrefixes({ prompts: info.prompts, defaultPromptName: info.defaultPromptName ?? null }) : folderPrefixes(loadModelFolder(r.path));
+    } catch {
+      folder = NO_PREFIXES; // the folder is gone or broken: listing still works, loading it will say why
+    }
+  }
+  return {
+    prefixes: { query: r.query_prefix ?? folder.query, passage: r.passage_prefix ?? folder.passage },
+    prefixesFrom: r.query_prefix !== null || r.passage_prefix !== null ? 'project' : 'folder',
+  };
 }
 
 const toModel = (r: ModelRow): ProjectModel => ({
@@ -38,6 +58,7 @@ const toModel = (r: ModelRow): ProjectModel => ({
   parentId: r.parent_id,
   info: r.info ? (JSON.parse(r.info) as ModelInfo) : null,
   createdAt: r.created_at,
+  ...rowPrefixes(r, r.info ? (JSON.parse(r.info) as ModelInfo) : null),
 });
 
 export function createModelsService(manager: ProjectManager, events: EventBus<ApiContractType>): GenqApiImpl['models'] {
@@ -62,7 +83,7 @@ export function createModelsService(manager: ProjectManager, events: EventBus<Ap
   return {
     // pull, cached, deleteCached, suggestions, hubStatus: the Hub downloads (model manager).
     ...createHubMethods(manager),
-    add: async ({ dir, name, role }) => {
+    add: async ({ dir, name, role, queryPrefix, passagePrefix }) => {
       const path = resolve(dir);
       const info = await modelInfo(path, { cacheDir: cacheDir(), load: true });
       const resolvedRole: ModelRole = role ?? defaultRole(info);
@@ -77,10 +98,18 @@ export function createModelsService(manager: ProjectManager, events: EventBus<Ap
           .run(name ?? basename(path), resolvedRole, path, 'local folder', JSON.stringify(info));
         id = Number(r.lastInsertRowid);
       }
+      setProjectModelPrefixes(db(), id, { query: queryPrefix, passage: passagePrefix });
       events.emit('models', 'onChanged', list());
       return get(id);
     },
     list: async () => list(),
+    setPrefixes: async ({ id, query, passage }) => {
+      const model = get(id);
+      if (model.role !== 'encoder') throw new ModelRoleError(`model ${id} (${model.name}) is a ${model.role}; only encoders take query/passage prefixes`);
+      setProjectModelPrefixes(db(), id, { query, passage });
+      events.emit('models', 'onChanged', list());
+      return get(id);
+    },
     info: async ({ dir }) => modelInfo(dir, { cacheDir: cacheDir(), load: true }),
     remove: async ({ id }) => {
       const model = get(id);
