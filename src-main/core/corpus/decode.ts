@@ -3,9 +3,10 @@
 // UTF-16 LE/BE by BOM or byte pattern, or the user's choice), binary detection, and strict
 // decoding: undecodable bytes raise a DecodeError with the line, never U+FFFD in the corpus.
 import { createReadStream, promises as fsp } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { basename } from 'node:path';
-import { BinaryFileError, DecodeError, EmptyFileError, FileTooLargeError, GzipBombError, UnreadableFileError } from './errors.js';
+import { BinaryFileError, DecodeError, EmptyFileError, FileTooLargeError, GzipBombError, ImportFileError, UnreadableFileError } from './errors.js';
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin1' | 'windows-1252';
 
@@ -77,15 +78,14 @@ export async function* readBytes(path: string, gzip: boolean, limits: DecodeLimi
     yield* counted;
     return;
   }
+  // pipeline() owns both streams: when the loop below stops early (a limit tripped, a bad
+  // chunk, the consumer gave up) destroying gunzip also ends the file stream, and nothing
+  // waits on a 'drain' that a destroyed stream will never emit.
   const gunzip = createGunzip();
-  const feeding = (async () => {
-    try {
-      for await (const chunk of counted) if (!gunzip.write(chunk)) await new Promise((r) => gunzip.once('drain', r));
-      gunzip.end();
-    } catch (e) {
-      gunzip.destroy(e as Error);
-    }
-  })();
+  raw.on('data', (chunk) => {
+    counter.rawBytes += chunk.length;
+  });
+  pipeline(raw, gunzip, () => undefined); // errors surface through the iteration of gunzip
   let out = 0;
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
@@ -96,20 +96,22 @@ export async function* readBytes(path: string, gzip: boolean, limits: DecodeLimi
       if (out > GZIP_RATIO_GRACE_BYTES && out > counter.rawBytes * limits.maxGzipRatio) {
         throw new GzipBombError(
           path,
-          `looks like a gzip bomb: ${formatBytes(counter.rawBytes)} expanded to over ${formatBytes(out)} (more than ${limits.maxGzipRatio}×); raise maxGzipRatio if the file is genuine)`,
+          `looks like a gzip bomb: ${formatBytes(counter.rawBytes)} expanded to over ${formatBytes(out)} (more than ${limits.maxGzipRatio}×; raise maxGzipRatio if the file is genuine)`,
         );
       }
       yield chunk;
     }
   } catch (e) {
-    if (e instanceof Error && (e as NodeJS.ErrnoException).code?.startsWith('Z_')) {
-      throw new UnreadableFileError(path, `is not valid gzip data (${e.message})`);
+    if (e instanceof ImportFileError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.code?.startsWith('Z_')) {
+      const truncated = err.code === 'Z_BUF_ERROR' ? 'it is truncated: ' : '';
+      throw new UnreadableFileError(path, `is not valid gzip data (${truncated}${err.message})`);
     }
-    throw e;
+    throw new UnreadableFileError(path, `read failed: ${err.message}`);
   } finally {
     gunzip.destroy();
     raw.destroy();
-    await feeding.catch(() => undefined);
   }
 }
 
