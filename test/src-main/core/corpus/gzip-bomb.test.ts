@@ -10,6 +10,7 @@ import { checkFile, readAllBytes, type DecodeLimits } from '../../../../src-main
 import { runCli } from '../../../helpers/run-cli.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
+import { params } from './helpers.js';
 
 const tempDir = useTempDirs('genq-bomb-');
 
@@ -70,7 +71,7 @@ describe('a gzip bomb through the CLI and the web job', () => {
     const bomb = writeBomb(root);
     const s = await servicesOnNewProject(root);
     try {
-      const job = await s.impl.corpus.startImport({ paths: [bomb], onError: 'abort' });
+      const job = await s.impl.corpus.startImport(params({ paths: [bomb], onError: 'abort' }));
       const end = await s.finished(job.id);
       expect(end.state).toBe('failed');
       expect(end.error?.message).toContain('looks like a gzip bomb');
