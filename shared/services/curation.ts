@@ -161,7 +161,14 @@ export const curationContract = {
   /** The current held-out split: share and seed of the last split made (null: none made), passages and eval queries by status. */
   splitInfo: method<SplitInfo>()(z.object({})),
   export: method<{ path: string; pairs: number; files: string[] }>()(
-    z.object({ format: exportFormat, out: z.string().min(1), split: z.enum(['train', 'eval', 'all']).default('all') }),
+    z.object({
+      format: exportFormat,
+      /** Relative paths resolve against the project folder. */
+      out: z.string().min(1),
+      split: z.enum(['train', 'eval', 'all']).default('all'),
+      /** Replace an existing file (or non-empty BEIR folder); without it the export refuses. */
+      overwrite: z.boolean().default(false),
+    }),
   ),
   importPairs: method<{ imported: number; existing: number; newPassages: number; errors: Array<{ line: number; message: string }>; errorCount: number }>()(
     z.object({ path: z.string().min(1), format: z.enum(['tsv', 'jsonl', 'auto']).default('auto'), status: z.enum(QUERY_STATUSES).default('accepted') }),

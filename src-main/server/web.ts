@@ -7,7 +7,9 @@ import type { EventMessage } from '../../shared/contract.js';
 import type { Dispatcher } from '../core/api/dispatch.js';
 import { DEFAULT_MAX_BODY_BYTES, handleApiCall } from './api-call.js';
 import { createRequestAuth, createToken, type RequestAuth } from './auth.js';
+import { handleDownload } from './download.js';
 import { createEventsSocket } from './events-socket.js';
+import { createFileAccessPolicy, guardDispatcher } from './file-access.js';
 import { securityHeaders } from './headers.js';
 import { createStaticFiles } from './static-files.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, handleUpload } from './upload.js';
@@ -29,6 +31,13 @@ export interface WebServerOptions {
   maxBodyBytes?: number;
   /** Largest single file /api/upload accepts. */
   maxUploadBytes?: number;
+  /**
+   * Folders a browser may read and write besides the open project's (`genq serve --allow-dir`);
+   * every other path in an API input is refused (see file-access.ts).
+   */
+  allowDirs?: readonly string[];
+  /** Folders a browser may read but not write (the Hub model cache). */
+  readOnlyDirs?: readonly string[];
 }
 
 export interface WebServer {
@@ -53,6 +62,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const staticFiles = createStaticFiles(opts.staticDir);
   const eventsSocket = createEventsSocket(opts.services.events);
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const currentProjectDir = () => opts.services.projects?.current?.project.dir ?? null;
+  const fileAccess = createFileAccessPolicy({ allowDirs: opts.allowDirs ?? [], readOnlyDirs: opts.readOnlyDirs, projectDir: currentProjectDir });
+  const dispatch = guardDispatcher(opts.services.dispatch, fileAccess);
   // The port is only known after listen(); requests cannot arrive before then.
   let auth: RequestAuth;
   let headers: Record<string, string>;
@@ -85,11 +97,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       res.end();
       return;
     }
-    if (url.pathname === '/api/call') return handleApiCall(req, res, { dispatch: opts.services.dispatch, maxBodyBytes, headers });
+    if (url.pathname === '/api/call') return handleApiCall(req, res, { dispatch, maxBodyBytes, headers });
     if (url.pathname === '/api/upload') {
-      const projectDir = opts.services.projects?.current?.project.dir ?? null;
-      return handleUpload(req, res, url, { projectDir, maxBytes: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, headers });
+      return handleUpload(req, res, url, { projectDir: currentProjectDir(), maxBytes: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, headers });
     }
+    if (url.pathname === '/api/download') return handleDownload(req, res, url, { policy: fileAccess, headers });
     if (isApi) return plainError(res, 404, `Not found: ${url.pathname}`, headers);
     if (unsafeMethod) {
       res.setHeader('Allow', 'GET, HEAD');

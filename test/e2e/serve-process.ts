@@ -1,5 +1,6 @@
 // Starts `genq serve` in its own process group and reads the URL it prints; stop() kills the group.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
 
 export interface ServeProcess {
   url: string;
@@ -10,7 +11,9 @@ export interface ServeProcess {
 }
 
 export async function startServe(opts: { repoRoot: string; projectDir: string; userDataDir: string; timeoutMs?: number }): Promise<ServeProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['bin/genq.js', 'serve', '--project', opts.projectDir, '--port', '0'], {
+  // Web mode reaches only allowed folders: the test's temp folder and the repository's fixtures.
+  const allow = ['--allow-dir', dirname(opts.projectDir), '--allow-dir', join(opts.repoRoot, 'test', 'fixtures')];
+  const child: ChildProcess = spawn(process.execPath, ['bin/genq.js', 'serve', '--project', opts.projectDir, '--port', '0', ...allow], {
     cwd: opts.repoRoot,
     env: { ...process.env, GENQ_TEST_JOBS: '1', GENQ_USER_DATA: opts.userDataDir },
     detached: true, // own process group: workers and all die together in stop()

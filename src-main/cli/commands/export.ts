@@ -20,8 +20,9 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--format <format>', 'tsv, jsonl or beir', oneOf('--format', ['tsv', 'jsonl', 'beir'] as const))
     .requiredOption('--out <path>', 'output file (tsv, jsonl) or folder (beir)')
     .option('--split <split>', 'train, eval or all passages (default all)', oneOf('--split', ['train', 'eval', 'all'] as const), 'all')
-    .action(async (opts: { project: string; format: ExportFormat; out: string; split: ExportSplit }) => {
+    .option('--overwrite', 'replace an existing output file (or the files of a non-empty BEIR folder)')
+    .action(async (opts: { project: string; format: ExportFormat; out: string; split: ExportSplit; overwrite?: boolean }) => {
       const p = await ctx.openProject(opts.project);
-      ctx.out(JSON.stringify(exportPairs(p.db, opts.format, opts.out, opts.split), null, 2));
+      ctx.out(JSON.stringify(exportPairs(p.db, opts.format, opts.out, opts.split, { overwrite: opts.overwrite === true }), null, 2));
     });
 }

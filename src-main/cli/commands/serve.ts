@@ -1,9 +1,11 @@
 // genq serve: the app in a browser (web mode), on 127.0.0.1 with a per-launch token.
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { CliContext } from '../context.js';
 import { packageInfo } from '../../core/app/package-info.js';
+import { defaultHubCacheDir } from '../../core/models/hub/settings.js';
 import { startWebServer } from '../../server/web.js';
 
 const port = (value: string) => {
@@ -12,20 +14,44 @@ const port = (value: string) => {
   return n;
 };
 
+/** --allow-dir DIR (repeatable): an existing folder, made absolute. */
+const allowDir = (value: string, previous: string[]): string[] => {
+  const dir = resolve(value);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new InvalidArgumentError(`--allow-dir: ${dir} does not exist.`);
+  }
+  if (!isDir) throw new InvalidArgumentError(`--allow-dir: ${dir} is not a folder.`);
+  return [...previous, dir];
+};
+
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('serve')
     .description('serve the workbench UI and API on 127.0.0.1 for a browser (prints the URL with its access token)')
     .option('--project <dir>', 'open this project at start (created if the folder holds none)')
     .option('--port <n>', 'port to listen on (default: a free one)', port, 0)
-    .action(async (opts: { project?: string; port: number }) => {
+    .option(
+      '--allow-dir <dir>',
+      'a folder the browser may read and write (imports, exports, projects, model folders); repeatable. ' +
+        'Without it the browser reaches only the open project folder (and reads the model cache)',
+      allowDir,
+      [] as string[],
+    )
+    .action(async (opts: { project?: string; port: number; allowDir: string[] }) => {
       const services = await ctx.services({ initialProject: opts.project });
       const server = await startWebServer({
         services,
         port: opts.port,
         staticDir: join(packageInfo().root, 'dist', 'renderer'),
+        // The project chosen at the command line stays reachable after the browser switches away.
+        allowDirs: [...(opts.project ? [resolve(opts.project)] : []), ...opts.allowDir],
+        readOnlyDirs: [defaultHubCacheDir()],
       });
       ctx.out(`GenQ Workbench is running at ${server.url}`);
+      if (opts.allowDir.length) ctx.err(`The browser may also use: ${opts.allowDir.join(', ')}`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);

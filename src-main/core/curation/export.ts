@@ -4,7 +4,7 @@
 //   beir  a folder with corpus.jsonl (every passage), queries.jsonl and qrels/test.tsv (each
 //         accepted query → its own passage, score 1), readable by BEIR and by our eval stage
 // Rows are streamed from SQLite and written in blocks, so 300k pairs never sit in memory at once.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 
@@ -65,8 +65,33 @@ function acceptedPairs(db: Database.Database, split: ExportSplit): Iterable<Pair
   return (split === 'all' ? stmt.iterate() : stmt.iterate(split)) as Iterable<PairRow>;
 }
 
-export function exportPairs(db: Database.Database, format: ExportFormat, out: string, split: ExportSplit = 'all'): { path: string; pairs: number; files: string[] } {
-  const path = resolve(out);
+export interface ExportOptions {
+  /** Replace an existing file (or a non-empty BEIR folder); without it an existing target is refused. */
+  overwrite?: boolean;
+  /** What a relative `out` resolves against (the API passes the project folder); default: the working directory. */
+  baseDir?: string;
+}
+
+/** Refuses to replace an existing export target unless asked to, before anything is written. */
+function assertWritable(path: string, format: ExportFormat, overwrite: boolean): void {
+  if (!existsSync(path)) return;
+  const isDir = statSync(path).isDirectory();
+  if (format !== 'beir' && isDir) throw new ExportError(`${path} is a folder; give a file path for a ${format} export`);
+  if (format === 'beir' && !isDir) throw new ExportError(`${path} is a file; a BEIR export needs a folder path`);
+  if (overwrite) return;
+  if (format !== 'beir') throw new ExportError(`${path} already exists; choose another path or pass overwrite to replace it`);
+  if (readdirSync(path).length > 0) throw new ExportError(`${path} is a folder that is not empty; choose another path or pass overwrite to replace its files`);
+}
+
+export function exportPairs(
+  db: Database.Database,
+  format: ExportFormat,
+  out: string,
+  split: ExportSplit = 'all',
+  opts: ExportOptions = {},
+): { path: string; pairs: number; files: string[] } {
+  const path = opts.baseDir ? resolve(opts.baseDir, out) : resolve(out);
+  assertWritable(path, format, opts.overwrite ?? false);
   if (format === 'beir') return exportBeir(db, path, split);
   const writer = new LineWriter(path);
   let pairs = 0;
