@@ -1,4 +1,5 @@
 // App shell: sidebar, the routed page, the job tray and toasts. Pages come from routes.ts.
+import { useEffect, useRef } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { JobTray } from './components/JobTray.js';
@@ -17,10 +18,15 @@ export function App() {
   const jobs = useJobs(project?.dir ?? null);
   const route = resolveRoute(routeId, !!project);
   const Page = route.component;
+  // Each page opens at its top, whatever the scroll position of the page left behind.
+  const mainRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    mainRef.current?.scrollTo({ top: 0 });
+  }, [route.id]);
   return (
     <div className="shell">
       <Sidebar activeId={route.id} project={project ?? null} appInfo={appInfo} theme={theme} onToggleTheme={toggle} />
-      <main className="main" data-route={route.id}>
+      <main className="main" data-route={route.id} ref={mainRef}>
         <ConnectionBanner />
         {project === undefined ? (
           <div className="page muted">Loading…</div>

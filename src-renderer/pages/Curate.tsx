@@ -1,23 +1,29 @@
 // Step 4, Curate: see, score and prune the synthetic queries. A virtualized table of every query
-// (with its passage and signals), filters and search, keyboard-first accept/reject of one row, a
-// selection or everything the filter matches, inline edits, manual queries, a persisted undo log,
-// rules with previews, signal histograms and export of the accepted pairs.
+// beside a reading pane (the active query with its passage, the query's words marked), filters and
+// search, keyboard-first accept/reject of one row, a selection or everything the filter matches
+// (confirmed with a count when large), inline edits, manual queries, a persisted undo log, signals
+// with model choice, rules with previews, the held-out split, signal histograms and export.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CurationCounts, QueryFilterInput, QueryStatus } from '../../shared/api.js';
 import { attempt } from '../api/call.js';
 import { api } from '../api/client.js';
 import { searchTerms } from '../components/corpus/highlight.js';
+import { BulkConfirm, CONFIRM_OVER, type PendingBulk } from '../components/curate/BulkConfirm.js';
 import { ExportPanel } from '../components/curate/ExportPanel.js';
 import { FilterBar, type FilterState } from '../components/curate/FilterBar.js';
 import { KeyHelp } from '../components/curate/KeyHelp.js';
 import { QueryTable } from '../components/curate/QueryTable.js';
+import { ReadingPane } from '../components/curate/ReadingPane.js';
 import { RulesPanel } from '../components/curate/RulesPanel.js';
 import { SignalCharts } from '../components/curate/SignalCharts.js';
+import { SignalsPanel } from '../components/curate/SignalsPanel.js';
+import { SplitPanel } from '../components/curate/SplitPanel.js';
 import { usePagedQueries } from '../components/curate/usePagedQueries.js';
 import '../components/curate/curate.css';
 import { PageHeader } from '../components/PageHeader.js';
 import { formatCount } from '../format.js';
 import { FINISHED_STATES, useLatestJob } from '../hooks/useLatestJob.js';
+import { routeHref } from '../hooks/useHashRoute.js';
 import type { PageProps } from '../routes.js';
 
 const SIGNALS_KIND = 'curation.signals';
@@ -49,6 +55,8 @@ export function Curate(_: PageProps) {
   const [newQuery, setNewQuery] = useState('');
   /** What the last bulk action or undo did (shown beside the counts). */
   const [notice, setNotice] = useState('');
+  /** A bulk action over more than CONFIRM_OVER queries, waiting for its confirmation. */
+  const [pendingBulk, setPendingBulk] = useState<PendingBulk | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const terms = useMemo(() => searchTerms(filter.search), [filter.search]);
   const [job, trackJob] = useLatestJob(SIGNALS_KIND);
@@ -71,19 +79,27 @@ export function Curate(_: PageProps) {
   const activeRow = paged.rowAt(active);
 
   const setStatus = useCallback(
-    async (status: QueryStatus, scope: 'row' | 'selection' | 'matching') => {
+    async (status: QueryStatus, scope: 'row' | 'selection' | 'matching', confirmed = false) => {
       const target: QueryFilterInput | null =
         scope === 'matching' ? filter : scope === 'selection' ? { queryIds: [...selected] } : activeRow ? { queryIds: [activeRow.id] } : null;
       if (!target) return;
+      const count = scope === 'matching' ? (counts?.matching.total ?? 0) : scope === 'selection' ? selected.size : 1;
+      if (scope !== 'row' && !confirmed && count > CONFIRM_OVER) return setPendingBulk({ status, scope, count });
+      setPendingBulk(null);
       if (scope === 'row' && activeRow) paged.patch(activeRow.id, { status, statusReason: 'manual' });
       const r = await attempt(() => api.curation.setStatus({ filter: target, status }));
       if (!r) return bump();
+      const verb = status === 'rejected' ? 'Rejected' : status === 'accepted' ? 'Accepted' : 'Reset';
       if (scope === 'selection') setSelected(new Set());
-      if (scope === 'row') setActive((i) => Math.min(i + 1, Math.max(0, (paged.total ?? 1) - 1)));
-      if (scope !== 'row') setNotice(`${status === 'rejected' ? 'Rejected' : status === 'accepted' ? 'Accepted' : 'Reset'} ${formatCount(r.changed)} queries (u to undo)`);
+      if (scope === 'row' && activeRow) {
+        const last = Math.max(0, (paged.total ?? 1) - 1);
+        setActive((i) => Math.min(i + 1, last));
+        setNotice(`${verb} query #${activeRow.id}${active < last ? `; moved to query ${active + 2}` : '; that was the last query'} (u to undo)`);
+      }
+      if (scope !== 'row') setNotice(`${verb} ${formatCount(r.changed)} queries (u to undo)`);
       bump();
     },
-    [filter, selected, activeRow, paged, bump],
+    [filter, selected, activeRow, active, counts, paged, bump],
   );
 
   const undoRedo = useCallback(
@@ -98,6 +114,11 @@ export function Curate(_: PageProps) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      // While a bulk action waits for its confirmation, only its own buttons act (Enter / Esc).
+      if (pendingBulk) {
+        if (e.key === 'Escape') setPendingBulk(null);
+        return;
+      }
       const total = paged.total ?? 0;
       const scope = selected.size ? 'selection' : 'row';
       const handled = (() => {
@@ -119,9 +140,12 @@ export function Curate(_: PageProps) {
           case 'e':
             return activeRow && setEditingId(activeRow.id);
           case ' ':
-            return activeRow && setSelected((s) => {
+            if (!activeRow) return;
+            return setSelected((s) => {
               const next = new Set(s);
-              if (!next.delete(activeRow.id)) next.add(activeRow.id);
+              const added = !next.delete(activeRow.id);
+              if (added) next.add(activeRow.id);
+              setNotice(`${added ? 'Selected' : 'Unselected'} query #${activeRow.id}: ${formatCount(next.size)} selected (a / x act on them)`);
               return next;
             });
           case '/':
@@ -142,7 +166,7 @@ export function Curate(_: PageProps) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [paged.total, selected, activeRow, setStatus, undoRedo]);
+  }, [paged.total, selected, activeRow, setStatus, undoRedo, pendingBulk]);
 
   const onEditDone = (id: number, text: string | null) => {
     setEditingId(null);
@@ -160,7 +184,6 @@ export function Curate(_: PageProps) {
     });
   };
 
-  const running = !!job && (job.state === 'running' || job.state === 'queued');
   const m = counts?.matching;
   return (
     <div className="page curate">
@@ -184,9 +207,6 @@ export function Curate(_: PageProps) {
           </span>
         )}
         <span className="curate__toolbar">
-          <button type="button" className="button button--small" disabled={running} onClick={() => void attempt(() => api.curation.computeSignals({})).then((j) => j && trackJob(j))}>
-            {running ? 'Computing signals…' : 'Compute signals'}
-          </button>
           <button type="button" className="button button--small" onClick={() => void setStatus('accepted', 'matching')}>
             Accept all matching
           </button>
@@ -201,8 +221,11 @@ export function Curate(_: PageProps) {
           </button>
         </span>
       </div>
+      {pendingBulk && (
+        <BulkConfirm pending={pendingBulk} onConfirm={() => void setStatus(pendingBulk.status, pendingBulk.scope, true)} onCancel={() => setPendingBulk(null)} />
+      )}
       <FilterBar ref={searchRef} value={filterState} onChange={setFilterState} />
-      <div className="curate__main">
+      <div className="curate__reader">
         <QueryTable
           paged={paged}
           terms={terms}
@@ -213,6 +236,9 @@ export function Curate(_: PageProps) {
           onToggleSelect={(id) => setSelected((s) => { const n = new Set(s); if (!n.delete(id)) n.add(id); return n; })}
           onEditDone={onEditDone}
         />
+        <ReadingPane row={activeRow} position={active} total={paged.total ?? 0} />
+      </div>
+      <div className="curate__main">
         <aside className="curate__side">
           <section className="card" aria-label="Add a query">
             <h2>Add a query</h2>
@@ -224,11 +250,16 @@ export function Curate(_: PageProps) {
               </button>
             </div>
           </section>
+          <SignalsPanel job={job} onStarted={trackJob} />
           <RulesPanel currentFilter={filter} version={version} onApplied={bump} />
+          <SplitPanel version={version} onChanged={bump} />
           <SignalCharts filter={filter} version={version} />
           <ExportPanel />
         </aside>
       </div>
+      <a className="button curate__next" href={routeHref('train')}>
+        Next: Train →
+      </a>
       {showKeys && <KeyHelp onClose={() => setShowKeys(false)} />}
     </div>
   );

@@ -59,8 +59,14 @@ describe.skipIf(!runE2e)('Curate page in Chromium (web mode)', () => {
     await expect.poll(() => text('count-matching')).toBe('40');
     await e2e.page.locator('h1').first().click();
     await e2e.page.keyboard.press('j');
+    // The reading pane shows the active query with its passage, the query's words marked.
+    const activeId = await e2e.page.locator('.cq__row--active').getAttribute('data-query-id');
+    expect(await e2e.page.getByRole('region', { name: 'Query and passage' }).getAttribute('data-query-id')).toBe(activeId);
+    expect(await e2e.page.getByTestId('reading-passage').locator('mark').allTextContents()).toEqual(expect.arrayContaining(['harbour']));
     await e2e.page.keyboard.press('x');
     await expect.poll(() => text('count-matching')).toBe('39');
+    // The key says what it did and that the focus moved.
+    expect(await text('curate-notice')).toMatch(new RegExp(`^Rejected query #${activeId}; moved to query \\d+ \\(u to undo\\)$`));
     await e2e.page.keyboard.press('Shift+A');
     await expect.poll(() => text('count-matching')).toBe('0');
 
@@ -79,9 +85,17 @@ describe.skipIf(!runE2e)('Curate page in Chromium (web mode)', () => {
     expect(lines.every((l) => /^what happened at harbour \d+\?\tPassage \d+: /.test(l))).toBe(true);
     await screenshot(e2e.page, 'curate-done');
 
-    // A typed rule: validated inline, previewed, applied, undone.
+    // A bulk action over more than 50 queries asks first, with the count; Cancel changes nothing.
     await e2e.page.getByLabel('Status').selectOption('all');
     await expect.poll(() => text('count-accepted')).toBe('39 accepted');
+    await e2e.page.getByRole('button', { name: 'Reject all matching' }).click();
+    const confirm = e2e.page.getByRole('alertdialog', { name: 'Confirm bulk action' });
+    expect(await confirm.textContent()).toContain('Reject 80 queries matching the filter?');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    expect(await confirm.count()).toBe(0);
+    expect(await text('count-accepted')).toBe('39 accepted');
+
+    // A typed rule: validated inline, previewed, applied, undone.
     const expression = e2e.page.getByLabel('Rule expression');
     await expression.fill('reject shininess > 3');
     await expect.poll(() => text('rule-expr-error')).toContain('unknown signal "shininess"');

@@ -25,14 +25,26 @@ export function searchTerms(search: string | undefined): SearchTerms {
   return { exact: new Set(words.slice(0, -1)), prefix };
 }
 
+/** Common English function words: not worth marking when a query's words are shown in its passage. */
+const STOPWORDS = new Set(
+  'a an and are as at be by did do does for from had has have how in is it its of on or that the their there these this to was were what when where which who whom why will with'.split(' '),
+);
+
+/** A query's own words (no prefix, no function words): to mark where they occur in its passage. */
+export function queryTerms(query: string): SearchTerms {
+  const words = (query.match(WORD) ?? []).map(fold).filter((w) => !STOPWORDS.has(w));
+  return { exact: new Set(words), prefix: null };
+}
+
 /** Splits text into alternating unmatched/matched parts; joining the parts gives back the text. */
 export function highlightParts(text: string, terms: SearchTerms): TextPart[] {
-  if (!terms.prefix) return [{ text, match: false }];
+  const prefix = terms.prefix;
+  if (!prefix && terms.exact.size === 0) return [{ text, match: false }];
   const parts: TextPart[] = [];
   let last = 0;
   for (const m of text.matchAll(WORD)) {
     const word = fold(m[0]);
-    const hit = terms.exact.has(word) || word.startsWith(terms.prefix);
+    const hit = terms.exact.has(word) || (prefix !== null && word.startsWith(prefix));
     if (!hit) continue;
     const start = m.index;
     if (start > last) parts.push({ text: text.slice(last, start), match: false });

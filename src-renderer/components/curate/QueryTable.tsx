@@ -1,10 +1,11 @@
-// The curate table: one virtualized row per query (its passage beside it), signal columns, status
-// and reason. Only visible rows exist in the DOM; their pages are fetched as they scroll in.
+// The curate table: one virtualized row per query, its status and reason and the main signal
+// columns (the reading pane beside it shows the passage). Only visible rows exist in the DOM; their
+// pages are fetched as they scroll in.
 import { useEffect, useState } from 'react';
 import type { CurationQueryRow } from '../../../shared/api.js';
 import { Highlighted } from '../corpus/Highlighted.js';
 import type { SearchTerms } from '../corpus/highlight.js';
-import { formatSignal, SIGNAL_LABELS, TABLE_SIGNALS } from './signal-format.js';
+import { formatSignal, SIGNAL_LABELS, TABLE_HEADERS, TABLE_SIGNALS } from './signal-format.js';
 import type { PagedQueries } from './usePagedQueries.js';
 import { usePagedVirtualRows } from '../../hooks/usePagedVirtualRows.js';
 
@@ -53,11 +54,10 @@ export function QueryTable({ paged, terms, active, selected, editingId, onActiva
         <span className="cq__text" role="columnheader">Query</span>
         <span className="cq__status" role="columnheader">Status</span>
         {TABLE_SIGNALS.map((s) => (
-          <span key={s} className="cq__sig" role="columnheader">
-            {SIGNAL_LABELS[s]}
+          <span key={s} className="cq__sig" role="columnheader" title={SIGNAL_LABELS[s]}>
+            {TABLE_HEADERS[s] ?? SIGNAL_LABELS[s]}
           </span>
         ))}
-        <span className="cq__passage" role="columnheader">Passage</span>
       </div>
       <div className="cq__scroll" ref={scroller} data-testid="query-scroll">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -103,9 +103,6 @@ export function QueryTable({ paged, terms, active, selected, editingId, onActiva
                         {formatSignal(s, row.signals[s])}
                       </span>
                     ))}
-                    <span className="cq__passage small" role="cell" title={row.passageText}>
-                      <Highlighted text={row.passageText} terms={terms} />
-                    </span>
                   </>
                 ) : (
                   <span className="muted small">loading…</span>

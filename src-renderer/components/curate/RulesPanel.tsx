@@ -1,11 +1,11 @@
 // Saved and built-in rules: pick one or type one (RuleExpression), preview what it would change
 // (counts), apply it as one undoable action; or save the current filter as a "reject" rule.
 import { useEffect, useState } from 'react';
-import type { QueryFilterInput, Rule } from '../../../shared/api.js';
+import type { QueryFilterInput, Rule, SignalName } from '../../../shared/api.js';
 import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
 import { formatCount } from '../../format.js';
-import { RuleExpression } from './RuleExpression.js';
+import { missingSignalsText, RuleExpression } from './RuleExpression.js';
 
 interface Props {
   currentFilter: QueryFilterInput;
@@ -16,7 +16,7 @@ interface Props {
 export function RulesPanel({ currentFilter, version, onApplied }: Props) {
   const [rules, setRules] = useState<Array<{ name: string; rule: Rule }>>([]);
   const [chosen, setChosen] = useState('');
-  const [preview, setPreview] = useState<{ matched: number; changes: number } | null>(null);
+  const [preview, setPreview] = useState<{ matched: number; changes: number; missingSignals: SignalName[] } | null>(null);
   const [newName, setNewName] = useState('');
   const reload = () => void attempt(() => api.curation.listRules({})).then((r) => r && setRules(r));
   useEffect(reload, []);
@@ -42,13 +42,18 @@ export function RulesPanel({ currentFilter, version, onApplied }: Props) {
         <button
           type="button"
           className="button button--small button--primary"
-          disabled={!rule || !preview || preview.changes === 0}
+          disabled={!rule || !preview || preview.changes === 0 || preview.missingSignals.length > 0}
           onClick={() => rule && void attempt(() => api.curation.applyRule({ rule, name: chosen })).then((r) => r && onApplied())}
         >
           Apply
         </button>
       </div>
-      {preview && (
+      {preview && preview.missingSignals.length > 0 && (
+        <p className="small crules__error" data-testid="rule-missing">
+          {missingSignalsText(preview.missingSignals)}
+        </p>
+      )}
+      {preview && preview.missingSignals.length === 0 && (
         <p className="small" data-testid="rule-preview">
           matches {formatCount(preview.matched)}, would change {formatCount(preview.changes)}
         </p>

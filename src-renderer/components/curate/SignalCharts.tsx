@@ -28,6 +28,8 @@ export function SignalCharts({ filter, version }: Props) {
   }, [version]);
   const threshold = (filter.conditions ?? []).find((c) => c.signal === signal)?.value;
   const data = bins.map((b) => ({ x: Number(b.from.toFixed(2)), count: b.count }));
+  // On a category axis the threshold line sits on the bin that holds it.
+  const thresholdBin = threshold === undefined ? -1 : bins.findIndex((b, i) => threshold < b.to || i === bins.length - 1);
   return (
     <section className="card ccharts" aria-label="Signal charts">
       <div className="ccharts__head">
@@ -44,11 +46,12 @@ export function SignalCharts({ filter, version }: Props) {
         {data.length ? (
           <ResponsiveContainer width="100%" height={150}>
             <BarChart data={data}>
-              <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} fontSize={10} />
+              {/* Bins as categories: each bar keeps to its own slot, clear of the y-axis labels. */}
+              <XAxis dataKey="x" type="category" interval="preserveStartEnd" fontSize={10} />
               <YAxis fontSize={10} width={40} />
               <Tooltip />
               <Bar dataKey="count" fill="var(--accent)" isAnimationActive={false} />
-              {threshold !== undefined && <ReferenceLine x={threshold} stroke="var(--danger)" strokeDasharray="4 2" label={{ value: `${threshold}`, fontSize: 10 }} />}
+              {threshold !== undefined && thresholdBin >= 0 && <ReferenceLine x={data[thresholdBin].x} stroke="var(--danger)" strokeDasharray="4 2" label={{ value: `${threshold}`, fontSize: 10 }} />}
             </BarChart>
           </ResponsiveContainer>
         ) : (

@@ -15,8 +15,15 @@ export const SIGNAL_LABELS: Record<SignalName, string> = {
   relevance: 'Relevance',
 };
 
-/** The signals shown as table columns (the rest are in the filter and charts). */
-export const TABLE_SIGNALS: SignalName[] = ['words', 'copyRatio', 'nearDup', 'nearDupCorpus', 'dupCorpus', 'degenerate', 'roundtripRank', 'relevance'];
+/** The signals shown as table columns (every signal is in the reading pane, the filter and the charts). */
+export const TABLE_SIGNALS: SignalName[] = ['copyRatio', 'nearDupCorpus', 'degenerate', 'roundtripRank', 'relevance'];
+
+/** Column headers: words short enough for a narrow column (no word is broken); the full name is the tooltip. */
+export const TABLE_HEADERS: Partial<Record<SignalName, string>> = {
+  nearDupCorpus: 'Near-dup corpus',
+  degenerate: 'Flags',
+  roundtripRank: 'Round trip',
+};
 
 export function formatSignal(name: SignalName, value: number | null | undefined): string {
   if (value === null || value === undefined) return '–';

@@ -1,0 +1,92 @@
+// Computing the signals: the lexical ones always, round-trip rank with an encoder and relevance
+// with a cross-encoder when one is picked here, as one 'curation.signals' job with progress and ETA.
+import { useEffect, useState } from 'react';
+import type { JobSnapshot, ProjectModel } from '../../../shared/api.js';
+import { attempt } from '../../api/call.js';
+import { api } from '../../api/client.js';
+import { formatCount, formatEta, formatRate } from '../../format.js';
+import { ProgressBar } from '../ProgressBar.js';
+
+interface Props {
+  job: JobSnapshot | null;
+  onStarted(job: JobSnapshot): void;
+}
+
+const NONE = '';
+
+export function SignalsPanel({ job, onStarted }: Props) {
+  const [models, setModels] = useState<ProjectModel[]>([]);
+  const [roundtrip, setRoundtrip] = useState(NONE);
+  const [crossEncoder, setCrossEncoder] = useState(NONE);
+  useEffect(() => {
+    let live = true;
+    const take = (list: ProjectModel[]) => {
+      if (!live) return;
+      setModels(list);
+      // Preselect: the newest encoder for the round trip and the cross-encoder, once models are known.
+      setRoundtrip((cur) => cur || String(list.filter((m) => m.role === 'encoder').at(-1)?.id ?? NONE));
+      setCrossEncoder((cur) => cur || String(list.find((m) => m.role === 'cross-encoder')?.id ?? NONE));
+    };
+    void attempt(() => api.models.list({})).then((l) => l && take(l));
+    const stop = api.models.onChanged(take);
+    return () => {
+      live = false;
+      stop();
+    };
+  }, []);
+  const encoders = models.filter((m) => m.role === 'encoder');
+  const crossEncoders = models.filter((m) => m.role === 'cross-encoder');
+  const running = !!job && (job.state === 'running' || job.state === 'queued');
+  const start = () =>
+    void attempt(() =>
+      api.curation.computeSignals({
+        roundtrip: roundtrip ? Number(roundtrip) : false,
+        ...(crossEncoder ? { crossEncoderId: Number(crossEncoder) } : {}),
+      }),
+    ).then((j) => j && onStarted(j));
+  const p = job?.progress;
+
+  return (
+    <section className="card csignals" aria-label="Signals">
+      <h2>Signals</h2>
+      <p className="muted small">Length, copying and duplicates are always computed. Round trip and relevance need a model:</p>
+      <label className="csignals__field">
+        <span>Round trip (rank of the own passage)</span>
+        <select aria-label="Round-trip encoder" value={roundtrip} onChange={(e) => setRoundtrip(e.target.value)} disabled={running}>
+          <option value={NONE}>{encoders.length ? 'skip' : 'skip (add an encoder on Models)'}</option>
+          {encoders.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="csignals__field">
+        <span>Relevance (cross-encoder score)</span>
+        <select aria-label="Relevance cross-encoder" value={crossEncoder} onChange={(e) => setCrossEncoder(e.target.value)} disabled={running}>
+          <option value={NONE}>{crossEncoders.length ? 'skip' : 'skip (add a cross-encoder on Models)'}</option>
+          {crossEncoders.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" className="button button--small button--primary" disabled={running} onClick={start}>
+        {running ? 'Computing signals…' : 'Compute signals'}
+      </button>
+      {job && p && (
+        <div className="csignals__progress" data-testid="signals-progress" data-state={job.state}>
+          <ProgressBar done={p.done} total={p.total} label="Signals progress" state={job.state} />
+          <span className="small muted">
+            {job.state === 'running' || job.state === 'queued'
+              ? `${formatCount(p.done)}${p.total !== null ? ` / ${formatCount(p.total)}` : ''} ${p.unit}${p.message ? ` · ${p.message}` : ''} · ${formatRate(p.rate, p.unit)} · ETA ${formatEta(p.etaSeconds)}`
+              : job.state === 'done'
+                ? 'Signals computed.'
+                : `Signals ${job.state}${job.error ? `: ${job.error.message}` : ''}`}
+          </span>
+        </div>
+      )}
+    </section>
+  );
+}
