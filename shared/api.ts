@@ -10,6 +10,7 @@ import { curationContract } from './services/curation.js';
 import { searchContract } from './services/search.js';
 import { generationContract } from './services/generation.js';
 import { trainingContract } from './services/training.js';
+import { miningContract } from './services/mining.js';
 
 export const apiContract = {
   app: appContract,
@@ -21,6 +22,7 @@ export const apiContract = {
   search: searchContract,
   generation: generationContract,
   training: trainingContract,
+  mining: miningContract,
 };
 
 export type ApiContractType = typeof apiContract;
@@ -38,3 +40,4 @@ export type * from './services/curation.js';
 export type * from './services/search.js';
 export type * from './services/generation.js';
 export type * from './services/training.js';
+export type * from './services/mining.js';

@@ -27,6 +27,8 @@ export const miningParamsSchema = z
     /** Cross-encoder pairs and encoder texts per forward pass. */
     batchSize: z.number().int().min(1).max(1024).default(32),
     threads: z.number().int().min(1).max(256).optional(),
+    /** Queries whose rows commit together with the job's checkpoint. */
+    queriesPerBatch: z.number().int().min(1).max(10_000).default(64),
   })
   .refine((p) => new Set(p.retrievers.map(retrieverKey)).size === p.retrievers.length, { message: 'each retriever may be given once', path: ['retrievers'] });
 export type MiningParams = z.output<typeof miningParamsSchema>;
@@ -54,6 +56,8 @@ export interface MiningReport {
   retrievers: string[];
   crossEncoder: string;
   seconds: number;
+  /** Seconds per part of the mining job (absent in reports recomputed after it). */
+  timings?: { bm25: number; dense: number; crossEncoder: number; other: number };
 }
 
 export interface MiningRunInfo {

@@ -23,6 +23,8 @@ import { createGenerationService } from './generation/generation-service.js';
 import { generationJobKinds } from './generation/jobs.js';
 import { createTrainingService } from './training/training-service.js';
 import { trainingJobKinds } from './training/jobs.js';
+import { createMiningService } from './mining/mining-service.js';
+import { miningJobKinds } from './mining/jobs.js';
 
 export interface ServicesOptions {
   mode: 'electron' | 'web';
@@ -57,6 +59,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   jobKinds.register(...evalJobKinds);
   jobKinds.register(...generationJobKinds);
   jobKinds.register(...trainingJobKinds);
+  jobKinds.register(...miningJobKinds);
   if (opts.testJobKinds) jobKinds.register(...testJobKinds);
 
   const projects = new ProjectManager({
@@ -76,6 +79,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     search: createSearchService(projects),
     generation: createGenerationService(projects),
     training: createTrainingService(projects, events),
+    mining: createMiningService(projects),
   };
 
   if (opts.initialProject) await projects.openOrCreate(opts.initialProject);

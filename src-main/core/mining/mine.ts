@@ -1,0 +1,176 @@
+// GPL's data side: hard negatives for every mined query and their cross-encoder pseudo labels.
+// Per batch of queries (not rejected, on training-split, non-duplicate passages; id order):
+//   1. top-k passages from each chosen retriever (BM25 and/or project encoders, retrievers.ts)
+//   2. their union minus the query's own passage and copies of it (candidates.ts), N sampled
+//      with the query's seeded stream
+//   3. CE(q, pos) and CE(q, neg) for the sampled negatives as raw logits (GPL's default
+//      cross-encoder, ms-marco-MiniLM-L-6-v2, predicts with an identity activation, so GPL's
+//      margins are logit differences), margin = CE(q, pos) − CE(q, neg)
+//   4. rows and checkpoint in ONE transaction: after a cancel, crash or kill -9 the resumed job
+//      continues after the last committed query; the (run, query, passage) primary keys make a
+//      second insert of a query impossible rather than silent.
+//
+// Margins are PRECOMPUTED here for every sampled candidate instead of being computed for the one
+// negative each query draws per epoch during training. Cost, in cross-encoder pairs, for Q queries,
+// N negatives per query and E epochs: precompute Q·(N + 1) once; at draw time Q·(E + 1) per
+// training run (the positive's score cached). bench/mine.ts measures the cross-encoder rate (both
+// ways batch the same pairs, so the rate is the same): on this machine's MiniLM-sized model
+// labelling is the dominant part of mining, so precomputing costs about (N + 1)/(E + 1) of the
+// draw-time cost of ONE run — more for N = 10 and the default single epoch, the same at E = N, and
+// less as soon as a second run (another lr, another base model) reuses the labels. It was chosen
+// because (a) the trainer then takes margins as plain labels and never loads a cross-encoder (the
+// sentence-transformers MarginMSE pattern; training memory and speed unchanged), (b) a user can
+// see every candidate's scores and drop false negatives by hand or by a margin threshold before
+// training, which draw-time labels cannot offer, and (c) labels are paid once per mining run, not
+// per training run, and survive a crash with the job's checkpoint.
+import type Database from 'better-sqlite3';
+import type { MiningParams, MiningReport } from '../../../shared/services/mining.js';
+import { CrossEncoder, CrossEncoderError } from '../curation/cross-encoder.js';
+import { pickNegatives, unionCandidates } from './candidates.js';
+import { openMiningRetriever, type MiningRetrieverHandle } from './retrievers.js';
+import { createMiningRun, finishMiningRun, insertMinedQueries, miningReport, type MinedQueryRow } from './store.js';
+
+export interface MiningCheckpoint {
+  runId: number;
+  /** Last query id whose rows are committed. */
+  afterQueryId: number;
+  done: number;
+  total: number;
+  /** Seconds spent per part by the attempts so far. */
+  timings: MiningTimings;
+}
+
+export interface MiningTimings {
+  bm25: number;
+  dense: number;
+  crossEncoder: number;
+  other: number;
+}
+
+export interface MiningHooks {
+  jobId?: number;
+  checkpoint?: MiningCheckpoint | null;
+  saveCheckpoint?(c: MiningCheckpoint): void;
+  signal?: AbortSignal;
+  progress?(update: { done: number; total: number; unit?: string; message?: string }): void;
+  log?(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+export class MiningCancelledError extends Error {
+  override name = 'MiningCancelledError';
+}
+
+/** Queries whose negatives are mined: not rejected, on training-split passages that are not duplicates. */
+const MINED_QUERIES = "FROM queries q JOIN passages p ON p.id = q.passage_id WHERE q.status != 'rejected' AND p.split = 'train' AND p.duplicate_of IS NULL";
+
+export function countMinableQueries(db: Database.Database): number {
+  return (db.prepare(`SELECT COUNT(*) AS n ${MINED_QUERIES}`).get() as { n: number }).n;
+}
+
+export function crossEncoderRow(db: Database.Database, modelId: number): { id: number; name: string; path: string } {
+  const row = db.prepare('SELECT id, name, role, path FROM models WHERE id = ?').get(modelId) as { id: number; name: string; role: string; path: string } | undefined;
+  if (!row) throw new CrossEncoderError(`no model with id ${modelId} in this project`);
+  if (row.role !== 'cross-encoder') throw new CrossEncoderError(`model ${modelId} (${row.name}) is a ${row.role}, not a cross-encoder`);
+  return row;
+}
+
+function retrieverName(db: Database.Database, spec: MiningParams['retrievers'][number]): string {
+  if (spec.kind === 'bm25') return 'bm25';
+  const row = db.prepare('SELECT name FROM models WHERE id = ?').get(spec.modelId) as { name: string } | undefined;
+  return `${row?.name ?? '?'} (model ${spec.modelId})`;
+}
+
+const seconds = (start: number) => (performance.now() - start) / 1000;
+
+export async function mineHardNegatives(db: Database.Database, projectDir: string, params: MiningParams, hooks: MiningHooks = {}): Promise<MiningReport> {
+  const ce = crossEncoderRow(db, params.crossEncoderId);
+  let cp = hooks.checkpoint ?? null;
+  if (!cp) {
+    // Run row and first checkpoint together: a crash right after leaves a resumable job, not an orphan run.
+    cp = db.transaction(() => {
+      const runId = createMiningRun(db, hooks.jobId ?? null, { ...params, retrieverNames: params.retrievers.map((r) => retrieverName(db, r)), crossEncoder: `${ce.name} (model ${ce.id})` });
+      const first: MiningCheckpoint = { runId, afterQueryId: 0, done: 0, total: countMinableQueries(db), timings: { bm25: 0, dense: 0, crossEncoder: 0, other: 0 } };
+      hooks.saveCheckpoint?.(first);
+      return first;
+    })();
+  } else {
+    hooks.log?.('info', `Resuming mining run ${cp.runId} at ${cp.done}/${cp.total} queries`);
+  }
+  const state: MiningCheckpoint = { ...cp, timings: { ...cp.timings } };
+  const total = state.done + (db.prepare(`SELECT COUNT(*) AS n ${MINED_QUERIES} AND q.id > ?`).get(state.afterQueryId) as { n: number }).n;
+  state.total = total;
+  hooks.progress?.({ done: state.done, total, unit: 'queries', message: 'loading retrievers' });
+
+  const retrievers: MiningRetrieverHandle[] = [];
+  let crossEncoder: CrossEncoder | null = null;
+  try {
+    for (const spec of params.retrievers) {
+      const t = performance.now();
+      retrievers.push(
+        await openMiningRetriever(projectDir, db, spec, {
+          batchSize: params.batchSize,
+          threads: params.threads,
+          signal: hooks.signal,
+          log: (m) => hooks.log?.('info', m),
+          progress: (done, all, message) => hooks.progress?.({ done: state.done, total, unit: 'queries', message: `${message} ${done}/${all}` }),
+        }),
+      );
+      state.timings[spec.kind === 'bm25' ? 'bm25' : 'dense'] += seconds(t);
+    }
+    crossEncoder = await CrossEncoder.load(ce.path, { threads: params.threads });
+    const next = db.prepare(`SELECT q.id, q.text, q.passage_id AS passageId, p.text AS positive ${MINED_QUERIES} AND q.id > ? ORDER BY q.id LIMIT ?`);
+    const textsOf = db.prepare('SELECT id, text FROM passages WHERE id IN (SELECT value FROM json_each(?))');
+    const save = db.transaction((rows: MinedQueryRow[], last: number) => {
+      insertMinedQueries(db, state.runId, rows);
+      state.afterQueryId = last;
+      state.done += rows.length;
+      hooks.saveCheckpoint?.(state);
+    });
+    const perBatch = params.queriesPerBatch;
+    for (;;) {
+      if (hooks.signal?.aborted) throw new MiningCancelledError('mining cancelled');
+      let t = performance.now();
+      const batch = next.all(state.afterQueryId, perBatch) as Array<{ id: number; text: string; passageId: number; positive: string }>;
+      if (batch.length === 0) break;
+      state.timings.other += seconds(t);
+      const rankings: number[][][] = []; // [retriever][query][rank] → passage id
+      for (const r of retrievers) {
+        t = performance.now();
+        rankings.push(await r.search(batch.map((q) => q.text), params.k));
+        state.timings[r.kind === 'bm25' ? 'bm25' : 'dense'] += seconds(t);
+      }
+      t = performance.now();
+      const unions = batch.map((_, i) => unionCandidates(rankings.map((perQuery) => perQuery[i])));
+      const ids = [...new Set(unions.flatMap((u) => u.map((c) => c.passageId)))];
+      const texts = new Map((textsOf.all(JSON.stringify(ids)) as Array<{ id: number; text: string }>).map((p) => [p.id, p.text]));
+      const picks = batch.map((q, i) => pickNegatives(unions[i], { id: q.passageId, text: q.positive }, (id) => texts.get(id)!, { n: params.negativesPerQuery, seed: params.seed, queryId: q.id }));
+      state.timings.other += seconds(t);
+      t = performance.now();
+      // One call for all pairs: positives first, then each query's negatives.
+      const pairs: Array<[string, string]> = batch.map((q) => [q.text, q.positive]);
+      batch.forEach((q, i) => picks[i].negatives.forEach((c) => pairs.push([q.text, texts.get(c.passageId)!])));
+      const logits = await crossEncoder.logits(pairs, { batchSize: params.batchSize });
+      state.timings.crossEncoder += seconds(t);
+      if (hooks.signal?.aborted) throw new MiningCancelledError('mining cancelled');
+      t = performance.now();
+      let at = batch.length;
+      const rows: MinedQueryRow[] = batch.map((q, i) => ({
+        queryId: q.id,
+        positiveId: q.passageId,
+        cePositive: logits[i],
+        pool: picks[i].pool,
+        negatives: picks[i].negatives.map((c) => ({ ...c, ceScore: logits[at++] })),
+      }));
+      save(rows, batch[batch.length - 1].id);
+      state.timings.other += seconds(t);
+      hooks.progress?.({ done: state.done, total, unit: 'queries', message: `mining run ${state.runId}` });
+    }
+  } finally {
+    for (const r of retrievers) await r.release();
+    await crossEncoder?.release();
+  }
+  const spent = state.timings.bm25 + state.timings.dense + state.timings.crossEncoder + state.timings.other;
+  const report = { ...miningReport(db, state.runId, spent)!, timings: state.timings };
+  finishMiningRun(db, state.runId, report);
+  return report;
+}
