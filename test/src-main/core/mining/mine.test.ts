@@ -31,7 +31,7 @@ describe('mining.run', () => {
       const db = s.projects.require().project.db;
       const f = await buildMiningProject(s, db, { passages: 30, queriesPerPassage: 2 });
       // Every candidate kept (N above any pool) so each exclusion is checked on the whole union.
-      const job = await s.impl.mining.start({ retrievers: [{ kind: 'bm25' }, { kind: 'model', modelId: f.encoderId }], crossEncoderId: f.crossEncoderId, k: 50, negativesPerQuery: 1000, seed: 5, queriesPerBatch: 7 });
+      const job = await s.impl.mining.start({ retrievers: [{ kind: 'bm25' }, { kind: 'model', modelId: f.encoderId }], crossEncoderId: f.crossEncoderId, k: 50, negativesPerQuery: 1000, seed: 5, batchSize: 16, queriesPerBatch: 7 });
       const end = await s.finished(job.id);
       expect(end.state, JSON.stringify(end.error)).toBe('done');
       const report = end.result as MiningReport;
@@ -106,7 +106,7 @@ describe('mining.run', () => {
       const db = s.projects.require().project.db;
       const f = await buildMiningProject(s, db, { passages: 20, queriesPerPassage: 1 });
       const run = async (seed: number) => {
-        const job = await s.impl.mining.start({ retrievers: [{ kind: 'bm25' }, { kind: 'model', modelId: f.encoderId }], crossEncoderId: f.crossEncoderId, k: 8, negativesPerQuery: 3, seed, queriesPerBatch: 5 });
+        const job = await s.impl.mining.start({ retrievers: [{ kind: 'bm25' }, { kind: 'model', modelId: f.encoderId }], crossEncoderId: f.crossEncoderId, k: 8, negativesPerQuery: 3, seed, batchSize: 16, queriesPerBatch: 5 });
         const end = await s.finished(job.id);
         expect(end.state, JSON.stringify(end.error)).toBe('done');
         return candidates(db, (end.result as MiningReport).runId).map(({ query_id, passage_id, margin }) => ({ query_id, passage_id, margin }));

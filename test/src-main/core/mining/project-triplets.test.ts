@@ -15,7 +15,7 @@ function setup(): { runId: number; queries: number[]; passages: number[] } {
   const doc = Number(db.prepare("INSERT INTO documents (text) VALUES ('d')").run().lastInsertRowid);
   const passages = Array.from({ length: 8 }, (_, i) => Number(db.prepare('INSERT INTO passages (document_id, ordinal, text) VALUES (?, ?, ?)').run(doc, i, `passage ${i}`).lastInsertRowid));
   const queries = [0, 1, 2].map((i) => Number(db.prepare("INSERT INTO queries (passage_id, text, origin) VALUES (?, ?, 'generated')").run(passages[i], `query ${i}`).lastInsertRowid));
-  const config = { retrievers: [{ kind: 'bm25' as const }], crossEncoderId: 1, k: 50, negativesPerQuery: 4, seed: 1, batchSize: 32, retrieverNames: ['bm25'], crossEncoder: 'ce' };
+  const config = { retrievers: [{ kind: 'bm25' as const }], crossEncoderId: 1, k: 50, negativesPerQuery: 4, seed: 1, batchSize: 32, queriesPerBatch: 64, retrieverNames: ['bm25'], crossEncoder: 'ce' };
   const runId = createMiningRun(db, null, config);
   insertMinedQueries(db, runId, [
     { queryId: queries[0], positiveId: passages[0], cePositive: 5, pool: 7, negatives: [3, 4, 5, 6].map((p) => ({ passageId: passages[p], foundBy: 1, ranks: [p], ceScore: p - 3 })) },
