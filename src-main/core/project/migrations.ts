@@ -7,6 +7,7 @@ import { SCHEMA_V3_CURATION } from './schema-v3-curation.js';
 import { SCHEMA_V4_BULK_FTS } from './schema-v4-bulk-fts.js';
 import { SCHEMA_V5_CURATION_NEAR_DUP } from './schema-v5-curation-near-dup.js';
 import { SCHEMA_V6_MINING } from './schema-v6-mining.js';
+import { SCHEMA_V7_DISTRIBUTED } from './schema-v7-distributed.js';
 import { SCHEMA_V8_MODEL_PREFIXES } from './schema-v8-model-prefixes.js';
 import { SchemaTooNewError } from './errors.js';
 
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, sql: SCHEMA_V4_BULK_FTS },
   { version: 5, sql: SCHEMA_V5_CURATION_NEAR_DUP },
   { version: 6, sql: SCHEMA_V6_MINING },
+  { version: 7, sql: SCHEMA_V7_DISTRIBUTED },
   { version: 8, sql: SCHEMA_V8_MODEL_PREFIXES },
 ];
 
