@@ -6,6 +6,8 @@ import type { EvalRunInfo } from '../../shared/api.js';
 import { attempt } from '../api/call.js';
 import { api } from '../api/client.js';
 import { HistoryChart, ResultsChart } from '../components/evaluate/EvalCharts.js';
+import { SplitPanel, useSplitInfo } from '../components/curate/SplitPanel.js';
+import '../components/curate/curate.css';
 import { EvalForm } from '../components/evaluate/EvalForm.js';
 import { EvalHistory } from '../components/evaluate/EvalHistory.js';
 import { datasetLabel, groupEvalRuns } from '../components/evaluate/eval-format.js';
@@ -27,6 +29,7 @@ export function Evaluate({ appInfo }: PageProps) {
   const running = latest && isActive(latest) ? latest : null;
   const [runs, setRuns] = useState<EvalRunInfo[] | null>(null);
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
+  const [split, setSplit] = useSplitInfo();
 
   const finishedKey = jobs
     .filter((j) => !isActive(j))
@@ -54,7 +57,7 @@ export function Evaluate({ appInfo }: PageProps) {
       </PageHeader>
       <section className="card">
         <h2>Run an evaluation</h2>
-        <EvalForm appInfo={appInfo} indexes={indexes} models={models} busy={!!running} />
+        <EvalForm appInfo={appInfo} indexes={indexes} models={models} busy={!!running} heldOut={split} />
         {running && (
           <div className="eval__progress">
             <ProgressBar done={running.progress.done} total={running.progress.total} label="Evaluation progress" state={running.state} />
@@ -71,6 +74,7 @@ export function Evaluate({ appInfo }: PageProps) {
           </p>
         )}
       </section>
+      <SplitPanel onChanged={setSplit} />
       <section className="card" aria-label="Results">
         <h2>Results</h2>
         {runs === null && <p className="muted">Loading…</p>}

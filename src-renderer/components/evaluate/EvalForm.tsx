@@ -1,21 +1,24 @@
 // What to evaluate: the project's held-out synthetic queries or an imported BEIR folder (path,
 // or Browse… in Electron), and which retrievers (BM25 and any encoder version) to compare.
 import { useEffect, useState, type FormEvent } from 'react';
-import type { AppInfo, IndexInfo, ProjectModel, RetrieverId } from '../../../shared/api.js';
+import type { AppInfo, IndexInfo, ProjectModel, RetrieverId, SplitInfo } from '../../../shared/api.js';
 import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
 import { modelLabel } from '../search/IndexPanel.js';
+import { whatIsMissing, type EvalSource } from './eval-missing.js';
 
 interface Props {
   appInfo: AppInfo | null;
   indexes: IndexInfo[] | null;
   models: ProjectModel[];
   busy: boolean;
+  /** The held-out split (null while it is read). */
+  heldOut: SplitInfo | null;
 }
 
-type Source = 'held-out' | 'beir';
+type Source = EvalSource;
 
-export function EvalForm({ appInfo, indexes, models, busy }: Props) {
+export function EvalForm({ appInfo, indexes, models, busy, heldOut }: Props) {
   const [source, setSource] = useState<Source>('held-out');
   const [beirDir, setBeirDir] = useState('');
   const [split, setSplit] = useState('test');
@@ -38,6 +41,8 @@ export function EvalForm({ appInfo, indexes, models, busy }: Props) {
       return next;
     });
   const retrievers = [...picked].filter((id) => id === 'bm25' || encoders.some((i) => i.modelId === id && usable(i)));
+
+  const missing = whatIsMissing(source, heldOut, retrievers.length, source === 'beir' && !beirDir.trim(), encoders);
 
   const browse = async () => {
     const dir = await attempt(() => api.app.chooseDirectory({ title: 'Choose a BEIR folder (corpus.jsonl, queries.jsonl, qrels/)' }));
@@ -84,7 +89,14 @@ export function EvalForm({ appInfo, indexes, models, busy }: Props) {
           </label>
         ))}
       </fieldset>
-      <button type="submit" className="button button--primary" disabled={busy || retrievers.length === 0 || (source === 'beir' && !beirDir.trim())}>
+      {missing.length > 0 && !busy && (
+        <ul className="eform__missing" role="status" aria-label="What is missing" data-testid="eval-missing">
+          {missing.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      )}
+      <button type="submit" className="button button--primary" disabled={busy || missing.length > 0}>
         {busy ? 'Evaluating…' : 'Run evaluation'}
       </button>
     </form>
