@@ -36,7 +36,7 @@ export function App() {
           </ErrorBoundary>
         )}
       </main>
-      <JobTray jobs={jobs} hasProject={!!project} />
+      <JobTray jobs={jobs} projectDir={project?.dir ?? null} />
       <Toasts />
     </div>
   );

@@ -6,8 +6,11 @@ import { formatCount, formatEta, formatRate } from '../format.js';
 import { ProgressBar } from './ProgressBar.js';
 
 const ACTIVE = new Set(['running', 'queued']);
+/** States a job continues from its last checkpoint in. A failed job would fail again the same way: it is dismissed, not resumed. */
+const CAN_RESUME = new Set(['cancelled', 'interrupted']);
+const CAN_DISMISS = new Set(['failed', 'cancelled', 'interrupted']);
 
-export function JobRow({ job }: { job: JobSnapshot }) {
+export function JobRow({ job, onDismiss }: { job: JobSnapshot; onDismiss?(): void }) {
   const p = job.progress;
   const active = ACTIVE.has(job.state);
   const amount = p.total !== null ? `${formatCount(p.done)} / ${formatCount(p.total)} ${p.unit}` : `${formatCount(p.done)} ${p.unit}`;
@@ -41,9 +44,14 @@ export function JobRow({ job }: { job: JobSnapshot }) {
             Cancel
           </button>
         )}
-        {!active && job.resumable && (
+        {job.resumable && CAN_RESUME.has(job.state) && (
           <button type="button" className="button button--small" onClick={() => void attempt(() => api.jobs.resume({ id: job.id }))}>
             Resume
+          </button>
+        )}
+        {onDismiss && CAN_DISMISS.has(job.state) && (
+          <button type="button" className="button button--small" aria-label={`Dismiss job ${job.id}`} onClick={onDismiss}>
+            Dismiss
           </button>
         )}
       </div>

@@ -1,10 +1,14 @@
 // The global job tray: every job of the open project with live progress. Collapsible.
 import { useState } from 'react';
 import type { JobSnapshot } from '../../shared/api.js';
+import { useDismissedJobs } from '../hooks/useDismissedJobs.js';
 import { JobRow } from './JobRow.js';
 
-export function JobTray({ jobs, hasProject }: { jobs: JobSnapshot[]; hasProject: boolean }) {
+export function JobTray({ jobs: allJobs, projectDir }: { jobs: JobSnapshot[]; projectDir: string | null }) {
   const [open, setOpen] = useState(true);
+  const hasProject = projectDir !== null;
+  const [dismissed, dismiss] = useDismissedJobs(projectDir);
+  const jobs = allJobs.filter((j) => !dismissed.has(j.id));
   const active = jobs.filter((j) => j.state === 'running' || j.state === 'queued').length;
   return (
     <aside className={`tray ${open ? '' : 'tray--collapsed'}`} aria-label="Job tray">
@@ -20,7 +24,7 @@ export function JobTray({ jobs, hasProject }: { jobs: JobSnapshot[]; hasProject:
           )}
           <ul className="tray__list">
             {jobs.map((job) => (
-              <JobRow key={job.id} job={job} />
+              <JobRow key={job.id} job={job} onDismiss={() => dismiss(job.id)} />
             ))}
           </ul>
         </div>

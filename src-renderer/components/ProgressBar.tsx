@@ -1,5 +1,5 @@
 // Accessible progress bar: role="progressbar" with aria-valuenow/max when the total is known,
-// an animated indeterminate bar when it is not.
+// an animated indeterminate bar when it is not and the work is still going (a full, still bar after).
 
 export interface ProgressBarProps {
   done: number;
@@ -11,9 +11,11 @@ export interface ProgressBarProps {
 export function ProgressBar({ done, total, label, state }: ProgressBarProps) {
   const known = total !== null && total > 0;
   const fraction = known ? Math.min(1, Math.max(0, done / total)) : 0;
+  // Only work in progress moves: a failed or stopped job's bar stands still.
+  const moving = !known && (!state || state === 'running' || state === 'queued');
   return (
     <div
-      className={`progress ${known ? '' : 'progress--indeterminate'} ${state ? `progress--${state}` : ''}`}
+      className={`progress ${moving ? 'progress--indeterminate' : ''} ${state ? `progress--${state}` : ''}`}
       role="progressbar"
       aria-label={label}
       aria-valuemin={0}
@@ -21,7 +23,7 @@ export function ProgressBar({ done, total, label, state }: ProgressBarProps) {
       aria-valuenow={known ? done : undefined}
       aria-valuetext={known ? `${done} of ${total}` : `${done}`}
     >
-      <div className="progress__fill" style={{ width: known ? `${(fraction * 100).toFixed(1)}%` : undefined }} />
+      <div className="progress__fill" style={{ width: known ? `${(fraction * 100).toFixed(1)}%` : moving ? undefined : '100%' }} />
     </div>
   );
 }

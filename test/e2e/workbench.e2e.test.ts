@@ -118,6 +118,21 @@ describe.skipIf(!runE2e)('workbench in Chromium (web mode)', () => {
     expect(await row.getByRole('button').count()).toBe(0); // a finished job offers no action
   });
 
+  it('shows a failed job with a still bar and no Resume, and dismisses it', async () => {
+    const started = (await e2e.callApi('jobs', 'start', { kind: 'test.count', params: { steps: 10, delayMs: 20, failAt: 3 } })) as { id: number };
+    const row = e2e.page.locator(`li[data-job-id="${started.id}"]`);
+    await expect.poll(() => row.locator('.badge').textContent(), { timeout: 15_000 }).toBe('failed');
+    expect(await row.locator('.job__error').textContent()).toContain('failed on purpose');
+    expect(await row.getByRole('button', { name: 'Resume' }).count()).toBe(0);
+    expect(await row.locator('.progress--indeterminate').count()).toBe(0);
+    await row.getByRole('button', { name: `Dismiss job ${started.id}` }).click();
+    expect(await row.count()).toBe(0);
+    // Dismissed for good in this browser: still gone after a reload.
+    await e2e.page.reload();
+    await e2e.page.locator('li[data-job-id]').first().waitFor({ timeout: 10_000 });
+    expect(await row.count()).toBe(0);
+  });
+
   it('logged no console errors', () => {
     expect(e2e.consoleErrors).toEqual([]);
   });
