@@ -38,7 +38,14 @@ export const trainingSettingsSchema = z.object({
   evalMaxQueries: z.number().int().min(1).max(100_000).default(1000),
   /** Evaluate the base model before the first step (the curve's starting point). */
   evalBeforeTraining: z.boolean().default(true),
+  /** TensorFlow.js backend of the tfjs engine. */
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /** Training engine: 'auto' (the default one), onnxruntime ('ort') or TensorFlow.js ('tfjs'). */
+  engine: z.enum(['auto', 'ort', 'tfjs']).default('auto'),
+  /** onnxruntime execution provider ('auto' tries the GPU ones, then CPU, and reports what it tried). */
+  provider: z.enum(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml']).default('auto'),
+  /** 'mnr' (GenQ: MultipleNegativesRankingLoss on query–passage pairs) or 'margin-mse' (GPL: mined triplets with cross-encoder margins). */
+  loss: z.enum(['mnr', 'margin-mse']).default('mnr'),
 });
 export type TrainingSettings = z.output<typeof trainingSettingsSchema>;
 export type TrainingSettingsInput = z.input<typeof trainingSettingsSchema>;
@@ -71,7 +78,12 @@ export interface TrainingResult {
   finalLoss: number | null;
   evals: TrainingEval[];
   pairs: number;
+  /** The tfjs backend or the onnxruntime provider that ran. */
   backend: string;
+  /** The engine that ran ('tfjs' | 'ort'); absent in runs from before engines. */
+  engine?: string;
+  /** Engine and device in words, e.g. "ort webgpu". */
+  device?: string;
   seconds: number;
   /** The exported, registered model. */
   modelId: number;

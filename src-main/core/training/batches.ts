@@ -1,4 +1,4 @@
-// Batches for MNR training. No-duplicates batching (sentence-transformers' NoDuplicatesBatchSampler):
+// Batches for training. For losses with in-batch negatives (MNR), no-duplicates batching (sentence-transformers' NoDuplicatesBatchSampler):
 // no query or passage text appears twice in a batch, because GenQ gives each passage several
 // queries and a repeated passage would become its own false negative.
 import { mulberry32, mixSeed, shuffleInPlace } from './rng.js';
@@ -8,14 +8,29 @@ export interface Pair {
   passage: string;
 }
 
+/** One training example: N text columns (query, positive, negatives…) and optional labels (e.g. teacher margins). */
+export interface Example {
+  texts: string[];
+  labels?: number[];
+}
+
+export function pairExamples(pairs: Pair[]): Example[] {
+  return pairs.map((p) => ({ texts: [p.query, p.passage] }));
+}
+
+/** The text columns of a pair or an example. */
+function textsOf(x: Pair | Example): string[] {
+  return 'texts' in x ? x.texts : [x.query, x.passage];
+}
+
 export class BatchingError extends Error {
   override name = 'BatchingError';
 }
 
-function hasDuplicate(pairs: Pair[], batch: number[]): boolean {
+function hasDuplicate(pairs: Array<Pair | Example>, batch: number[]): boolean {
   const seen = new Set<string>();
   for (const i of batch) {
-    for (const t of [pairs[i].query, pairs[i].passage]) {
+    for (const t of textsOf(pairs[i])) {
       if (seen.has(t)) return true;
       seen.add(t);
     }
@@ -28,7 +43,7 @@ function hasDuplicate(pairs: Pair[], batch: number[]): boolean {
  * yet in it; skipped items wait for a later batch. The last batch may be smaller; a batch of one
  * pair (no negatives, zero loss) is dropped.
  */
-export function noDuplicateBatches(pairs: Pair[], order: number[], batchSize: number): number[][] {
+export function noDuplicateBatches(pairs: Array<Pair | Example>, order: number[], batchSize: number): number[][] {
   const remaining = [...order];
   const batches: number[][] = [];
   while (remaining.length > 0) {
@@ -36,11 +51,10 @@ export function noDuplicateBatches(pairs: Pair[], order: number[], batchSize: nu
     const batch: number[] = [];
     const left: number[] = [];
     for (const i of remaining) {
-      const { query, passage } = pairs[i];
-      if (batch.length < batchSize && !texts.has(query) && !texts.has(passage) && query !== passage) {
+      const item = textsOf(pairs[i]);
+      if (batch.length < batchSize && item.every((t) => !texts.has(t)) && new Set(item).size === item.length) {
         batch.push(i);
-        texts.add(query);
-        texts.add(passage);
+        for (const t of item) texts.add(t);
       } else {
         left.push(i);
       }
@@ -56,13 +70,19 @@ export function noDuplicateBatches(pairs: Pair[], order: number[], batchSize: nu
  * The batches of one epoch. shuffle: seeded per (seed, epoch), then no-duplicates batching.
  * No shuffle: file order in consecutive slices pairs[B·s : B·s+B]; reordered (no-duplicates, file
  * order kept as far as possible) only when some slice holds a duplicate text.
+ * `inBatchNegatives: false` (e.g. MarginMSE): plain slices of the (shuffled) order, duplicates
+ * allowed, single-example batches kept.
  */
-export function epochBatches(pairs: Pair[], batchSize: number, opts: { shuffle: boolean; seed: number; epoch: number }): number[][] {
-  if (pairs.length < 2) throw new BatchingError(`MNR training needs at least 2 pairs, got ${pairs.length}`);
+export function epochBatches(pairs: Array<Pair | Example>, batchSize: number, opts: { shuffle: boolean; seed: number; epoch: number; inBatchNegatives?: boolean }): number[][] {
+  const inBatch = opts.inBatchNegatives ?? true;
+  if (inBatch && pairs.length < 2) throw new BatchingError(`MNR training needs at least 2 pairs, got ${pairs.length}`);
+  if (pairs.length === 0) throw new BatchingError('no training examples');
   const order = pairs.map((_, i) => i);
-  if (opts.shuffle) return noDuplicateBatches(pairs, shuffleInPlace(order, mulberry32(mixSeed(opts.seed, opts.epoch))), batchSize);
+  if (opts.shuffle) shuffleInPlace(order, mulberry32(mixSeed(opts.seed, opts.epoch)));
   const slices: number[][] = [];
   for (let s = 0; s < order.length; s += batchSize) slices.push(order.slice(s, s + batchSize));
+  if (!inBatch) return slices;
+  if (opts.shuffle) return noDuplicateBatches(pairs, order, batchSize);
   if (slices.some((b) => hasDuplicate(pairs, b))) return noDuplicateBatches(pairs, order, batchSize);
   return slices.filter((b) => b.length > 1);
 }

@@ -4,10 +4,9 @@
 // step number is the whole RNG/data position.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../models/safetensors.js';
 import type { AdamWState } from './adamw.js';
-import type { Params } from './layers.js';
+import type { EngineParamTensor } from './engine.js';
 
 export class CheckpointError extends Error {
   override name = 'CheckpointError';
@@ -35,14 +34,14 @@ export interface Checkpoint {
 const STATE = 'trainer_state.json';
 
 /** Writes step-NNNNNNN/ under root and keeps only the newest `keep` complete checkpoints. */
-export function saveCheckpoint(root: string, params: Params, optimizer: AdamWState, state: LoopState, keep = 2): string {
+export function saveCheckpoint(root: string, params: Map<string, EngineParamTensor>, optimizer: AdamWState, state: LoopState, keep = 2): string {
   mkdirSync(root, { recursive: true });
   const final = join(root, `step-${String(state.step).padStart(7, '0')}`);
   const tmp = `${final}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   const weights: Record<string, TensorToWrite> = {};
-  for (const [name, t] of params) weights[name] = { shape: t.shape, data: t.dataSync() as Float32Array };
+  for (const [name, t] of params) weights[name] = { shape: t.shape, data: t.data };
   writeSafetensors(join(tmp, 'model.safetensors'), weights, { format: 'pt' });
   const moments: Record<string, TensorToWrite> = {};
   for (const [kind, map] of [['m', optimizer.m], ['v', optimizer.v]] as const) {
@@ -79,14 +78,4 @@ export function loadCheckpoint(dir: string): Checkpoint {
   const step = Number(o.metadata.adam_step);
   if (!Number.isInteger(step)) throw new CheckpointError(`${join(dir, 'optimizer.safetensors')}: metadata lacks the optimizer step count`);
   return { dir, state, params, optimizer: { step, m, v } };
-}
-
-/** Replaces the model's parameters with the checkpoint's. */
-export function restoreParams(params: Params, saved: Checkpoint['params']): void {
-  for (const [name, t] of params) {
-    const s = saved.get(name);
-    if (!s) throw new CheckpointError(`checkpoint lacks parameter "${name}"`);
-    t.dispose();
-    params.set(name, tf.tensor(s.data, s.shape));
-  }
 }

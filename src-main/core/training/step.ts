@@ -1,89 +1,94 @@
-// The loss and parameter gradients of one MNR batch, either directly (both sides' activations
-// held at once) or with GradCache (CachedMultipleNegativesRankingLoss): embed every mini-batch
-// without keeping activations, take the loss and its gradient w.r.t. the embeddings, then redo
-// each mini-batch's forward with the same dropout masks and backpropagate its slice of that
-// gradient. Same gradients, memory bounded by the mini-batch size.
-import * as tf from '@tensorflow/tfjs-core';
-import { GradStore } from './layers.js';
-import { mnrLoss } from './mnr-loss.js';
-import { dropoutSeeds } from './rng.js';
-import { embedBatch, tokenizeBatch, type TrainableModel } from './trainable.js';
+// One optimizer step's loss and gradients, engine-agnostic: every text column of the batch is
+// embedded by the engine, the loss (a host function of the embeddings, losses/*.ts) gives dLoss/dEmb,
+// and each kept forward backpropagates its slice into the engine's accumulated gradients.
+//
+// Without mini-batches each column is one kept forward (all columns' activations live at once).
+// GradCache (sentence-transformers' Cached* losses, Gao et al. 2021): embed every mini-batch with
+// keep: false, take the loss, then redo each mini-batch with keep: true and the same dropout seed
+// and backpropagate its slice. Same gradients, activation memory bounded by the mini-batch.
+// Cost per step: one forward per text (two with GradCache) + one backward; host work O(B²·H) for MNR.
+import type { EngineForward, TrainingEngine } from './engine.js';
+import type { LossResult, TrainingLoss } from './losses/loss.js';
+import type { TokenBatch } from './model.js';
+import { mixSeed } from './rng.js';
+
+export type Tokenize = (texts: string[], maxSeqLength: number) => TokenBatch;
 
 export interface StepSettings {
   maxSeqLength: number;
-  scale: number;
-  symmetric: boolean;
-  /** Dropout probability override (0 disables); undefined keeps the config's. */
-  dropout?: number;
-  /** GradCache mini-batch size; undefined or ≥ batch size computes the batch in one pass. */
+  /** Dropout probability for this step (0 disables). */
+  dropout: number;
+  /** GradCache mini-batch size; undefined or ≥ batch size computes each column in one pass. */
   miniBatchSize?: number;
   seed: number;
   step: number;
 }
 
-export interface StepGrads {
-  loss: number;
-  grads: GradStore;
+/** The dropout seed of (step, column, chunk): a pure function, so a recomputed pass draws the same masks. */
+export function passSeed(seed: number, step: number, column: number, chunk: number): number {
+  return mixSeed(seed, step, column, chunk);
 }
 
-/** Dropout is active (training mode) unless the effective probability is 0. */
-function seedsFor(model: TrainableModel, s: StepSettings, pass: number): (() => number) | null {
-  const p = s.dropout ?? Math.max(model.config.hiddenDropout, model.config.attentionDropout);
-  return p > 0 ? dropoutSeeds(s.seed, s.step, pass) : null;
+/** Flattens per-example labels ([B] or [B, n]) for the loss. */
+function flatLabels(labels: number[][] | undefined): Float32Array | undefined {
+  return labels ? Float32Array.from(labels.flat()) : undefined;
 }
 
-export function stepGradients(model: TrainableModel, queries: string[], passages: string[], s: StepSettings): StepGrads {
-  const grads = new GradStore();
-  const B = queries.length;
-  const mini = s.miniBatchSize && s.miniBatchSize < B ? s.miniBatchSize : undefined;
-  if (!mini) {
-    const loss = tf.tidy(() => {
-      const q = embedBatch(model, tokenizeBatch(model, queries, s.maxSeqLength), { grads, nextDropoutSeed: seedsFor(model, s, 0), dropoutOverride: s.dropout });
-      const p = embedBatch(model, tokenizeBatch(model, passages, s.maxSeqLength), { grads, nextDropoutSeed: seedsFor(model, s, 1), dropoutOverride: s.dropout });
-      const r = mnrLoss(q.embeddings, p.embeddings, s.scale, s.symmetric);
-      q.backward(r.dQueries);
-      p.backward(r.dPassages);
-      return r.loss;
-    });
-    return { loss, grads };
-  }
-  // GradCache: chunk c of side k (0 queries, 1 passages) uses dropout pass 2c+k in both passes.
+/**
+ * Loss of one batch; the parameter gradients are left accumulated in the engine (the caller
+ * decides whether to apply them). columns[c][i] is text c of example i.
+ */
+export async function stepGradients(engine: TrainingEngine, tokenize: Tokenize, loss: TrainingLoss, columns: string[][], labels: number[][] | undefined, s: StepSettings): Promise<{ loss: number }> {
+  const B = columns[0].length;
+  const H = engine.hidden;
+  const dropout = (c: number, k: number) => (s.dropout > 0 ? { p: s.dropout, seed: passSeed(s.seed, s.step, c, k) } : null);
   const chunks: Array<[number, number]> = [];
+  const mini = s.miniBatchSize && s.miniBatchSize < B ? s.miniBatchSize : B;
   for (let start = 0; start < B; start += mini) chunks.push([start, Math.min(B, start + mini)]);
-  const sides = [queries, passages];
-  const embedded = sides.map((texts, k) =>
-    tf.tidy(() =>
-      tf.concat(
-        chunks.map(([a, b], c) =>
-          tf.tidy(() => embedBatch(model, tokenizeBatch(model, texts.slice(a, b), s.maxSeqLength), { grads: null, nextDropoutSeed: seedsFor(model, s, 2 * c + k), dropoutOverride: s.dropout }).embeddings),
-        ),
-      ),
-    ),
-  ) as tf.Tensor2D[];
-  const r = mnrLoss(embedded[0], embedded[1], s.scale, s.symmetric);
-  tf.dispose(embedded);
-  const dSides = [r.dQueries, r.dPassages];
-  sides.forEach((texts, k) => {
-    chunks.forEach(([a, b], c) => {
-      tf.tidy(() => {
-        const e = embedBatch(model, tokenizeBatch(model, texts.slice(a, b), s.maxSeqLength), { grads, nextDropoutSeed: seedsFor(model, s, 2 * c + k), dropoutOverride: s.dropout });
-        e.backward(tf.slice(dSides[k], [a, 0], [b - a, -1]) as tf.Tensor2D);
-      });
-    });
-  });
-  tf.dispose(dSides);
-  return { loss: r.loss, grads };
+  const cached = chunks.length > 1;
+  const kept: EngineForward[][] = [];
+  let r: LossResult;
+  try {
+    const emb: Float32Array[] = [];
+    for (let c = 0; c < columns.length; c++) {
+      const col = new Float32Array(B * H); // [B, H]
+      const keptCol: EngineForward[] = [];
+      for (let k = 0; k < chunks.length; k++) {
+        const [a, b] = chunks[k];
+        const fwd = await engine.forward(tokenize(columns[c].slice(a, b), s.maxSeqLength), { keep: !cached, dropout: dropout(c, k) });
+        col.set(fwd.embeddings, a * H);
+        if (!cached) keptCol.push(fwd);
+      }
+      kept.push(keptCol);
+      emb.push(col);
+    }
+    r = loss.compute(emb, B, H, flatLabels(labels));
+  } catch (e) {
+    kept.flat().forEach((f) => f.release());
+    throw e;
+  }
+  const pending = new Set(kept.flat());
+  try {
+    for (let c = 0; c < columns.length; c++) {
+      for (let k = 0; k < chunks.length; k++) {
+        const [a, b] = chunks[k];
+        const fwd = cached ? await engine.forward(tokenize(columns[c].slice(a, b), s.maxSeqLength), { keep: true, dropout: dropout(c, k) }) : kept[c][k];
+        pending.delete(fwd);
+        await fwd.backward(r.dEmb[c].subarray(a * H, b * H));
+      }
+    }
+  } finally {
+    for (const f of pending) f.release(); // a failed backward leaves the others unconsumed
+  }
+  return { loss: r.loss };
 }
 
-/** Sentence embeddings in eval mode (no dropout, no gradients), batched. Returns one row per text. */
-export function embedTexts(model: TrainableModel, texts: string[], maxSeqLength: number, batchSize = 32): Float32Array[] {
+/** Sentence embeddings in eval mode (no dropout, nothing kept), batched. One row per text. */
+export async function embedTexts(engine: TrainingEngine, tokenize: Tokenize, texts: string[], maxSeqLength: number, batchSize = 32): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (let start = 0; start < texts.length; start += batchSize) {
-    const rows = tf.tidy(() => embedBatch(model, tokenizeBatch(model, texts.slice(start, start + batchSize), maxSeqLength), { grads: null, nextDropoutSeed: null }).embeddings);
-    const data = rows.dataSync() as Float32Array;
-    const H = rows.shape[1];
-    for (let i = 0; i < rows.shape[0]; i++) out.push(data.slice(i * H, (i + 1) * H));
-    rows.dispose();
+    const fwd = await engine.forward(tokenize(texts.slice(start, start + batchSize), maxSeqLength), { keep: false });
+    for (let i = 0; i < fwd.batch; i++) out.push(fwd.embeddings.slice(i * fwd.hidden, (i + 1) * fwd.hidden));
   }
   return out;
 }

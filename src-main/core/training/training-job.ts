@@ -9,15 +9,16 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { TrainingEval, TrainingResult, TrainingRunConfig, TrainingRunParams } from '../../../shared/services/training.js';
 import type { JobContext, JobHandler } from '../jobs/types.js';
-import { useBackend } from './backend.js';
-import { epochBatches, type Pair } from './batches.js';
+import { pairExamples, type Pair } from './batches.js';
 import { latestCheckpoint, loadCheckpoint } from './checkpoint.js';
 import { evaluateDevSet } from './dev-eval.js';
-import { exportSentenceTransformer } from './export.js';
+import type { TrainingEngine } from './engine.js';
+import { createEngine, openTrainingModel } from './engines.js';
+import { exportSentenceTransformerArrays } from './export.js';
+import { mnrLoss } from './losses/mnr.js';
 import { devSet, trainingPairs } from './project-pairs.js';
 import { embedTexts } from './step.js';
-import { disposeParams, openTrainableModel } from './trainable.js';
-import { DEFAULT_SETTINGS, train, type TrainSettings } from './trainer.js';
+import { adamwOptions, DEFAULT_SETTINGS, planSteps, runTraining, type TrainSettings } from './trainer.js';
 import { attachJob, createTrainingRun, EVAL_EPOCH_SERIES, getTrainingRun, setTrainingSummary, trimMetricPoints } from './training-runs.js';
 import { baseEncoder, checkpointRoot, readBaselineEval, registerTunedModel, tunedModelDir, tunedModelInfo } from './tuned-model.js';
 
@@ -45,13 +46,9 @@ export function engineSettings(config: TrainingRunConfig, checkpointDir: string)
   };
 }
 
-/** Optimizer steps the run will take (the engine plans the same batches). */
+/** Optimizer steps the run will take (the loop plans the same batches). */
 function countSteps(pairs: Pair[], s: TrainingRunParams['settings']): number {
-  let total = 0;
-  for (let epoch = 0; s.steps !== undefined ? total < s.steps : epoch < s.epochs; epoch++) {
-    total += epochBatches(pairs, s.batchSize, { shuffle: true, seed: s.seed, epoch }).length;
-  }
-  return s.steps !== undefined ? Math.min(total, s.steps) : total;
+  return planSteps(pairExamples(pairs), { ...s, shuffle: true }, mnrLoss()).length;
 }
 
 /** Creates the run (fresh job) or finds the run to continue, and the checkpoint to continue from. */
@@ -95,26 +92,32 @@ function openRun(ctx: JobContext<TrainingRunParams, TrainingJobCheckpoint>, db: 
 const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
   async run(ctx): Promise<TrainingResult | null> {
     const { db, params } = ctx;
-    const backend = await useBackend(params.settings.backend);
     const pairs = trainingPairs(db);
     if (pairs.length < 2) throw new TrainingJobError(`the project has ${pairs.length} accepted pair(s) on training-split passages; MNR training needs at least 2 (accept queries on the Curate page)`);
     const dev = devSet(db, params.settings.evalMaxQueries);
     const baseRow = ctx.checkpoint || params.resume ? null : baseEncoder(db, params.modelId);
-    const model = openTrainableModel(baseRow?.path ?? getTrainingRun(db, (ctx.checkpoint?.runId ?? params.resume?.runId)!).config.baseModel.path);
+    const opened = openTrainingModel(baseRow?.path ?? getTrainingRun(db, (ctx.checkpoint?.runId ?? params.resume?.runId)!).config.baseModel.path);
+    const { folder } = opened.model;
+    let engine: TrainingEngine | null = null;
     try {
-      const wantedSeqLength = Math.min(params.settings.maxSeqLength ?? model.folder.maxSeqLength, model.folder.maxSeqLength);
+      const wantedSeqLength = Math.min(params.settings.maxSeqLength ?? folder.maxSeqLength, folder.maxSeqLength);
       const { runId, config, from, secondsBefore } = openRun(ctx, db, pairs, { queries: dev.queries.length, passages: dev.corpus.length }, wantedSeqLength);
       const maxSeqLength = config.maxSeqLength;
       if (config.pairs !== pairs.length) throw new TrainingJobError(`run ${runId} was started on ${config.pairs} pairs but the project now has ${pairs.length}; start a new run instead of resuming`);
       const root = checkpointRoot(ctx.projectDir, runId);
       mkdirSync(root, { recursive: true });
       const settings = engineSettings(config, root);
+      const s = config.settings;
+      const live = await createEngine(s.engine ?? 'auto', opened.model, { adamw: adamwOptions(settings), provider: s.provider, backend: s.backend });
+      engine = live;
       const startStep = from ? loadCheckpoint(from).state.step : 0;
       trimMetricPoints(db, runId, startStep);
-      ctx.log('info', `${from ? `Resuming run ${runId} at step ${startStep}` : `Run ${runId}`}: ${model.folder.architecture} on tfjs ${backend}, ${pairs.length} pairs, ${config.totalSteps} steps, batch ${settings.batchSize}, max_seq_length ${maxSeqLength}, dev set ${dev.queries.length} queries / ${dev.corpus.length} passages`);
+      const device = `${live.device.engine} ${live.device.provider}`;
+      for (const reason of live.device.fallbackReasons) ctx.log('info', `Not used: ${reason}`);
+      ctx.log('info', `${from ? `Resuming run ${runId} at step ${startStep}` : `Run ${runId}`}: ${folder.architecture} on ${device}, ${pairs.length} pairs, ${config.totalSteps} steps, batch ${settings.batchSize}, max_seq_length ${maxSeqLength}, dev set ${dev.queries.length} queries / ${dev.corpus.length} passages`);
       ctx.progress({ done: startStep, total: config.totalSteps, unit: 'steps', message: from ? `resuming at step ${startStep}` : 'starting' });
 
-      const evaluate = dev.queries.length > 0 ? (embed: (texts: string[]) => Float32Array[]) => evaluateDevSet(dev, embed) : null;
+      const evaluate = dev.queries.length > 0 ? (embed: (texts: string[]) => Promise<Float32Array[]>) => evaluateDevSet(dev, embed) : null;
       const recordEval = (e: TrainingEval) => {
         ctx.metric(EVAL_EPOCH_SERIES, e.step, e.epoch, runId);
         for (const [name, value] of Object.entries(e.metrics)) ctx.metric(name, e.step, value, runId);
@@ -122,15 +125,14 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
       };
       if (!from && evaluate && config.settings.evalBeforeTraining) {
         ctx.progress({ done: 0, total: config.totalSteps, unit: 'steps', message: 'evaluating the base model' });
-        const baseline: TrainingEval = { step: 0, epoch: -1, metrics: evaluate((texts) => embedTexts(model, texts, maxSeqLength)).metrics };
+        const baseline: TrainingEval = { step: 0, epoch: -1, metrics: (await evaluate((texts) => embedTexts(live, opened.tokenize, texts, maxSeqLength))).metrics };
         writeFileSync(join(root, 'baseline.json'), JSON.stringify(baseline));
         recordEval(baseline);
       }
       const started = performance.now();
       const elapsed = () => secondsBefore + (performance.now() - started) / 1000;
-      const result = await train(
-        model,
-        pairs,
+      const result = await runTraining(
+        { engine: live, tokenize: opened.tokenize, loss: mnrLoss({ symmetric: settings.symmetric }), examples: pairExamples(pairs), defaultDropout: opened.defaultDropout },
         settings,
         {
           signal: ctx.signal,
@@ -144,9 +146,9 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
           },
           onCheckpoint: (e) => ctx.saveCheckpoint({ runId, step: e.step, seconds: elapsed() }),
           evaluate: evaluate
-            ? (e) => {
+            ? async (e) => {
                 ctx.progress({ done: e.step, total: config.totalSteps, unit: 'steps', message: `evaluating after epoch ${e.epoch + 1}` });
-                const r = evaluate(e.embed);
+                const r = await evaluate(e.embed);
                 recordEval({ step: e.step, epoch: e.epoch, metrics: r.metrics });
                 return r;
               }
@@ -160,14 +162,14 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
       const outDir = tunedModelDir(ctx.projectDir, runId, config.outputName);
       ctx.progress({ done: result.steps, total: config.totalSteps, unit: 'steps', message: 'exporting the tuned model' });
       rmSync(outDir, { recursive: true, force: true });
-      exportSentenceTransformer(model.folder, model.params, outDir, { maxSeqLength });
+      exportSentenceTransformerArrays(folder, await live.exportParams(), outDir, { maxSeqLength });
       const info = await tunedModelInfo(outDir);
       const baseline = readBaselineEval(root);
       const summary: Omit<TrainingResult, 'modelId'> = {
         runId, steps: result.steps, totalSteps: config.totalSteps, stopped: result.stopped,
         finalLoss: result.losses.length ? result.losses[result.losses.length - 1] : null,
         evals: [...(baseline ? [baseline] : []), ...result.evals.map((e) => ({ step: e.step, epoch: e.epoch, metrics: e.metrics }))],
-        pairs: pairs.length, backend, seconds: elapsed(), modelName: config.outputName, modelPath: outDir,
+        pairs: pairs.length, backend: live.device.provider, engine: live.device.engine, device, seconds: elapsed(), modelName: config.outputName, modelPath: outDir,
       };
       const done = db.transaction((): TrainingResult => {
         const modelId = registerTunedModel(db, { name: config.outputName, path: outDir, parentId: config.baseModel.id, source: `training run ${runId}`, info });
@@ -180,7 +182,7 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
       ctx.progress({ done: result.steps, total: config.totalSteps, unit: 'steps', message: `tuned model "${config.outputName}" added` });
       return done;
     } finally {
-      disposeParams(model.params);
+      await engine?.dispose();
     }
   },
 };

@@ -10,12 +10,15 @@ import { readSafetensors } from '../../../../src-main/core/models/safetensors.js
 import { useBackend } from '../../../../src-main/core/training/backend.js';
 import { exportSentenceTransformer } from '../../../../src-main/core/training/export.js';
 import { embedTexts } from '../../../../src-main/core/training/step.js';
-import { disposeParams, openTrainableModel } from '../../../../src-main/core/training/trainable.js';
+import { TfjsEngine } from '../../../../src-main/core/training/tfjs-engine.js';
+import { disposeParams, openTrainableModel, tokenizeBatch, type TrainableModel } from '../../../../src-main/core/training/trainable.js';
 import { DEFAULT_SETTINGS, train } from '../../../../src-main/core/training/trainer.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures');
 const tempDir = useTempDirs('genq-export-');
+const ADAMW = { beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0 };
+const embedWith = (m: TrainableModel, texts: string[]) => embedTexts(TfjsEngine.forModel(m, { adamw: ADAMW }), (t, max) => tokenizeBatch(m, t, max), texts, 128);
 
 describe('exportSentenceTransformer', () => {
   for (const name of ['tiny-bert', 'tiny-mpnet']) {
@@ -42,9 +45,9 @@ describe('exportSentenceTransformer', () => {
       expect(Array.from(weights.get('encoder.layer.0.output.dense.weight')!.data)).not.toEqual(Array.from(loadWeights(loadModelFolder(dir)).get('encoder.layer.0.output.dense.weight')!.data));
 
       const texts = ref.sentences as string[];
-      const ours = embedTexts(model, texts, 128);
+      const ours = await embedWith(model, texts);
       const reloaded = openTrainableModel(out);
-      const again = embedTexts(reloaded, texts, 128);
+      const again = await embedWith(reloaded, texts);
       const embedder = await Embedder.load(out, { cacheDir: tempDir() });
       const onnx = await embedder.embed(texts);
       for (let i = 0; i < texts.length; i++) {

@@ -1,14 +1,15 @@
 // One MultipleNegativesRankingLoss step against PyTorch/sentence-transformers' reference loss and
-// parameter gradients (dropout off), on the wasm and cpu backends.
+// parameter gradients (dropout off), on the wasm and cpu backends: the tfjs engine's forwards and
+// backwards driven by the engine-agnostic step (step.ts) with the host loss (losses/mnr.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { readSafetensors } from '../../../../src-main/core/models/safetensors.js';
 import { useBackend } from '../../../../src-main/core/training/backend.js';
-import { GradStore } from '../../../../src-main/core/training/layers.js';
-import { mnrLoss } from '../../../../src-main/core/training/mnr-loss.js';
-import { disposeParams, embedBatch, openTrainableModel, tokenizeBatch } from '../../../../src-main/core/training/trainable.js';
+import { mnrLoss } from '../../../../src-main/core/training/losses/mnr.js';
+import { stepGradients } from '../../../../src-main/core/training/step.js';
+import { TfjsEngine } from '../../../../src-main/core/training/tfjs-engine.js';
+import { disposeParams, openTrainableModel, tokenizeBatch } from '../../../../src-main/core/training/trainable.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures');
 
@@ -18,15 +19,10 @@ async function mnrStep(name: string, backend: 'wasm' | 'cpu') {
   const ref = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8'));
   const model = openTrainableModel(dir);
   const pairs = ref.mnr.pairs as [string, string][];
-  const grads = new GradStore();
-  const loss = tf.tidy(() => {
-    const opts = { grads, nextDropoutSeed: null };
-    const q = embedBatch(model, tokenizeBatch(model, pairs.map((p) => p[0]), model.folder.maxSeqLength), opts);
-    const p = embedBatch(model, tokenizeBatch(model, pairs.map((p) => p[1]), model.folder.maxSeqLength), opts);
-    const r = mnrLoss(q.embeddings, p.embeddings, ref.mnr.scale);
-    q.backward(r.dQueries);
-    p.backward(r.dPassages);
-    return r.loss;
+  const engine = TfjsEngine.forModel(model, { adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0 } });
+  const { grads } = engine;
+  const { loss } = await stepGradients(engine, (t, max) => tokenizeBatch(model, t, max), mnrLoss({ scale: ref.mnr.scale }), [pairs.map((p) => p[0]), pairs.map((p) => p[1])], undefined, {
+    maxSeqLength: model.folder.maxSeqLength, dropout: 0, seed: 0, step: 0,
   });
   const refGrads = readSafetensors(join(dir, 'reference_grads.safetensors'));
   const worst: Array<[string, number]> = [];

@@ -7,8 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../../../src-main/core/training/backend.js';
 import { epochBatches, noDuplicateBatches, type Pair } from '../../../../src-main/core/training/batches.js';
 import { latestCheckpoint } from '../../../../src-main/core/training/checkpoint.js';
+import { mnrLoss } from '../../../../src-main/core/training/losses/mnr.js';
 import { stepGradients } from '../../../../src-main/core/training/step.js';
-import { disposeParams, openTrainableModel } from '../../../../src-main/core/training/trainable.js';
+import { TfjsEngine } from '../../../../src-main/core/training/tfjs-engine.js';
+import { disposeParams, openTrainableModel, tokenizeBatch } from '../../../../src-main/core/training/trainable.js';
 import { DEFAULT_SETTINGS, train, TrainingDivergedError, type TrainSettings } from '../../../../src-main/core/training/trainer.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 
@@ -51,9 +53,17 @@ describe('trainer', () => {
     const model = openTrainableModel(DIR);
     const q = PAIRS.slice(0, 8).map((p) => p.query);
     const p = PAIRS.slice(0, 8).map((p) => p.passage);
-    const settings = { maxSeqLength: 64, scale: 20, symmetric: true, seed: 7, step: 3, dropout: 0 };
-    const full = stepGradients(model, q, p, settings);
-    const cached = stepGradients(model, q, p, { ...settings, miniBatchSize: 3 });
+    const settings = { maxSeqLength: 64, seed: 7, step: 3, dropout: 0 };
+    const loss = mnrLoss({ scale: 20, symmetric: true });
+    const tokenize = (texts: string[], max: number) => tokenizeBatch(model, texts, max);
+    // Runs one step's gradients on a fresh engine over the same weights and hands back loss + gradients.
+    const run = async (s: { maxSeqLength: number; seed: number; step: number; dropout: number; miniBatchSize?: number }) => {
+      const engine = TfjsEngine.forModel(model, { adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0 } });
+      const r = await stepGradients(engine, tokenize, loss, [q, p], undefined, s);
+      return { loss: r.loss, grads: engine.grads };
+    };
+    const full = await run(settings);
+    const cached = await run({ ...settings, miniBatchSize: 3 });
     expect(Math.abs(full.loss - cached.loss)).toBeLessThan(1e-5);
     for (const [name, g] of full.grads.grads) {
       if (name.endsWith('key.bias')) continue; // analytically zero gradient: both sides are rounding noise
@@ -68,10 +78,10 @@ describe('trainer', () => {
       expect(diff / max, name).toBeLessThan(1e-4);
     }
     // With the config's dropout (0.1) the masks depend on (seed, step) only: reproducible, and active.
-    const withDropout = { ...settings, dropout: undefined, miniBatchSize: 3 };
-    const d1 = stepGradients(model, q, p, withDropout);
-    const d2 = stepGradients(model, q, p, withDropout);
-    const d3 = stepGradients(model, q, p, { ...withDropout, step: 4 });
+    const withDropout = { ...settings, dropout: 0.1, miniBatchSize: 3 };
+    const d1 = await run(withDropout);
+    const d2 = await run(withDropout);
+    const d3 = await run({ ...withDropout, step: 4 });
     expect(d1.loss).toBe(d2.loss);
     expect(Math.abs(d1.loss - full.loss)).toBeGreaterThan(1e-4);
     expect(d3.loss).not.toBe(d1.loss);
@@ -97,9 +107,9 @@ describe('trainer', () => {
     const seen: number[] = [];
     const scores = [0.5, 0.4, 0.3, 0.9];
     const result = await train(model, PAIRS.slice(0, 16), { ...base, epochs: 4, earlyStoppingPatience: 2, checkpointDir: ckDir }, {
-      evaluate: ({ epoch, embed }) => {
+      evaluate: async ({ epoch, embed }) => {
         seen.push(epoch);
-        expect(embed(['a query'])[0].length).toBe(64);
+        expect((await embed(['a query']))[0].length).toBe(64);
         return { score: scores[epoch], metrics: { mrr10: scores[epoch] } };
       },
     });
