@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { packageInfo } from '../core/app/package-info.js';
 import { commandModules } from './commands/index.js';
 import { createCliContext, type CliContext } from './context.js';
+import { FlagError, zodErrorLines } from './flags.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('genq')
@@ -26,13 +27,17 @@ export async function runCli(argv: string[], ctx: CliContext = createCliContext(
     // Commander has already printed its own message (usage errors, --help, --version).
     if (err instanceof CommanderError) return err.exitCode;
     if (process.env.GENQ_DEBUG === '1') ctx.err(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    else ctx.err(`genq: ${firstLine(err instanceof Error ? err.message : String(err))}`);
+    else for (const line of errorLines(err)) ctx.err(`genq: ${line}`);
     return 1;
   } finally {
     await ctx.dispose();
   }
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0];
+/** One line per problem for flag and schema errors (a raw ZodError message is JSON); else the first line. */
+function errorLines(err: unknown): string[] {
+  if (err instanceof FlagError) return err.problems;
+  const issues = (err as { issues?: unknown } | null)?.issues;
+  if (err instanceof Error && Array.isArray(issues)) return zodErrorLines(err as never);
+  return [(err instanceof Error ? err.message : String(err)).split('\n')[0]];
 }

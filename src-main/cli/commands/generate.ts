@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { generationSettingsSchema, type GenerationResult, type GenerationSettings } from '../../../shared/services/generation.js';
+import { generationRunParamsSchema, generationSettingsSchema, type GenerationResult, type GenerationSettings } from '../../../shared/services/generation.js';
 import { exportRun, tsvLines, type QueryExportFormat } from '../../core/generation/export-queries.js';
 import { generateQueries } from '../../core/generation/generate-queries.js';
 import { checkSampling } from '../../core/generation/sampling.js';
@@ -18,6 +18,7 @@ import { resolveModelDir } from '../../core/models/hub/lookup.js';
 import { QueryGenerator } from '../../core/models/t5/query-generator.js';
 import type { ProviderChoice } from '../../core/models/session.js';
 import type { CliContext } from '../context.js';
+import { commandArgv, parseFlags } from '../flags.js';
 import { positiveInt } from './embed.js';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
@@ -46,7 +47,27 @@ export interface GenerateCliOptions {
   provider: ProviderChoice;
   cacheDir?: string;
   shippedOnnx?: boolean;
+  /** The command line, to quote a flag's text in validation messages. */
+  argv?: readonly string[];
 }
+
+/** Schema field → flag, for one readable line per invalid flag. */
+const SETTINGS_FLAGS: Record<string, string> = {
+  'settings.numQueries': '--num-queries',
+  'settings.topP': '--top-p',
+  'settings.topK': '--top-k',
+  'settings.temperature': '--temperature',
+  'settings.maxLength': '--max-length',
+  'settings.minLength': '--min-length',
+  'settings.repetitionPenalty': '--repetition-penalty',
+  'settings.numBeams': '--num-beams',
+  'settings.lengthPenalty': '--length-penalty',
+  'settings.seed': '--seed',
+  'settings.batchSize': '--batch-size',
+  'settings.maxInputTokens': '--max-input-tokens',
+  threads: '--threads',
+  provider: '--provider',
+};
 
 export class GenerateUsageError extends Error {
   override name = 'GenerateUsageError';
@@ -68,6 +89,10 @@ export function generationSettings(opts: GenerateCliOptions): GenerationSettings
   const samplingFlags = (['numQueries', 'topP', 'topK', 'temperature', 'numBeams', 'lengthPenalty'] as const).filter((k) => opts[k] !== undefined);
   const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   const common = { maxLength: opts.maxNewTokens, minLength: opts.minLength, repetitionPenalty: opts.repetitionPenalty, seed: opts.seed, batchSize: opts.batchSize, maxInputTokens: opts.maxInputTokens };
+  // Every flag against the job's own schema first (a placeholder model id): all problems at once, one line each.
+  const given = { ...common, numQueries: opts.numQueries, topP: opts.topP, topK: opts.topK, temperature: opts.temperature, numBeams: opts.numBeams, lengthPenalty: opts.lengthPenalty };
+  const mode = opts.greedy ? 'greedy' : opts.numBeams !== undefined && opts.numBeams > 1 ? 'beam' : 'sample';
+  parseFlags(generationRunParamsSchema, { modelId: 1, settings: { ...given, mode }, threads: opts.threads, provider: opts.provider }, { flags: SETTINGS_FLAGS, argv: opts.argv });
   if (opts.greedy) {
     if (samplingFlags.length > 0) throw new GenerateUsageError(`--greedy cannot be combined with sampling options (${samplingFlags.map(flag).join(', ')})`);
     return generationSettingsSchema.parse({ ...common, mode: 'greedy', numQueries: 1 });
@@ -225,8 +250,9 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--provider <name>', 'execution provider').choices(PROVIDERS).default('auto'))
     .option('--cache-dir <dir>', 'where built ONNX graphs are cached (default ~/.cache/genq-workbench)')
     .option('--shipped-onnx', "run the encoder from the folder's onnx/encoder_model.onnx")
-    .action(async (opts: GenerateCliOptions & { maxLength?: number }) => {
+    .action(async (opts: GenerateCliOptions & { maxLength?: number }, cmd: Command) => {
       opts.maxNewTokens = opts.maxLength ?? opts.maxNewTokens ?? 64;
+      opts.argv = commandArgv(cmd);
       if (opts.project) await runGenerateProject(opts, ctx);
       else await runGenerate(opts, ctx);
     });
