@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { openDatabase } from '../core/project/store.js';
+import { openDatabase, WORKER_BUSY_TIMEOUT_MS } from '../core/project/store.js';
 import type { JobContext, JobHandler, JobProgressUpdate, RunnerToWorker, WorkerStartData, WorkerToRunner } from '../core/jobs/types.js';
 
 /** Minimum gap between progress messages; handlers may report far more often than that. */
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     lastSent = Date.now();
   };
 
-  const db = openDatabase(data.dbPath, { mustExist: true });
+  const db = openDatabase(data.dbPath, { mustExist: true, busyTimeoutMs: WORKER_BUSY_TIMEOUT_MS });
   const saveCheckpointStmt = db.prepare('UPDATE jobs SET checkpoint = ? WHERE id = ?');
   try {
     const mod = (await import(resolveHandlerUrl(data.handlerModule))) as { default?: JobHandler };

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { ApiContract, ApiImpl, CallResult } from '../../../shared/contract.js';
 import { toWireError } from '../../../shared/contract.js';
+import { retryBusy } from '../project/busy.js';
 
 export class ApiValidationError extends Error {
   override name = 'ValidationError';
@@ -35,7 +36,9 @@ export function createDispatcher<A extends ApiContract>(contract: A, impl: ApiIm
       const serviceImpl = (impl as Record<string, Record<string, (i: unknown) => unknown>>)[service];
       const fn = serviceImpl?.[method];
       if (typeof fn !== 'function') throw new UnknownMethodError(`${service}.${method} is not implemented`);
-      const value = await fn.call(serviceImpl, parsed.data);
+      // A write that met a long transaction of another process (SQLITE_BUSY after busy_timeout)
+      // is tried again with backoff: methods write in one transaction, so a busy failure left nothing.
+      const value = await retryBusy(`${service}.${method}`, () => fn.call(serviceImpl, parsed.data));
       return { ok: true, value: value === undefined ? null : value };
     } catch (err) {
       return { ok: false, error: toWireError(err) };

@@ -12,6 +12,7 @@ import { isProcessAlive, spawnJobWorker } from './worker-thread.js';
 import { FINAL_STATES, JobTable, RESUMABLE_STATES } from './job-table.js';
 import { ProgressTracker } from './progress.js';
 import { JobNotResumableError, WorkerCrashError } from './errors.js';
+import { isBusyError, retryBusy } from '../project/busy.js';
 
 export interface JobRunnerOptions {
   projectDir: string;
@@ -54,7 +55,9 @@ export class JobRunner {
   constructor(private readonly opts: JobRunnerOptions) {
     this.table = new JobTable(opts.db);
     this.heartbeat = setInterval(() => {
-      if (this.active.size) this.table.heartbeat([...this.active.keys()]);
+      // A timer callback that throws kills the process (and `genq serve` with it): a heartbeat
+      // the database is too busy to take is simply sent again next time.
+      if (this.active.size) this.tryWrite('heartbeat', () => this.table.heartbeat([...this.active.keys()]));
     }, opts.heartbeatMs ?? 5_000);
     this.heartbeat.unref();
   }
@@ -82,7 +85,7 @@ export class JobRunner {
   start(kind: string, params: unknown): JobSnapshot {
     const def = this.opts.registry.get(kind);
     const parsed = this.opts.registry.parseParams(kind, params);
-    const id = this.table.insert(kind, def.title(parsed), parsed, process.pid);
+    const id = this.table.insert(kind, def.title(parsed, this.opts.db), parsed, process.pid);
     this.emit(id);
     this.pump();
     return this.table.snapshot(id);
@@ -107,7 +110,9 @@ export class JobRunner {
         job.worker.postMessage({ type: 'cancel' } satisfies RunnerToWorker);
         const grace = this.opts.cancelGraceMs ?? 3_000;
         job.killTimer = setTimeout(() => {
-          this.table.addLog(id, 'warn', `The job did not stop within ${grace / 1000} s of cancel; its worker was terminated.`);
+          void this.writeLater(`Logging the stop of job ${id}`, () =>
+            this.table.addLog(id, 'warn', `The job did not stop within ${grace / 1000} s of cancel; its worker was terminated.`),
+          );
           void job.worker.terminate();
         }, grace);
         this.table.addLog(id, 'info', 'Cancel requested');
@@ -153,19 +158,33 @@ export class JobRunner {
       this.clearTimers(job);
       this.active.delete(job.id);
       await job.worker.terminate();
-      this.table.finish(job.id, 'interrupted', { progress: { ...job.tracker.progress, rate: null, etaSeconds: null } });
+      const progress = { ...job.tracker.progress, rate: null, etaSeconds: null };
+      await retryBusy(`Marking job ${job.id} interrupted`, () => this.table.finish(job.id, 'interrupted', { progress }));
       this.settle(job.id);
     });
     await Promise.all(stopping);
     for (const q of this.table.queued(process.pid)) {
-      this.table.finish(q.id, 'interrupted', {});
+      await retryBusy(`Marking job ${q.id} interrupted`, () => this.table.finish(q.id, 'interrupted', {}));
       this.settle(q.id);
     }
   }
 
-  /** Starts queued jobs in order, keeping at most one running heavy job per kind. */
+  /**
+   * Starts queued jobs in order, keeping at most one running heavy job per kind. A busy
+   * database leaves the rest queued and tries again shortly (never a throw into a caller that
+   * already committed its own write, such as start()).
+   */
   private pump(): void {
     if (this.disposed) return;
+    try {
+      this.pumpOnce();
+    } catch (err) {
+      if (!isBusyError(err)) throw err;
+      setTimeout(() => this.pump(), 250).unref();
+    }
+  }
+
+  private pumpOnce(): void {
     const busyHeavyKinds = new Set([...this.active.values()].filter((j) => j.heavy).map((j) => j.kind));
     for (const q of this.table.queued(process.pid)) {
       if (!this.opts.registry.has(q.kind)) {
@@ -224,7 +243,9 @@ export class JobRunner {
         this.emitProgressThrottled(job);
         break;
       case 'log':
-        this.opts.events.emit('jobs', 'onLog', this.table.addLog(job.id, msg.level, msg.message));
+        void this.writeLater(`Storing a log line of job ${job.id}`, () => this.table.addLog(job.id, msg.level, msg.message)).then(
+          (line) => line && this.opts.events.emit('jobs', 'onLog', line),
+        );
         break;
       case 'metric':
         this.onMetric(job, msg);
@@ -246,7 +267,9 @@ export class JobRunner {
       try {
         this.table.addMetricPoint(msg.runId, msg.series, msg.step, msg.value);
       } catch (err) {
-        this.table.addLog(job.id, 'warn', `Could not store metric ${msg.series} for run ${msg.runId}: ${(err as Error).message}`);
+        this.tryWrite('Logging a lost metric', () =>
+          this.table.addLog(job.id, 'warn', `Could not store metric ${msg.series} for run ${msg.runId}: ${(err as Error).message}`),
+        );
       }
     }
     const runId = msg.runId ?? null;
@@ -272,10 +295,38 @@ export class JobRunner {
     // The worker has posted its final message; nothing of value is left in it.
     void job.worker.terminate();
     const progress = { ...job.tracker.progress, etaSeconds: state === 'done' ? 0 : null };
-    this.table.finish(job.id, state, { ...fields, progress });
-    if (fields.error) this.table.addLog(job.id, 'error', `${fields.error.name}: ${fields.error.message}`);
-    this.settle(job.id);
-    this.pump();
+    void this.writeLater(`Recording the end of job ${job.id}`, () =>
+      this.opts.db.transaction(() => {
+        this.table.finish(job.id, state, { ...fields, progress });
+        if (fields.error) this.table.addLog(job.id, 'error', `${fields.error.name}: ${fields.error.message}`);
+      })(),
+    ).then(() => {
+      this.settle(job.id);
+      this.pump();
+    });
+  }
+
+  /** One periodic write (heartbeat, progress): skipped when the database is busy, never thrown. */
+  private tryWrite(what: string, write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      if (!isBusyError(err)) console.error(`genq: ${what} failed: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * A write that must land (a log line, a job's final state), retried with backoff while the
+   * database is busy. Called from worker events, where a throw would kill the process: a write
+   * that still fails is reported on stderr and resolves to undefined.
+   */
+  private async writeLater<T>(what: string, write: () => T): Promise<T | undefined> {
+    try {
+      return await retryBusy(what, write, { attempts: 12, maxDelayMs: 5_000 });
+    } catch (err) {
+      console.error(`genq: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   private emitProgressThrottled(job: ActiveJob): void {
@@ -290,7 +341,7 @@ export class JobRunner {
     job.emitTimer = null;
     if (job.finished) return;
     job.lastEmit = Date.now();
-    this.table.saveProgress(job.id, job.tracker.progress);
+    this.tryWrite(`Saving progress of job ${job.id}`, () => this.table.saveProgress(job.id, job.tracker.progress));
     this.emit(job.id);
   }
 

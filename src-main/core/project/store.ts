@@ -17,13 +17,20 @@ export interface OpenProject {
   close(): void;
 }
 
-/** Opens a connection with the settings every connection (main and workers) must use. */
-export function openDatabase(dbPath: string, options: { mustExist?: boolean } = {}): Database.Database {
+/** How long a job worker's connection waits for the write lock: it blocks no UI, so long. */
+export const WORKER_BUSY_TIMEOUT_MS = 120_000;
+
+/**
+ * Opens a connection with the settings every connection (main and workers) must use.
+ * `busyTimeoutMs`: the main thread keeps 5 s (it blocks the event loop while it waits and
+ * retries with backoff instead, see busy.ts); job workers pass WORKER_BUSY_TIMEOUT_MS.
+ */
+export function openDatabase(dbPath: string, options: { mustExist?: boolean; busyTimeoutMs?: number } = {}): Database.Database {
   const db = new Database(dbPath, { fileMustExist: options.mustExist ?? false });
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   // Main and worker connections write concurrently; wait instead of failing with SQLITE_BUSY.
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs ?? 5000)}`);
   db.pragma('synchronous = NORMAL');
   // 64 MiB page cache: bulk curation updates touch every row of the queries table and its indexes.
   db.pragma('cache_size = -65536');
