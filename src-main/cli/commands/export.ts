@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { exportPairs, type ExportFormat, type ExportSplit } from '../../core/curation/export.js';
+import { exportTriplets } from '../../core/mining/export-triplets.js';
 import type { CliContext } from '../context.js';
 
 const oneOf =
@@ -17,12 +18,13 @@ export function register(program: Command, ctx: CliContext): void {
     .command('export')
     .description('export accepted query–passage pairs as TSV (query<TAB>passage), JSONL, or a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv)')
     .requiredOption('--project <dir>', 'project folder')
-    .requiredOption('--format <format>', 'tsv, jsonl or beir', oneOf('--format', ['tsv', 'jsonl', 'beir'] as const))
+    .requiredOption('--format <format>', 'tsv, jsonl, beir, or triplets (mined JSONL {"query","positive","negative","margin"})', oneOf('--format', ['tsv', 'jsonl', 'beir', 'triplets'] as const))
     .requiredOption('--out <path>', 'output file (tsv, jsonl) or folder (beir)')
     .option('--split <split>', 'train, eval or all passages (default all)', oneOf('--split', ['train', 'eval', 'all'] as const), 'all')
     .option('--overwrite', 'replace an existing output file (or the files of a non-empty BEIR folder)')
-    .action(async (opts: { project: string; format: ExportFormat; out: string; split: ExportSplit; overwrite?: boolean }) => {
+    .action(async (opts: { project: string; format: ExportFormat | 'triplets'; out: string; split: ExportSplit; overwrite?: boolean }) => {
       const p = await ctx.openProject(opts.project);
+      if (opts.format === 'triplets') return ctx.out(JSON.stringify(exportTriplets(p.db, opts.out, { overwrite: opts.overwrite === true }), null, 2));
       ctx.out(JSON.stringify(exportPairs(p.db, opts.format, opts.out, opts.split, { overwrite: opts.overwrite === true }), null, 2));
     });
 }

@@ -1,15 +1,14 @@
 // The retrievers hard negatives are mined with, over the passages a negative may come from: the
 // training split, duplicates left out (an eval passage must not leak into training). BM25 is built
 // in memory over those passages; a project encoder searches its saved HNSW index when the index is
-// fresh for the model and the passages (asking for more than k and keeping the eligible ones),
+// fresh for the model, its prefixes and the passages (asking for more than k and keeping the eligible ones),
 // else exact search over the eligible passages embedded now (as the round-trip signal does).
-import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { MiningRetriever } from '../../../shared/services/mining.js';
 import { Bm25Index } from '../index/bm25.js';
 import { ExactIndex } from '../index/exact.js';
-import { currentPassageFingerprints, indexStatus, loadIndex, modelFolderHash, passageEmbeddingText, readManifest } from '../index/index-store.js';
-import { Embedder } from '../models/embedder.js';
+import { currentPassageFingerprints, indexStatus, loadIndex, passageEmbeddingText, readManifest } from '../index/index-store.js';
+import { loadProjectEncoder, projectModelHash } from '../models/project-encoder.js';
 
 export class MiningRetrieverError extends Error {
   override name = 'MiningRetrieverError';
@@ -59,14 +58,14 @@ export function encoderRow(db: Database.Database, modelId: number): { id: number
 export async function denseMiningRetriever(projectDir: string, db: Database.Database, modelId: number, hooks: RetrieverHooks = {}): Promise<MiningRetrieverHandle> {
   const model = encoderRow(db, modelId);
   const name = `${model.name} (model ${model.id})`;
-  const embedder = await Embedder.load(model.path, { cacheDir: join(projectDir, 'models'), threads: hooks.threads });
+  const embedder = await loadProjectEncoder(projectDir, db, model, { threads: hooks.threads }); // with the project's query/passage prefixes
   const batchSize = hooks.batchSize ?? 32;
   try {
     const eligible = eligiblePassages(db);
     const eligibleIds = new Set(eligible.map((p) => p.id));
     let search: (vector: Float32Array, k: number) => number[];
     const manifest = readManifest(projectDir, model.id);
-    const status = manifest ? indexStatus(manifest, model.id, await modelFolderHash(model.path), currentPassageFingerprints(db)) : null;
+    const status = manifest ? indexStatus(manifest, model.id, await projectModelHash(db, model), currentPassageFingerprints(db)) : null;
     if (status && !status.stale) {
       const { index } = loadIndex(projectDir, model.id);
       hooks.log?.(`${name}: searching its HNSW index (${index.size} passages, ${eligible.length} eligible)`);
@@ -84,7 +83,7 @@ export async function denseMiningRetriever(projectDir: string, db: Database.Data
       for (let start = 0; start < eligible.length; start += step) {
         if (hooks.signal?.aborted) throw new MiningRetrieverError(`embedding passages for ${name} was cancelled`);
         const slice = eligible.slice(start, start + step);
-        const embedded = await embedder.embed(slice.map(passageEmbeddingText), { batchSize });
+        const embedded = await embedder.embedPassages(slice.map(passageEmbeddingText), { batchSize });
         embedded.forEach((v, i) => vectors.set(v, (start + i) * embedder.dimension));
         hooks.progress?.(start + slice.length, eligible.length, `embedding passages for ${name}`);
       }
@@ -95,7 +94,7 @@ export async function denseMiningRetriever(projectDir: string, db: Database.Data
       name,
       kind: 'dense',
       search: async (queries, k) => {
-        const vectors = await embedder.embed([...queries], { batchSize }); // [queries][dim]
+        const vectors = await embedder.embedQueries(queries, { batchSize }); // [queries][dim]
         return vectors.map((v) => search(v, k));
       },
       release: () => embedder.release(),

@@ -1,0 +1,108 @@
+// genq mine --project DIR --retriever bm25 --retriever MODEL [--k 50] --cross-encoder MODEL
+//   [--negatives-per-query N] [--seed S] [--batch-size B] [--threads T]
+// GPL hard-negative mining as a resumable 'mining.run' job: top-k passages per query from each
+// retriever, the positive and copies of it excluded, N negatives sampled with the seed, margins
+// CE(q, pos) − CE(q, neg) from the cross-encoder. A run interrupted with the same settings (kill,
+// Ctrl-C) is resumed instead of started again. Progress on stderr; the JSON report on stdout.
+import type { Command } from 'commander';
+import { miningParamsSchema, type MiningReport } from '../../../shared/services/mining.js';
+import type { JobSnapshot } from '../../../shared/services/jobs.js';
+import { formatZodError } from '../../core/api/dispatch.js';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ModelRole } from '../../../shared/services/models.js';
+import type { CliContext, CliProject } from '../context.js';
+import { resolveModelId } from './retrieval-options.js';
+
+interface MineOptions {
+  project: string;
+  retriever: string[];
+  k?: string;
+  crossEncoder: string;
+  negativesPerQuery?: string;
+  seed?: string;
+  batchSize?: string;
+  threads?: string;
+}
+
+export class MineError extends Error {
+  override name = 'MineError';
+}
+
+/** A flag's text as a number for zod to check ("abc" stays a string and is reported as such). */
+const numeric = (value: string | undefined) => (value === undefined ? undefined : /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value);
+
+/** A project model id or name, or a model folder (registered in the project on first use). */
+async function projectModelId(p: CliProject, ref: string, role: ModelRole, ctx: CliContext): Promise<number> {
+  if (existsSync(ref) && statSync(ref).isDirectory()) {
+    const dir = resolve(ref);
+    const known = p.db.prepare('SELECT id FROM models WHERE path = ? AND role = ? ORDER BY id DESC LIMIT 1').get(dir, role) as { id: number } | undefined;
+    if (known) return known.id;
+    const added = await p.services.impl.models.add({ dir, role });
+    ctx.err(`genq mine: registered ${ref} in the project as model ${added.id} "${added.name}" (${role})`);
+    return added.id;
+  }
+  return resolveModelId(p.db, ref);
+}
+
+const sameParams = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('mine')
+    .description('mine hard negatives for GPL (MarginMSE): top-k per retriever, cross-encoder margins; resumable; JSON report on stdout')
+    .requiredOption('--project <dir>', 'project folder')
+    .requiredOption('--retriever <name>', 'bm25, or an encoder (project model id or name, or a model folder); repeatable', (v: string, all: string[]) => [...all, v], [])
+    .option('--k <n>', 'passages taken from each retriever per query (default 50)')
+    .requiredOption('--cross-encoder <model>', 'cross-encoder labelling the negatives (project model id or name, or a model folder)')
+    .option('--negatives-per-query <n>', 'negatives sampled per query from the retrievers\' union (default 10)')
+    .option('--seed <n>', 'sampling seed (default 42)')
+    .option('--batch-size <n>', 'cross-encoder pairs and encoder texts per forward pass (default 32)')
+    .option('--threads <n>', 'onnxruntime intra-op threads (default: all cores)')
+    .action(async (opts: MineOptions) => {
+      const p = await ctx.openProject(opts.project);
+      const retrievers = [];
+      for (const ref of opts.retriever) {
+        retrievers.push(ref.toLowerCase() === 'bm25' ? { kind: 'bm25' as const } : { kind: 'model' as const, modelId: await projectModelId(p, ref, 'encoder', ctx) });
+      }
+      const parsed = miningParamsSchema.safeParse({
+        retrievers,
+        crossEncoderId: await projectModelId(p, opts.crossEncoder, 'cross-encoder', ctx),
+        k: numeric(opts.k),
+        negativesPerQuery: numeric(opts.negativesPerQuery),
+        seed: numeric(opts.seed),
+        batchSize: numeric(opts.batchSize),
+        threads: numeric(opts.threads),
+      });
+      if (!parsed.success) throw new MineError(formatZodError('genq mine', parsed.error).replace(/\bnegativesPerQuery\b/, '--negatives-per-query').replace(/\bbatchSize\b/, '--batch-size').replace(/\bretrievers\b/, '--retriever'));
+      const params = parsed.data;
+
+      const interrupted = (await p.services.impl.jobs.list({ limit: 1000 })).find((j) => j.kind === 'mining.run' && j.resumable && sameParams(j.params, params));
+      let job: JobSnapshot;
+      if (interrupted) {
+        ctx.err(`genq mine: resuming job ${interrupted.id} (${interrupted.progress.done}/${interrupted.progress.total ?? '?'} queries done)`);
+        job = await p.services.impl.jobs.resume({ id: interrupted.id });
+      } else {
+        job = await p.services.impl.mining.start(params);
+        ctx.err(`genq mine: job ${job.id}: ${job.title}`);
+      }
+      let last = 0;
+      const stop = p.services.events.subscribe((m) => {
+        if (m.service !== 'jobs' || m.event !== 'onUpdate') return;
+        const j = m.payload as JobSnapshot;
+        if (j.id !== job.id || Date.now() - last < 1000) return;
+        last = Date.now();
+        ctx.err(`  ${j.progress.done}/${j.progress.total ?? '?'} queries ${j.progress.message ?? ''}`);
+      });
+      const onSigint = () => void p.services.impl.jobs.cancel({ id: job.id });
+      process.once('SIGINT', onSigint);
+      try {
+        const end = await p.runner.waitFor(job.id);
+        if (end.state !== 'done') throw new MineError(`mining job ${job.id} ended ${end.state}${end.error ? `: ${end.error.message}` : ''}${end.resumable ? ' (run the same genq mine again to resume it)' : ''}`);
+        ctx.out(JSON.stringify(end.result as MiningReport, null, 2));
+      } finally {
+        stop();
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
