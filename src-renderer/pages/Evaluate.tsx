@@ -82,7 +82,7 @@ export function Evaluate({ appInfo }: PageProps) {
         {shown && (
           <>
             <p className="muted small" data-testid="shown-evaluation">
-              Run #{shown.jobId ?? shown.rows[0]?.runId} · {formatTime(shown.createdAt)} · {datasetLabel(shown.dataset)}
+              Evaluation #{shown.number} · {formatTime(shown.createdAt)} · {datasetLabel(shown.dataset)}
             </p>
             <MetricsTable rows={shown.rows} />
             <ResultsChart rows={shown.rows} />

@@ -3,14 +3,17 @@
 import type { z } from 'zod';
 import { signalsParamsSchema, type SignalsParams } from '../../../shared/services/curation.js';
 import type { JobKindDef } from '../jobs/types.js';
+import { modelName } from '../models/model-names.js';
 
 export const CURATION_SIGNALS_KIND = 'curation.signals';
 
 export const curationSignalsKind: JobKindDef<SignalsParams> = {
   kind: CURATION_SIGNALS_KIND,
   label: 'Compute quality signals',
-  title: (p) => {
-    const parts = [p.lexical ? 'lexical' : null, p.roundtrip !== false ? 'round trip' : null, p.crossEncoderId !== undefined ? 'relevance' : null].filter(Boolean);
+  title: (p, db) => {
+    const roundtrip = p.roundtrip === false ? null : p.roundtrip === true ? 'round trip' : `round trip with ${modelName(db, p.roundtrip)}`;
+    const relevance = p.crossEncoderId !== undefined ? `relevance with ${modelName(db, p.crossEncoderId)}` : null;
+    const parts = [p.lexical ? 'lexical' : null, roundtrip, relevance].filter(Boolean);
     return `Quality signals (${parts.join(', ') || 'none'})`;
   },
   heavy: true,

@@ -4,13 +4,14 @@ import { basename } from 'node:path';
 import type { z } from 'zod';
 import { evalRunParamsSchema, type EvalRunParams } from '../../../shared/services/search.js';
 import type { JobKindDef } from '../jobs/types.js';
+import { modelName } from '../models/model-names.js';
 
 export const EVAL_RUN_KIND = 'eval.run';
 
 export const evalRunKind: JobKindDef<EvalRunParams> = {
   kind: EVAL_RUN_KIND,
   label: 'Evaluate retrieval',
-  title: (p) => `Evaluate ${p.retrievers.map((r) => (r === 'bm25' ? 'BM25' : `model ${r}`)).join(' vs ')} on ${p.beirDir ? basename(p.beirDir) : 'held-out queries'}`,
+  title: (p, db) => `Evaluate ${p.retrievers.map((r) => (r === 'bm25' ? 'BM25' : modelName(db, r))).join(' vs ')} on ${p.beirDir ? basename(p.beirDir) : 'held-out queries'}`,
   heavy: true,
   params: evalRunParamsSchema as z.ZodType<EvalRunParams>,
   handlerModule: new URL('./eval-job.js', import.meta.url).href,

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { indexBuildParamsSchema, mapBuildParamsSchema, type IndexBuildParams, type MapBuildParams } from '../../../shared/services/search.js';
 import type { JobKindDef } from '../jobs/types.js';
+import { modelName } from '../models/model-names.js';
 
 export { indexBuildParamsSchema, type IndexBuildParams };
 
@@ -12,7 +13,7 @@ export const INDEX_BUILD_KIND = 'index.build';
 export const indexBuildKind: JobKindDef<IndexBuildParams> = {
   kind: INDEX_BUILD_KIND,
   label: 'Build search index',
-  title: (p) => `${p.rebuild ? 'Rebuild' : 'Build'} index for model ${p.modelId}`,
+  title: (p, db) => `${p.rebuild ? 'Rebuild' : 'Build'} index for ${modelName(db, p.modelId)}`,
   heavy: true,
   params: indexBuildParamsSchema as z.ZodType<IndexBuildParams>,
   handlerModule: new URL('./index-job.js', import.meta.url).href,
@@ -23,7 +24,7 @@ export const MAP_BUILD_KIND = 'map.build';
 export const mapBuildKind: JobKindDef<MapBuildParams> = {
   kind: MAP_BUILD_KIND,
   label: 'Build embedding map',
-  title: (p) => `Embedding map for model ${p.modelId}`,
+  title: (p, db) => `Embedding map for ${modelName(db, p.modelId)}`,
   heavy: true,
   params: mapBuildParamsSchema as z.ZodType<MapBuildParams>,
   handlerModule: new URL('./map-job.js', import.meta.url).href,

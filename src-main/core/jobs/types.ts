@@ -42,8 +42,8 @@ export interface JobHandler<P = unknown, C = unknown> {
 export interface JobKindDef<P = unknown> {
   /** e.g. 'corpus.import' */
   kind: string;
-  /** Shown in the job tray. */
-  title(params: P): string;
+  /** Shown in the job tray; `db` (the project's) lets it name things by the names people gave them. */
+  title(params: P, db?: Database.Database): string;
   /** Human name of the kind itself ("Import documents"), listed by jobs.kinds; defaults to `kind`. */
   label?: string;
   /** At most one running heavy job per kind; others wait queued. */

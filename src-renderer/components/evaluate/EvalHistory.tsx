@@ -24,7 +24,7 @@ export function EvalHistory({ evaluations, selectedKey, onSelect }: Props) {
       <tbody>
         {evaluations.map((e) => (
           <tr key={e.key} className={e.key === selectedKey ? 'ehistory__selected' : ''} data-eval={e.key}>
-            <td>#{e.jobId ?? e.rows[0]?.runId}</td>
+            <td>#{e.number}</td>
             <td className="small">{formatTime(e.createdAt)}</td>
             <td className="small">{datasetLabel(e.dataset)}</td>
             <td className="small">

@@ -17,6 +17,8 @@ export interface Evaluation {
   /** "job 12", or "run 40" for runs recorded outside a job. */
   key: string;
   jobId: number | null;
+  /** Evaluations numbered in this project, oldest first: "Evaluation #1" is the first one. */
+  number: number;
   createdAt: string;
   dataset: EvalReport['dataset'] | null;
   rows: EvalResultRow[];
@@ -36,14 +38,16 @@ export function groupEvalRuns(runs: readonly EvalRunInfo[]): Evaluation[] {
     const config = run.config as { dataset?: EvalReport['dataset'] } | null;
     let group = groups.get(key);
     if (!group) {
-      group = { key, jobId: run.jobId, createdAt: run.createdAt, dataset: config?.dataset ?? null, rows: [] };
+      group = { key, jobId: run.jobId, number: 0, createdAt: run.createdAt, dataset: config?.dataset ?? null, rows: [] };
       groups.set(key, group);
     }
     group.rows.push({ ...run.summary, runId: run.runId });
     if (run.createdAt < group.createdAt) group.createdAt = run.createdAt;
   }
   for (const g of groups.values()) g.rows.sort((a, b) => (a.runId ?? 0) - (b.runId ?? 0));
-  return [...groups.values()];
+  const list = [...groups.values()];
+  list.forEach((g, i) => (g.number = list.length - i));
+  return list;
 }
 
 /** "BEIR beir-sotu-mini (test)" or "held-out queries"; with query and corpus counts. */
@@ -74,7 +78,7 @@ export function metricsChartData(rows: readonly EvalResultRow[]): Array<Record<s
 /** One chart row per evaluation (oldest first), one key per retriever, for one metric. */
 export function historyChartData(evaluations: readonly Evaluation[], metric: EvalMetricName): Array<Record<string, string | number>> {
   return [...evaluations].reverse().map((e) => {
-    const row: Record<string, string | number> = { run: `#${e.jobId ?? e.rows[0]?.runId ?? '?'}` };
+    const row: Record<string, string | number> = { run: `#${e.number}` };
     for (const r of e.rows) row[r.retriever] = r.metrics[metric];
     return row;
   });

@@ -46,7 +46,20 @@ export function EmbeddingMapPanel({ indexes, models }: Props) {
   const build = () => {
     if (modelId !== null) void attempt(() => api.search.buildMap({ modelId, maxPassages, includeQueries }));
   };
-  const entries = useMemo(() => (map ? legend(map.points, colorBy) : []), [map, colorBy]);
+  // Documents by the names people know them by (title, else file name) for the legend.
+  const [documentNames, setDocumentNames] = useState<ReadonlyMap<number, string>>(new Map());
+  useEffect(() => {
+    if (!map || colorBy !== 'document') return;
+    let live = true;
+    void attempt(() => api.corpus.listDocuments({ limit: 1000 })).then((r) => {
+      if (!live || !r) return;
+      setDocumentNames(new Map(r.rows.map((d) => [d.id, d.title ?? (d.sourcePath ? d.sourcePath.split(/[\\/]/).pop()! : `document ${d.id}`)])));
+    });
+    return () => {
+      live = false;
+    };
+  }, [map, colorBy]);
+  const entries = useMemo(() => (map ? legend(map.points, colorBy, 8, documentNames) : []), [map, colorBy, documentNames]);
 
   if (indexes !== null && indexed.length === 0) {
     return <p className="muted">Build an index first (Search tab): the map projects the indexed passage embeddings.</p>;

@@ -29,8 +29,8 @@ export interface LegendEntry {
   count: number;
 }
 
-/** Legend for the points shown: statuses, or the most frequent documents (then "other"). */
-export function legend(points: readonly EmbeddingMapPoint[], mode: ColorMode, maxDocuments = 8): LegendEntry[] {
+/** Legend for the points shown: statuses, or the most frequent documents by name (then "other"). */
+export function legend(points: readonly EmbeddingMapPoint[], mode: ColorMode, maxDocuments = 8, documentNames: ReadonlyMap<number, string> = new Map()): LegendEntry[] {
   if (mode === 'status') {
     const counts = { passage: 0, pending: 0, accepted: 0, rejected: 0 };
     for (const p of points) counts[p.kind === 'passage' ? 'passage' : (p.status ?? 'pending')]++;
@@ -41,7 +41,7 @@ export function legend(points: readonly EmbeddingMapPoint[], mode: ColorMode, ma
   const byDoc = new Map<number, number>();
   for (const p of points) byDoc.set(p.documentId, (byDoc.get(p.documentId) ?? 0) + 1);
   const sorted = [...byDoc].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const entries = sorted.slice(0, maxDocuments).map(([id, count]) => ({ label: `document ${id}`, color: documentColor(id), count }));
+  const entries = sorted.slice(0, maxDocuments).map(([id, count]) => ({ label: documentNames.get(id) ?? `document ${id}`, color: documentColor(id), count }));
   const rest = sorted.slice(maxDocuments).reduce((n, [, c]) => n + c, 0);
   if (rest > 0) entries.push({ label: `${sorted.length - maxDocuments} other documents`, color: 'transparent', count: rest });
   return entries;

@@ -24,6 +24,8 @@ describe('groupEvalRuns', () => {
     const runs = [run(4, 8, 'tuned', 0.6), run(3, 8, 'BM25', 0.5), run(2, 5, 'base', 0.3), run(1, 5, 'BM25', 0.5)];
     const groups = groupEvalRuns(runs);
     expect(groups.map((g) => g.key)).toEqual(['job 8', 'job 5']);
+    // Numbered per project, the first evaluation #1, whatever the job ids.
+    expect(groups.map((g) => g.number)).toEqual([2, 1]);
     expect(groups[0].rows.map((r) => [r.retriever, r.runId])).toEqual([
       ['BM25', 3],
       ['tuned', 4],
@@ -51,8 +53,8 @@ describe('chart data and labels', () => {
 
   it('plots the history oldest first for one metric', () => {
     expect(historyChartData(groups, 'mrr@10')).toEqual([
-      { run: '#5', BM25: 0.4, base: 0.3 },
-      { run: '#8', BM25: 0.5, tuned: 0.6 },
+      { run: '#1', BM25: 0.4, base: 0.3 },
+      { run: '#2', BM25: 0.5, tuned: 0.6 },
     ]);
     expect(retrieverNames(groups)).toEqual(['BM25', 'tuned', 'base']);
   });

@@ -37,5 +37,7 @@ describe('map colours', () => {
       ['document 1', 3],
       ['1 other documents', 2],
     ]);
+    // Documents by their names where known.
+    expect(legend(pts, 'document', 2, new Map([[2, 'Loomings']])).map((e) => e.label)).toEqual(['document 1', 'Loomings']);
   });
 });

@@ -17,7 +17,7 @@ describe('corpus service', () => {
   test('startImport runs a corpus.import job whose result is the report; stats, search, documents follow', async () => {
     const started = await s.impl.corpus.startImport({ paths: [fixture('moby-dick'), fixture('beir-corpus.jsonl')] } as never);
     expect(started.kind).toBe('corpus.import');
-    expect(started.title).toBe('Import 2 paths');
+    expect(started.title).toBe('Import moby-dick, beir-corpus.jsonl');
     const done = await s.finished(started.id);
     expect(done.state).toBe('done');
     const report = done.result as ImportReport;
