@@ -19,6 +19,24 @@ export interface SessionOptions {
    * cores to JS work between runs (token sampling between decoder steps). Default: onnxruntime's (spin).
    */
   spinning?: boolean;
+  /**
+   * Outputs to leave in device memory (WebGPU 'gpu-buffer'; on CPU they are host memory anyway),
+   * to be fed to the next run without a host round trip (training state).
+   */
+  deviceOutputs?: string[];
+}
+
+/** An onnxruntime tensor, possibly in device memory; fed back to runTensors() as is. Free with dispose(). */
+export type DeviceTensor = ort.Tensor;
+
+/** A host tensor as a DeviceTensor (onnxruntime copies it to the device when a run needs it there). */
+export function hostTensor(t: TensorIn): DeviceTensor {
+  return new ort.Tensor(t.type, t.data, t.dims);
+}
+
+/** True when the tensor's data is in host memory (readable with .data). */
+export function onHost(t: DeviceTensor): boolean {
+  return t.location === 'cpu' || t.location === 'cpu-pinned';
 }
 
 export class OnnxSessionError extends Error {
@@ -90,6 +108,9 @@ export class OnnxSession {
           interOpNumThreads: 1,
           executionMode: 'sequential',
           logSeverityLevel: 3,
+          ...(opts.deviceOutputs?.length && provider !== 'cpu'
+            ? { preferredOutputLocation: Object.fromEntries(opts.deviceOutputs.map((n) => [n, 'gpu-buffer' as const])) }
+            : {}),
           ...(opts.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
         };
         const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
@@ -104,6 +125,18 @@ export class OnnxSession {
       }
     }
     throw new OnnxSessionError('unreachable: the CPU provider is always tried');
+  }
+
+  /** Runs with onnxruntime tensors in and out (device-resident state); the caller owns and disposes the outputs. */
+  async runTensors(feeds: Record<string, DeviceTensor>, fetch: string[]): Promise<Record<string, DeviceTensor>> {
+    const results = await this.session.run(feeds, fetch);
+    const out: Record<string, DeviceTensor> = {};
+    for (const name of fetch) {
+      const t = results[name];
+      if (!t) throw new OnnxSessionError(`output "${name}" is missing`);
+      out[name] = t;
+    }
+    return out;
   }
 
   /** Runs the graph and returns the requested float outputs. */

@@ -5,7 +5,7 @@
 // computes them).
 import type { PoolingMode, Weights } from '../folder.js';
 import { OnnxGraph } from './graph.js';
-import { GraphWeightError, layerNorm, need, norm, transformerLayer, type LayerNames } from './layers.js';
+import { GraphWeightError, initializerSource, layerNorm, need, transformerLayer, type LayerHooks, type LayerNames, type WeightSource } from './layers.js';
 import { poolInGraph } from './pooling.js';
 
 export interface EncoderSpec {
@@ -29,51 +29,16 @@ export interface EncoderGraphOptions {
 const MASKED = -3.4028234663852886e38;
 
 export function buildEncoderGraph(spec: EncoderSpec, weights: Weights, opts: EncoderGraphOptions = {}): Uint8Array {
-  const c = spec.config;
   const source = opts.source ?? 'weights';
-  const h: number = c.hidden_size;
-  const heads: number = c.num_attention_heads;
-  const layers: number = c.num_hidden_layers;
-  if (!(h > 0 && heads > 0 && layers > 0 && h % heads === 0)) {
-    throw new GraphWeightError(`config.json: hidden_size ${h}, num_attention_heads ${heads}, num_hidden_layers ${layers} do not describe an encoder`);
-  }
-  const vocab: number = weights.get('embeddings.word_embeddings.weight')?.shape[0] ?? c.vocab_size;
-  const dims = { hidden: h, heads, ffn: c.intermediate_size as number, eps: (c.layer_norm_eps as number) ?? 1e-12, act: (c.hidden_act as string) ?? 'gelu' };
-
   const g = new OnnxGraph(`${spec.architecture}-encoder`);
   const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
   const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
   const tokenTypeIds = opts.tokenTypes ? g.input('token_type_ids', 'int64', ['batch', 'seq']) : undefined;
-
-  const wordTable = g.weight('word_embeddings', need(weights, 'embeddings.word_embeddings.weight', [vocab, h], source), [vocab, h]);
-  const words = g.op('Gather', [wordTable, inputIds], { axis: 0 }); // [batch, seq, h]
-  const positions = spec.architecture === 'bert'
-    ? bertPositions(g, weights, c, inputIds, tokenTypeIds, h, source)
-    : mpnetPositions(g, weights, c, inputIds, h, source);
-  let x = layerNorm(g, g.op('Add', [words, positions]), ...norm(g, weights, 'embeddings.LayerNorm', h, source), dims.eps); // [batch, seq, h]
-
-  // Padding mask as an additive bias: 0 for real tokens, finfo.min for padding.
-  const maskF = g.op('Cast', [attentionMask], { to: 1 }); // [batch, seq] float
-  const maskBias = g.op('Unsqueeze', [g.op('Mul', [g.op('Sub', [maskF, g.floats([1])]), g.floats([-MASKED])]), g.int64s([1, 2])]); // [batch, 1, 1, seq]
-  const scoreBias = spec.architecture === 'mpnet'
-    ? g.op('Add', [maskBias, mpnetRelativeBias(g, weights, c, inputIds, heads, source)]) // [batch, heads, seq, seq]
-    : maskBias;
-
-  for (let i = 0; i < layers; i++) {
-    const p = `encoder.layer.${i}`;
-    const names: LayerNames = spec.architecture === 'bert'
-      ? {
-          q: `${p}.attention.self.query`, k: `${p}.attention.self.key`, v: `${p}.attention.self.value`,
-          attnOut: `${p}.attention.output.dense`, attnNorm: `${p}.attention.output.LayerNorm`,
-          ffnIn: `${p}.intermediate.dense`, ffnOut: `${p}.output.dense`, ffnNorm: `${p}.output.LayerNorm`,
-        }
-      : {
-          q: `${p}.attention.attn.q`, k: `${p}.attention.attn.k`, v: `${p}.attention.attn.v`,
-          attnOut: `${p}.attention.attn.o`, attnNorm: `${p}.attention.LayerNorm`,
-          ffnIn: `${p}.intermediate.dense`, ffnOut: `${p}.output.dense`, ffnNorm: `${p}.output.LayerNorm`,
-        };
-    x = transformerLayer(g, x, scoreBias, weights, names, dims, p, source);
-  }
+  const ws = initializerEncoderSource(g, weights, source);
+  const vocab: number = weights.get('embeddings.word_embeddings.weight')?.shape[0] ?? spec.config.vocab_size;
+  const typeCount: number = weights.get('embeddings.token_type_embeddings.weight')?.shape[0] ?? 0;
+  const { hidden: x, maskF } = encoderLayers(g, spec, ws, { inputIds, attentionMask, tokenTypeIds }, { vocab, typeCount, source });
+  const h: number = spec.config.hidden_size;
   const hidden = g.op('Identity', [x], {}, { name: 'last_hidden_state' });
   g.output(hidden, 'float32', ['batch', 'seq', h]);
   if (opts.pooling) {
@@ -84,29 +49,124 @@ export function buildEncoderGraph(spec: EncoderSpec, weights: Weights, opts: Enc
   return g.toBytes({ docString: `${spec.architecture} encoder built by genq-workbench` });
 }
 
-/** BERT: absolute positions 0..seq-1 (+ token type embeddings). → [seq, h] or [batch, seq, h] */
-function bertPositions(g: OnnxGraph, w: Weights, c: Record<string, any>, inputIds: string, tokenTypeIds: string | undefined, h: number, source: string): string {
-  const maxPos: number = c.max_position_embeddings;
-  const pos = need(w, 'embeddings.position_embeddings.weight', [maxPos, h], source);
-  const typeCount: number = w.get('embeddings.token_type_embeddings.weight')?.shape[0] ?? 0;
-  const types = typeCount > 0 ? need(w, 'embeddings.token_type_embeddings.weight', [typeCount, h], source) : undefined;
-  const seqLen = g.op('Shape', [inputIds], { start: 1, end: 2 }); // [1]
-  if (tokenTypeIds && types) {
-    const posRows = g.op('Slice', [g.weight('position_embeddings', pos, [maxPos, h]), g.int64s([0]), seqLen, g.int64s([0])]); // [seq, h]
-    const typeRows = g.op('Gather', [g.weight('token_type_embeddings', types, [typeCount, h]), tokenTypeIds], { axis: 0 }); // [batch, seq, h]
-    return g.op('Add', [typeRows, posRows]);
+/** A WeightSource that also yields embedding tables ([rows, h], HF names). */
+export interface EncoderWeightSource extends WeightSource {
+  table(name: string, rows: number, cols: number): string;
+  /**
+   * BERT without token_type_ids: the position table with token type row 0 added, when the source
+   * can fold it on the host (initializers); undefined → the row is added in the graph.
+   */
+  foldedPositions?(maxPos: number, h: number): string;
+}
+
+function initializerEncoderSource(g: OnnxGraph, w: Weights, source: string): EncoderWeightSource {
+  const tables = new Map<string, string>();
+  const graphName = (name: string) => name.replace(/^embeddings\./, '').replace(/^encoder\./, '').replace(/\.weight$/, '');
+  return {
+    ...initializerSource(g, w, source),
+    table: (name, rows, cols) => {
+      const existing = tables.get(name);
+      if (existing) return existing;
+      const v = g.weight(graphName(name), need(w, name, [rows, cols], source), [rows, cols]);
+      tables.set(name, v);
+      return v;
+    },
+    foldedPositions: (maxPos, h) => {
+      // Every bi-encoder input has token type 0, so fold that row into the position table once.
+      const folded = new Float32Array(need(w, 'embeddings.position_embeddings.weight', [maxPos, h], source));
+      const typeCount: number = w.get('embeddings.token_type_embeddings.weight')?.shape[0] ?? 0;
+      const types = typeCount > 0 ? need(w, 'embeddings.token_type_embeddings.weight', [typeCount, h], source) : undefined;
+      if (types) for (let r = 0; r < maxPos; r++) for (let j = 0; j < h; j++) folded[r * h + j] += types[j];
+      return g.weight('position_embeddings', folded, [maxPos, h]);
+    },
+  };
+}
+
+export interface EncoderInputs {
+  inputIds: string;
+  attentionMask: string;
+  tokenTypeIds?: string;
+}
+
+/** HF parameter prefixes of layer i. */
+export function encoderLayerNames(architecture: 'bert' | 'mpnet', i: number): LayerNames {
+  const p = `encoder.layer.${i}`;
+  return architecture === 'bert'
+    ? {
+        q: `${p}.attention.self.query`, k: `${p}.attention.self.key`, v: `${p}.attention.self.value`,
+        attnOut: `${p}.attention.output.dense`, attnNorm: `${p}.attention.output.LayerNorm`,
+        ffnIn: `${p}.intermediate.dense`, ffnOut: `${p}.output.dense`, ffnNorm: `${p}.output.LayerNorm`,
+      }
+    : {
+        q: `${p}.attention.attn.q`, k: `${p}.attention.attn.k`, v: `${p}.attention.attn.v`,
+        attnOut: `${p}.attention.attn.o`, attnNorm: `${p}.attention.LayerNorm`,
+        ffnIn: `${p}.intermediate.dense`, ffnOut: `${p}.output.dense`, ffnNorm: `${p}.output.LayerNorm`,
+      };
+}
+
+/**
+ * Embeddings + transformer layers, shared by inference (initializers) and training (weights as
+ * graph inputs, dropout hooks). Returns the last hidden state [batch, seq, h] and the float mask [batch, seq].
+ */
+export function encoderLayers(
+  g: OnnxGraph,
+  spec: EncoderSpec,
+  ws: EncoderWeightSource,
+  inp: EncoderInputs,
+  dims: { vocab: number; typeCount: number; source: string },
+  hooks: LayerHooks = {},
+): { hidden: string; maskF: string } {
+  const c = spec.config;
+  const { source } = dims;
+  const h: number = c.hidden_size;
+  const heads: number = c.num_attention_heads;
+  const layers: number = c.num_hidden_layers;
+  if (!(h > 0 && heads > 0 && layers > 0 && h % heads === 0)) {
+    throw new GraphWeightError(`config.json: hidden_size ${h}, num_attention_heads ${heads}, num_hidden_layers ${layers} do not describe an encoder`);
   }
-  // Every bi-encoder input has token type 0, so fold that row into the position table once.
-  const folded = new Float32Array(pos);
-  if (types) for (let r = 0; r < maxPos; r++) for (let j = 0; j < h; j++) folded[r * h + j] += types[j];
-  return g.op('Slice', [g.weight('position_embeddings', folded, [maxPos, h]), g.int64s([0]), seqLen, g.int64s([0])]); // [seq, h]
+  const layerDims = { hidden: h, heads, ffn: c.intermediate_size as number, eps: (c.layer_norm_eps as number) ?? 1e-12, act: (c.hidden_act as string) ?? 'gelu' };
+
+  const words = g.op('Gather', [ws.table('embeddings.word_embeddings.weight', dims.vocab, h), inp.inputIds], { axis: 0 }); // [batch, seq, h]
+  const positions = spec.architecture === 'bert'
+    ? bertPositions(g, ws, c, inp.inputIds, inp.tokenTypeIds, h, dims.typeCount)
+    : mpnetPositions(g, ws, c, inp.inputIds, h);
+  let x = layerNorm(g, g.op('Add', [words, positions]), ...ws.norm('embeddings.LayerNorm', h), layerDims.eps); // [batch, seq, h]
+  if (hooks.dropout) x = hooks.dropout(x, 'hidden');
+
+  // Padding mask as an additive bias: 0 for real tokens, finfo.min for padding.
+  const maskF = g.op('Cast', [inp.attentionMask], { to: 1 }); // [batch, seq] float
+  const maskBias = g.op('Unsqueeze', [g.op('Mul', [g.op('Sub', [maskF, g.floats([1])]), g.floats([-MASKED])]), g.int64s([1, 2])]); // [batch, 1, 1, seq]
+  const scoreBias = spec.architecture === 'mpnet'
+    ? g.op('Add', [maskBias, mpnetRelativeBias(g, ws, c, inp.inputIds, heads)]) // [batch, heads, seq, seq]
+    : maskBias;
+
+  for (let i = 0; i < layers; i++) {
+    x = transformerLayer(g, x, scoreBias, ws, encoderLayerNames(spec.architecture, i), layerDims, `encoder.layer.${i}`, source, hooks);
+  }
+  return { hidden: x, maskF };
+}
+
+/** BERT: absolute positions 0..seq-1 (+ token type embeddings). → [seq, h] or [batch, seq, h] */
+function bertPositions(g: OnnxGraph, ws: EncoderWeightSource, c: Record<string, any>, inputIds: string, tokenTypeIds: string | undefined, h: number, typeCount: number): string {
+  const maxPos: number = c.max_position_embeddings;
+  const seqLen = g.op('Shape', [inputIds], { start: 1, end: 2 }); // [1]
+  const rows = (table: string) => g.op('Slice', [table, g.int64s([0]), seqLen, g.int64s([0])]); // [seq, h]
+  if (tokenTypeIds && typeCount > 0) {
+    const typeRows = g.op('Gather', [ws.table('embeddings.token_type_embeddings.weight', typeCount, h), tokenTypeIds], { axis: 0 }); // [batch, seq, h]
+    return g.op('Add', [typeRows, rows(ws.table('embeddings.position_embeddings.weight', maxPos, h))]);
+  }
+  if (ws.foldedPositions) return rows(ws.foldedPositions(maxPos, h));
+  const pos = rows(ws.table('embeddings.position_embeddings.weight', maxPos, h));
+  if (typeCount === 0) return pos;
+  const type0 = g.op('Gather', [ws.table('embeddings.token_type_embeddings.weight', typeCount, h), g.int64s([0], [])], { axis: 0 }); // [h]
+  return g.op('Add', [pos, type0]);
 }
 
 /** MPNet (like RoBERTa): position = padding_idx + 1 + index among non-padding tokens; padding keeps padding_idx. → [batch, seq, h] */
-function mpnetPositions(g: OnnxGraph, w: Weights, c: Record<string, any>, inputIds: string, h: number, source: string): string {
+function mpnetPositions(g: OnnxGraph, ws: EncoderWeightSource, c: Record<string, any>, inputIds: string, h: number): string {
   const maxPos: number = c.max_position_embeddings;
   const padIdx: number = c.pad_token_id ?? 1;
-  const table = g.weight('position_embeddings', need(w, 'embeddings.position_embeddings.weight', [maxPos, h], source), [maxPos, h]);
+  const table = ws.table('embeddings.position_embeddings.weight', maxPos, h);
   const notPad = g.op('Cast', [g.op('Not', [g.op('Equal', [inputIds, g.int64s([padIdx], [])])])], { to: 7 }); // [batch, seq] int64
   const cumulative = g.op('Mul', [g.op('CumSum', [notPad, g.int64s([1], [])]), notPad]); // [batch, seq]
   const positionIds = g.op('Add', [cumulative, g.int64s([padIdx], [])]);
@@ -114,9 +174,9 @@ function mpnetPositions(g: OnnxGraph, w: Weights, c: Record<string, any>, inputI
 }
 
 /** MPNet's relative position bias, shared by all layers. → [1, heads, seq, seq] */
-function mpnetRelativeBias(g: OnnxGraph, w: Weights, c: Record<string, any>, inputIds: string, heads: number, source: string): string {
+function mpnetRelativeBias(g: OnnxGraph, ws: EncoderWeightSource, c: Record<string, any>, inputIds: string, heads: number): string {
   const buckets: number = c.relative_attention_num_buckets ?? 32;
-  const table = g.weight('relative_attention_bias', need(w, 'encoder.relative_attention_bias.weight', [buckets, heads], source), [buckets, heads]);
+  const table = ws.table('encoder.relative_attention_bias.weight', buckets, heads);
   // The bucket of (query i, key j) depends only on i and j, so precompute it for every position pair.
   const maxLen: number = c.max_position_embeddings;
   const bucketIds = g.int64Tensor('relative_buckets', relativePositionBuckets(maxLen, buckets), [maxLen, maxLen]);

@@ -32,8 +32,21 @@ export class OnnxGraphError extends Error {
   override name = 'OnnxGraphError';
 }
 
+/** A node as it was added (read-only): what the backward walker (backward.ts) reads. */
+export interface NodeView {
+  readonly opType: string;
+  readonly name: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly attrs: Readonly<Record<string, AttrValue>>;
+}
+
 export class OnnxGraph {
   private readonly nodes: InstanceType<typeof onnx.NodeProto>[] = [];
+  private readonly views: NodeView[] = [];
+  /** Declared dims of inputs, initializers and constants; int64 constants' values (for the backward walker). */
+  private readonly dims = new Map<string, readonly Dim[]>();
+  private readonly int64Consts = new Map<string, readonly number[]>();
   private readonly initializers: InstanceType<typeof onnx.TensorProto>[] = [];
   private readonly inputs: InstanceType<typeof onnx.ValueInfoProto>[] = [];
   private readonly outputs: InstanceType<typeof onnx.ValueInfoProto>[] = [];
@@ -55,6 +68,21 @@ export class OnnxGraph {
     this.prefix = opts.outer ? `${name}/` : '';
   }
 
+  /** The nodes added so far, in order (a topological order). */
+  get nodeViews(): readonly NodeView[] {
+    return this.views;
+  }
+
+  /** Dims of a graph input, initializer or constant; undefined for node outputs. */
+  dimsOf(value: string): readonly Dim[] | undefined {
+    return this.dims.get(value) ?? this.opts.outer?.dimsOf(value);
+  }
+
+  /** The values of an int64s() constant; undefined for anything else. */
+  int64Values(value: string): readonly number[] | undefined {
+    return this.int64Consts.get(value) ?? this.opts.outer?.int64Values(value);
+  }
+
   /** True when `value` is defined here or (for a subgraph) in an enclosing graph. */
   has(value: string): boolean {
     return this.names.has(value) || (this.opts.outer?.has(value) ?? false);
@@ -63,6 +91,7 @@ export class OnnxGraph {
   /** Declares a graph input, e.g. input('input_ids', 'int64', ['batch', 'seq']). */
   input(name: string, type: ElemType, dims: Dim[]): string {
     this.inputs.push(valueInfo(this.claim(name), type, dims));
+    this.dims.set(name, dims);
     return name;
   }
 
@@ -79,18 +108,22 @@ export class OnnxGraph {
       throw new OnnxGraphError(`graph "${this.name}": weight "${name}" has ${data.length} values, shape [${dims.join(', ')}] needs ${count}`);
     }
     this.initializers.push(tensor(this.claim(name), ELEM.float32, dims, bytesOf(data)));
+    this.dims.set(name, dims);
     return name;
   }
 
   /** An int64 initializer (shape vectors, index tables). */
   int64Tensor(name: string, data: BigInt64Array, dims: number[]): string {
     this.initializers.push(tensor(this.claim(name), ELEM.int64, dims, bytesOf(data)));
+    this.dims.set(name, dims);
     return name;
   }
 
   /** A small int64 constant, deduplicated: int64s([0, 0, 12, 64]) or a scalar with dims []. */
   int64s(values: number[], dims: number[] = [values.length]): string {
-    return this.constant('int64', values, dims, () => bytesOf(BigInt64Array.from(values, (v) => BigInt(v))));
+    const name = this.constant('int64', values, dims, () => bytesOf(BigInt64Array.from(values, (v) => BigInt(v))));
+    this.int64Consts.set(name, values);
+    return name;
   }
 
   /** A small float32 constant, deduplicated; scalar by default. */
@@ -117,6 +150,7 @@ export class OnnxGraph {
     const base = opts.name ?? `${this.prefix}${opType}_${this.counter++}`;
     const outputs = Array.from({ length: outputCount }, (_, i) => this.claim(outputCount === 1 ? base : `${base}:${i}`));
     if (opts.domain) this.domains.set(opts.domain, 1);
+    this.views.push({ opType, name: base, inputs: [...inputs], outputs, attrs: { ...attrs } });
     this.nodes.push(
       onnx.NodeProto.create({
         opType,
@@ -160,6 +194,7 @@ export class OnnxGraph {
     if (existing) return existing;
     const name = this.claim(`${this.prefix}const_${this.constants.size}`);
     this.initializers.push(tensor(name, ELEM[type], dims, bytes()));
+    this.dims.set(name, dims);
     this.constants.set(key, name);
     return name;
   }

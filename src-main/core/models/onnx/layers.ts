@@ -81,40 +81,75 @@ export interface LayerDims {
 }
 
 /**
+ * Where a layer's weights come from: initializers baked from host data (inference, below), or graph
+ * inputs fed each run (training-graph.ts). Linear weights are [in, out] either way.
+ */
+export interface WeightSource {
+  /** A Linear's [in, out] weight and [out] bias. */
+  linear(prefix: string, out: number, inp: number): { w: string; b: string };
+  /** Q/K/V fused into one [h, 3h] weight and [3h] bias; `scaled`: 1/√dh is already folded into the query part. */
+  qkv(names: [string, string, string], h: number, scale: number, layerPrefix: string): { w: string; b: string; scaled: boolean };
+  /** LayerNorm [gamma, beta]. */
+  norm(prefix: string, size: number): [string, string];
+}
+
+/** Weights as initializers; the attention scale is folded into Wq and bq (inference needs no extra Mul). */
+export function initializerSource(g: OnnxGraph, w: Weights, source: string): WeightSource {
+  return {
+    linear: (prefix, out, inp) => ({ w: tWeight(g, w, prefix, out, inp, source), b: bias(g, w, prefix, out, source) }),
+    qkv: (names, h, scale, layerPrefix) => {
+      // Fused projection weight [h, 3h] = [Wqᵀ·scale | Wkᵀ | Wvᵀ] and bias [3h].
+      const qkvW = new Float32Array(h * 3 * h);
+      const qkvB = new Float32Array(3 * h);
+      names.forEach((p, part) => {
+        const s = part === 0 ? scale : 1;
+        const wT = transpose2d(need(w, `${p}.weight`, [h, h], source), h, h, s); // [h_in, h_out]
+        for (let r = 0; r < h; r++) qkvW.set(wT.subarray(r * h, (r + 1) * h), r * 3 * h + part * h);
+        const b = need(w, `${p}.bias`, [h], source);
+        for (let i = 0; i < h; i++) qkvB[part * h + i] = b[i] * s;
+      });
+      return { w: g.weight(`${layerPrefix}.qkv.weight`, qkvW, [h, 3 * h]), b: g.weight(`${layerPrefix}.qkv.bias`, qkvB, [3 * h]), scaled: true };
+    },
+    norm: (prefix, size) => norm(g, w, prefix, size, source),
+  };
+}
+
+/** Training-mode hooks: dropout after attention probabilities ('attention') and sublayer outputs ('hidden'). */
+export interface LayerHooks {
+  dropout?: (x: string, kind: 'attention' | 'hidden') => string;
+}
+
+/**
  * One post-LayerNorm transformer layer (BERT/MPNet):
  *   x' = LN(x + O·Attn(QKV(x)));  y = LN(x' + W2·act(W1·x'))
  * `scoreBias` is added to the attention scores ([batch, 1, 1, seq] padding mask, or
  * [batch, heads, seq, seq] with MPNet's relative position bias folded in).
  */
-export function transformerLayer(g: OnnxGraph, x: string, scoreBias: string, w: Weights, n: LayerNames, d: LayerDims, prefix: string, source: string): string {
+export function transformerLayer(g: OnnxGraph, x: string, scoreBias: string, ws: WeightSource, n: LayerNames, d: LayerDims, prefix: string, source: string, hooks: LayerHooks = {}): string {
   const { hidden: h, heads, ffn } = d;
   const dh = h / heads;
-  const scale = 1 / Math.sqrt(dh); // folded into Wq and bq, so scores need no extra Mul
-  // Fused projection weight [h, 3h] = [Wqᵀ·scale | Wkᵀ | Wvᵀ] and bias [3h].
-  const qkvW = new Float32Array(h * 3 * h);
-  const qkvB = new Float32Array(3 * h);
-  [n.q, n.k, n.v].forEach((p, part) => {
-    const s = part === 0 ? scale : 1;
-    const wT = transpose2d(need(w, `${p}.weight`, [h, h], source), h, h, s); // [h_in, h_out]
-    for (let r = 0; r < h; r++) qkvW.set(wT.subarray(r * h, (r + 1) * h), r * 3 * h + part * h);
-    const b = need(w, `${p}.bias`, [h], source);
-    for (let i = 0; i < h; i++) qkvB[part * h + i] = b[i] * s;
-  });
-  const qkv = linear(g, x, g.weight(`${prefix}.qkv.weight`, qkvW, [h, 3 * h]), g.weight(`${prefix}.qkv.bias`, qkvB, [3 * h])); // [batch, seq, 3h]
+  const drop = (v: string, kind: 'attention' | 'hidden') => (hooks.dropout ? hooks.dropout(v, kind) : v);
+  const scale = 1 / Math.sqrt(dh);
+  const qkvW = ws.qkv([n.q, n.k, n.v], h, scale, prefix);
+  const qkv = linear(g, x, qkvW.w, qkvW.b); // [batch, seq, 3h]
   const [q, k, v] = g.opMulti('Split', [qkv, g.int64s([h, h, h])], 3, { axis: -1 }); // each [batch, seq, h]
   const headsShape = g.int64s([0, 0, heads, dh]);
   const qh = g.op('Transpose', [g.op('Reshape', [q, headsShape])], { perm: [0, 2, 1, 3] }); // [batch, heads, seq, dh]
   const kh = g.op('Transpose', [g.op('Reshape', [k, headsShape])], { perm: [0, 2, 3, 1] }); // [batch, heads, dh, seq]
   const vh = g.op('Transpose', [g.op('Reshape', [v, headsShape])], { perm: [0, 2, 1, 3] }); // [batch, heads, seq, dh]
-  const scores = g.op('Add', [g.op('MatMul', [qh, kh]), scoreBias]); // [batch, heads, seq, seq]
-  const probs = g.op('Softmax', [scores], { axis: -1 });
+  const raw = g.op('MatMul', [qh, kh]); // [batch, heads, seq, seq]
+  const scores = g.op('Add', [qkvW.scaled ? raw : g.op('Mul', [raw, g.floats([scale])]), scoreBias]);
+  const probs = drop(g.op('Softmax', [scores], { axis: -1 }), 'attention');
   const ctx = g.op('Transpose', [g.op('MatMul', [probs, vh])], { perm: [0, 2, 1, 3] }); // [batch, seq, heads, dh]
   const merged = g.op('Reshape', [ctx, g.int64s([0, 0, h])]); // [batch, seq, h]
-  const attnOut = linear(g, merged, tWeight(g, w, n.attnOut, h, h, source), bias(g, w, n.attnOut, h, source));
-  const x1 = layerNorm(g, g.op('Add', [attnOut, x]), ...norm(g, w, n.attnNorm, h, source), d.eps); // [batch, seq, h]
-  const inner = activation(g, linear(g, x1, tWeight(g, w, n.ffnIn, ffn, h, source), bias(g, w, n.ffnIn, ffn, source)), d.act, source); // [batch, seq, ffn]
-  const out = linear(g, inner, tWeight(g, w, n.ffnOut, h, ffn, source), bias(g, w, n.ffnOut, h, source)); // [batch, seq, h]
-  return layerNorm(g, g.op('Add', [out, x1]), ...norm(g, w, n.ffnNorm, h, source), d.eps);
+  const o = ws.linear(n.attnOut, h, h);
+  const attnOut = drop(linear(g, merged, o.w, o.b), 'hidden');
+  const x1 = layerNorm(g, g.op('Add', [attnOut, x]), ...ws.norm(n.attnNorm, h), d.eps); // [batch, seq, h]
+  const w1 = ws.linear(n.ffnIn, ffn, h);
+  const inner = activation(g, linear(g, x1, w1.w, w1.b), d.act, source); // [batch, seq, ffn]
+  const w2 = ws.linear(n.ffnOut, h, ffn);
+  const out = drop(linear(g, inner, w2.w, w2.b), 'hidden'); // [batch, seq, h]
+  return layerNorm(g, g.op('Add', [out, x1]), ...ws.norm(n.ffnNorm, h), d.eps);
 }
 
 /** A Linear's weight as an initializer, transposed to [in, out]. */

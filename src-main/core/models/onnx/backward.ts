@@ -1,0 +1,166 @@
+// Reverse-mode differentiation of an OnnxGraph, appended to the same graph: from the gradient of one
+// output (e.g. dEmb of sentence_embedding) to the gradients of chosen inputs (the parameters). Visits
+// only nodes that lie between the parameters and the output, sums the contributions of a value with
+// several consumers (x feeds the residual and Q/K/V), and looks each op's VJP up in vjp.ts.
+import { type NodeView, type OnnxGraph, OnnxGraphError } from './graph.js';
+import { VJPS, type VjpContext } from './vjp.js';
+
+export interface BackwardSpec {
+  /** The differentiated output. */
+  output: string;
+  /** Its incoming gradient (same shape). */
+  dOutput: string;
+  /** Values to differentiate with respect to (graph inputs). */
+  targets: string[];
+}
+
+/** Appends the backward pass; returns each target's gradient value (null when the output does not depend on it). */
+export function appendBackward(g: OnnxGraph, spec: BackwardSpec): Map<string, string | null> {
+  const nodes = [...g.nodeViews]; // the forward, before any backward node is added
+  const ranks = inferRanks(g, nodes);
+
+  // Values that depend on a target, then those of them the output depends on.
+  const depends = new Set(spec.targets);
+  for (const n of nodes) if (n.inputs.some((i) => depends.has(i))) for (const o of n.outputs) depends.add(o);
+  if (!depends.has(spec.output)) throw new OnnxGraphError(`graph "${g.name}": "${spec.output}" does not depend on any target`);
+  const needed = new Set([spec.output]);
+  const onPath: NodeView[] = [];
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i];
+    if (!n.outputs.some((o) => needed.has(o))) continue;
+    onPath.push(n);
+    for (const input of n.inputs) if (depends.has(input)) needed.add(input);
+  }
+
+  const contributions = new Map<string, string[]>([[spec.output, [spec.dOutput]]]);
+  const total = (value: string): string | null => {
+    const parts = contributions.get(value);
+    if (!parts?.length) return null;
+    const sum = parts.length === 1 ? parts[0] : g.op('Sum', parts);
+    contributions.set(value, [sum]);
+    return sum;
+  };
+  let inferred = nodes.length; // backward nodes get ranks on demand, as VJPs ask about their own values
+  const rank = (value: string): number => {
+    const all = g.nodeViews;
+    if (!ranks.has(value)) for (; inferred < all.length; inferred++) inferNode(g, all[inferred], ranks);
+    const r = ranks.get(value) ?? g.dimsOf(value)?.length;
+    if (r === undefined) throw new OnnxGraphError(`graph "${g.name}": the rank of "${value}" is unknown to the backward pass`);
+    return r;
+  };
+
+  for (const node of onPath) {
+    const dOut = node.outputs.map(total);
+    if (dOut.every((d) => d === null)) continue;
+    const vjp = VJPS.get(node.opType);
+    if (!vjp) throw new OnnxGraphError(`graph "${g.name}": no gradient for op ${node.opType} (node "${node.name}")`);
+    const needs = node.inputs.map((i) => depends.has(i) && needed.has(i));
+    const grads = vjp({ g, node, dOut, needs, rank } satisfies VjpContext);
+    if (grads.length > node.inputs.length) throw new OnnxGraphError(`${node.opType} node "${node.name}": gradient returned ${grads.length} values for ${node.inputs.length} inputs`);
+    node.inputs.forEach((input, i) => {
+      const d = grads[i];
+      if (!needs[i] || !d) return;
+      const list = contributions.get(input) ?? [];
+      list.push(d);
+      contributions.set(input, list);
+    });
+  }
+  return new Map(spec.targets.map((t) => [t, total(t)]));
+}
+
+/** Ranks of every value of the forward graph, from the declared inputs, initializers and constants. */
+export function inferRanks(g: OnnxGraph, nodes: readonly NodeView[]): Map<string, number> {
+  const ranks = new Map<string, number>();
+  for (const n of nodes) inferNode(g, n, ranks);
+  return ranks;
+}
+
+function inferNode(g: OnnxGraph, n: NodeView, ranks: Map<string, number>): void {
+  const r = (v: string): number | undefined => ranks.get(v) ?? g.dimsOf(v)?.length;
+  for (const i of n.inputs) if (i && !ranks.has(i) && g.dimsOf(i)) ranks.set(i, g.dimsOf(i)!.length);
+  const r0 = r(n.inputs[0]);
+  const countOf = (v: string | undefined): number | undefined => (v ? g.int64Values(v)?.length ?? g.dimsOf(v)?.[0] as number | undefined : undefined);
+  let out: number | undefined;
+  switch (n.opType) {
+    case 'Shape':
+    case 'NonZero':
+    case 'Range':
+      out = n.opType === 'NonZero' ? 2 : 1;
+      break;
+    case 'Size':
+      out = 0;
+      break;
+    case 'Reshape':
+    case 'ConstantOfShape':
+    case 'Expand': {
+      const shapeInput = n.opType === 'ConstantOfShape' ? n.inputs[0] : n.inputs[1];
+      const c = countOf(shapeInput);
+      // Expand broadcasts: the larger of the two ranks.
+      out = n.opType === 'Expand' && c !== undefined && r0 !== undefined ? Math.max(c, r0) : c;
+      if (out === undefined && shapeInput) {
+        // A computed shape vector: its length is the rank of the value it was taken from.
+        const producer = findProducer(g, shapeInput);
+        if (producer?.opType === 'Shape') out = r(producer.inputs[0]);
+      }
+      break;
+    }
+    case 'Gather': {
+      const ri = r(n.inputs[1]);
+      out = r0 !== undefined && ri !== undefined ? r0 - 1 + ri : undefined;
+      break;
+    }
+    case 'Unsqueeze': {
+      const c = countOf(n.inputs[1]);
+      out = r0 !== undefined && c !== undefined ? r0 + c : undefined;
+      break;
+    }
+    case 'Squeeze': {
+      const c = countOf(n.inputs[1]);
+      out = r0 !== undefined && c !== undefined ? r0 - c : undefined;
+      break;
+    }
+    case 'Flatten':
+    case 'Gemm':
+      out = 2;
+      break;
+    case 'ReduceSum':
+    case 'ReduceMean':
+    case 'ReduceMax': {
+      const keep = (n.attrs.keepdims ?? 1) === 1;
+      const axes = (n.attrs.axes as number[] | undefined)?.length ?? countOf(n.inputs[1]);
+      out = keep ? r0 : r0 !== undefined && axes !== undefined ? r0 - axes : undefined;
+      break;
+    }
+    case 'MatMul':
+    case 'Add':
+    case 'Sub':
+    case 'Mul':
+    case 'Div':
+    case 'Max':
+    case 'Min':
+    case 'Equal':
+    case 'Greater':
+    case 'GreaterOrEqual':
+    case 'Less':
+    case 'Where':
+    case 'Mod':
+    case 'Pow':
+    case 'And':
+    case 'Or':
+    case 'Sum': {
+      const rs = n.inputs.map(r);
+      out = rs.every((x) => x !== undefined) ? Math.max(...(rs as number[])) : undefined;
+      break;
+    }
+    default:
+      out = r0; // elementwise, Transpose, Softmax, LayerNormalization, Split, Concat, Slice, Pad, Cast, ScatterND…
+  }
+  if (out !== undefined) for (const o of n.outputs) ranks.set(o, out);
+}
+
+function findProducer(g: OnnxGraph, value: string): NodeView | undefined {
+  // Node outputs are named after their node ("Shape_12", or "Split_3:1" for multi-output nodes).
+  const views = g.nodeViews;
+  for (let i = views.length - 1; i >= 0; i--) if (views[i].outputs.includes(value)) return views[i];
+  return undefined;
+}

@@ -1,0 +1,182 @@
+// Training graphs for BERT/MPNet sentence encoders, built with the inference builders
+// (encoder.ts/layers.ts/pooling.ts) but with every parameter a graph INPUT (fed from device-resident
+// tensors each run) and training-mode dropout:
+//   embed graph: params, input_ids, attention_mask (, dropout seed/p) → sentence_embedding [batch, h]
+//   train graph: the same forward, then backward.ts from d_embedding [batch, h] to every parameter;
+//                the gradients are added to fed running sums (grad_in.*, used when `accumulate`) → grad.*
+// Device layout (AdamW is elementwise, so any fixed layout is the same trajectory): Linear weights
+// transposed to [in, out]; Q/K/V fused into one [h, 3h] weight and [3h] bias per layer (the attention
+// scale stays a separate Mul: folding it into Wq would change what AdamW updates). deviceLayout()
+// maps to and from Hugging Face names and PyTorch layouts.
+import type { PoolingMode } from '../folder.js';
+import { appendBackward } from './backward.js';
+import { dropoutInGraph, type DropoutInputs } from './dropout.js';
+import { encoderLayers, type EncoderWeightSource } from './encoder.js';
+import { OnnxGraph, OnnxGraphError } from './graph.js';
+import { poolInGraph } from './pooling.js';
+
+export interface TrainingGraphSpec {
+  architecture: 'bert' | 'mpnet';
+  /** transformers config.json */
+  config: Record<string, any>;
+  pooling: PoolingMode;
+  normalize: boolean;
+  vocab: number;
+  /** BERT token type rows (0 for MPNet). */
+  typeCount: number;
+}
+
+/** How one device tensor is made from Hugging Face tensors. */
+export interface DeviceParam {
+  name: string;
+  shape: number[];
+  /** 'copy': same layout; 'transpose': HF [out, in] → [in, out]; 'qkv': three HF [h, h] (or [h]) → [h, 3h] (or [3h]). */
+  kind: 'copy' | 'transpose' | 'qkv';
+  /** HF names (three for 'qkv': q, k, v). */
+  hf: string[];
+}
+
+/** The device parameters in graph-input order, with their HF sources. */
+export function deviceLayout(spec: TrainingGraphSpec): DeviceParam[] {
+  const g = new OnnxGraph('layout');
+  const src = inputSource(g);
+  buildForward(g, spec, src, null);
+  return src.params;
+}
+
+function inputSource(g: OnnxGraph): EncoderWeightSource & { params: DeviceParam[] } {
+  const params: DeviceParam[] = [];
+  const declared = new Set<string>();
+  const input = (name: string, shape: number[], kind: DeviceParam['kind'], hf: string[]): string => {
+    if (!declared.has(name)) {
+      declared.add(name);
+      params.push({ name, shape, kind, hf });
+      g.input(name, 'float32', shape);
+    }
+    return name;
+  };
+  return {
+    params,
+    linear: (prefix, out, inp) => ({
+      w: input(`${prefix}.weight`, [inp, out], 'transpose', [`${prefix}.weight`]),
+      b: input(`${prefix}.bias`, [out], 'copy', [`${prefix}.bias`]),
+    }),
+    qkv: (names, h, _scale, layerPrefix) => ({
+      w: input(`${layerPrefix}.qkv.weight`, [h, 3 * h], 'qkv', names.map((n) => `${n}.weight`)),
+      b: input(`${layerPrefix}.qkv.bias`, [3 * h], 'qkv', names.map((n) => `${n}.bias`)),
+      scaled: false,
+    }),
+    norm: (prefix, size) => [input(`${prefix}.weight`, [size], 'copy', [`${prefix}.weight`]), input(`${prefix}.bias`, [size], 'copy', [`${prefix}.bias`])],
+    table: (name, rows, cols) => input(name, [rows, cols], 'copy', [name]),
+  };
+}
+
+/** Forward to sentence_embedding; `dropout` null builds the eval-mode (or p = 0) graph. */
+function buildForward(g: OnnxGraph, spec: TrainingGraphSpec, src: EncoderWeightSource, dropout: DropoutInputs | null): string {
+  const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
+  const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+  let site = 0;
+  const hooks = dropout ? { dropout: (x: string) => dropoutInGraph(g, x, dropout, site++) } : {};
+  const { hidden, maskF } = encoderLayers(g, { architecture: spec.architecture, config: spec.config }, src, { inputIds, attentionMask }, { vocab: spec.vocab, typeCount: spec.typeCount, source: 'training graph' }, hooks);
+  return poolInGraph(g, hidden, maskF, spec.pooling, spec.normalize, 'sentence_embedding'); // [batch, h]
+}
+
+export interface TrainingGraphs {
+  /** Device parameters in input order. */
+  params: DeviceParam[];
+  embed: Uint8Array;
+  train: Uint8Array;
+}
+
+/** `dropout`: whether the graphs take dropout_seed (int64 scalar) and dropout_p (float scalar) inputs. */
+export function buildTrainingGraphs(spec: TrainingGraphSpec, opts: { dropout: boolean }): TrainingGraphs {
+  const h: number = spec.config.hidden_size;
+  const make = (name: string) => {
+    const g = new OnnxGraph(name);
+    const src = inputSource(g);
+    const drop = opts.dropout ? { seed: g.input('dropout_seed', 'int64', []), p: g.input('dropout_p', 'float32', []) } : null;
+    const emb = buildForward(g, spec, src, drop);
+    return { g, src, emb };
+  };
+
+  const e = make(`${spec.architecture}-train-embed`);
+  e.g.output(e.emb, 'float32', ['batch', h]);
+
+  const t = make(`${spec.architecture}-train-step`);
+  const dEmb = t.g.input('d_embedding', 'float32', ['batch', h]);
+  const accumulate = t.g.input('accumulate', 'bool', []);
+  const grads = appendBackward(t.g, { output: t.emb, dOutput: dEmb, targets: t.src.params.map((p) => p.name) });
+  for (const p of t.src.params) {
+    const d = grads.get(p.name);
+    if (!d) throw new OnnxGraphError(`training graph: parameter "${p.name}" gets no gradient`);
+    const prev = t.g.input(`grad_in.${p.name}`, 'float32', p.shape);
+    // Where (not Mul by 0): a diverged step's inf/NaN sums must not leak into the next step.
+    const sum = t.g.op('Add', [t.g.op('Where', [accumulate, prev, t.g.floats([0])]), d], {}, { name: `grad.${p.name}` });
+    t.g.output(sum, 'float32', p.shape);
+  }
+  return {
+    params: t.src.params,
+    embed: e.g.toBytes({ docString: 'training-mode forward built by genq-workbench' }),
+    train: t.g.toBytes({ docString: 'training forward + backward built by genq-workbench' }),
+  };
+}
+
+/** HF tensors (PyTorch layout) → device tensors. */
+export function toDeviceLayout(layout: DeviceParam[], hf: Map<string, { shape: number[]; data: Float32Array }>): Map<string, Float32Array> {
+  const get = (name: string) => {
+    const t = hf.get(name);
+    if (!t) throw new OnnxGraphError(`training parameters: "${name}" is missing`);
+    return t;
+  };
+  const out = new Map<string, Float32Array>();
+  for (const p of layout) {
+    if (p.kind === 'copy') out.set(p.name, get(p.hf[0]).data);
+    else if (p.kind === 'transpose') {
+      const [inp, o] = p.shape;
+      out.set(p.name, transpose(get(p.hf[0]).data, o, inp)); // [out, in] → [in, out]
+    } else {
+      const parts = p.hf.map(get);
+      const h = parts[0].shape[0];
+      const fused = new Float32Array(p.shape.reduce((a, b) => a * b, 1));
+      if (p.shape.length === 1) parts.forEach((t, i) => fused.set(t.data, i * h));
+      else parts.forEach((t, i) => {
+        const wT = transpose(t.data, h, h); // [h_in, h_out]
+        for (let r = 0; r < h; r++) fused.set(wT.subarray(r * h, (r + 1) * h), r * 3 * h + i * h);
+      });
+      out.set(p.name, fused);
+    }
+  }
+  return out;
+}
+
+/** Device tensors → HF names and PyTorch layouts. */
+export function fromDeviceLayout(layout: DeviceParam[], dev: Map<string, Float32Array>): Map<string, { shape: number[]; data: Float32Array }> {
+  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const p of layout) {
+    const d = dev.get(p.name);
+    if (!d) throw new OnnxGraphError(`device parameters: "${p.name}" is missing`);
+    if (p.kind === 'copy') out.set(p.hf[0], { shape: p.shape, data: d });
+    else if (p.kind === 'transpose') {
+      const [inp, o] = p.shape;
+      out.set(p.hf[0], { shape: [o, inp], data: transpose(d, inp, o) });
+    } else if (p.shape.length === 1) {
+      const h = p.shape[0] / 3;
+      p.hf.forEach((name, i) => out.set(name, { shape: [h], data: d.slice(i * h, (i + 1) * h) }));
+    } else {
+      const h = p.shape[0];
+      p.hf.forEach((name, i) => {
+        const wT = new Float32Array(h * h); // [h_in, h_out]
+        for (let r = 0; r < h; r++) wT.set(d.subarray(r * 3 * h + i * h, r * 3 * h + (i + 1) * h), r * h);
+        out.set(name, { shape: [h, h], data: transpose(wT, h, h) });
+      });
+    }
+  }
+  return out;
+}
+
+/** [rows, cols] row-major → [cols, rows]. */
+function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c];
+  return out;
+}

@@ -1,0 +1,45 @@
+// Shared by the onnxruntime engine tests: open a fixture for training, build an OrtEngine, one MNR
+// gradient pass (forward both columns, loss on the host, backward), and the WebGPU gate.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineOptions } from '../../../../src-main/core/training/engine.js';
+import { openTrainingModel } from '../../../../src-main/core/training/engines.js';
+import { mnrLossHost } from '../../../../src-main/core/training/losses/mnr.js';
+import { OrtEngine } from '../../../../src-main/core/training/ort-engine.js';
+import { FIXTURES } from '../models/fixtures.js';
+
+export const REFERENCE_ADAMW: EngineOptions['adamw'] = { beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01 };
+
+export function fixture(name: string) {
+  const dir = join(FIXTURES, name);
+  const ref = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8'));
+  return { dir, ref, opened: openTrainingModel(dir) };
+}
+
+export async function ortEngine(name: string, provider: 'cpu' | 'webgpu', adamw = REFERENCE_ADAMW) {
+  const f = fixture(name);
+  const engine = await OrtEngine.create(f.opened.model, { adamw, provider, threads: 2 });
+  return { ...f, engine };
+}
+
+/** Loss of one MNR batch; gradients left accumulated in the engine. */
+export async function mnrPass(engine: OrtEngine, tokenize: (t: string[], n: number) => import('../../../../src-main/core/training/model.js').TokenBatch, pairs: [string, string][], maxLen: number, scale = 20): Promise<number> {
+  const q = await engine.forward(tokenize(pairs.map((p) => p[0]), maxLen), { keep: true });
+  const p = await engine.forward(tokenize(pairs.map((p) => p[1]), maxLen), { keep: true });
+  const r = mnrLossHost([q.embeddings, p.embeddings], pairs.length, engine.hidden, { scale });
+  await q.backward(r.dEmb[0]);
+  await p.backward(r.dEmb[1]);
+  return r.loss;
+}
+
+/**
+ * Whether WebGPU tests run: on CI (env CI) a missing adapter is a failure, locally a skip.
+ * Sets XDG_RUNTIME_DIR for the Vulkan loader when unset.
+ */
+export function webgpuWanted(): boolean {
+  if (!process.env.XDG_RUNTIME_DIR) {
+    process.env.XDG_RUNTIME_DIR = '/tmp/genq-xdg';
+    mkdirSync(process.env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
+  }
+  return true;
+}
