@@ -6,7 +6,7 @@ import { indexBuildParamsSchema } from '../../core/index/jobs.js';
 import { buildIndexForModel } from '../../core/index/build-for-model.js';
 import type { CliContext } from '../context.js';
 import { positiveInt } from './embed.js';
-import { resolveModelId } from './retrieval-options.js';
+import { projectModel } from '../model-ref.js';
 
 interface IndexOptions {
   project: string;
@@ -23,7 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('index')
     .description("embed the project's passages with a model version and build or update its HNSW index; report JSON on stdout")
     .requiredOption('--project <dir>', 'project folder')
-    .requiredOption('--model <version>', 'model id or name (genq models list)')
+    .requiredOption('--model <version>', 'model id or name in the project, a model folder or a cached Hub id (registered on the fly)')
     .option('--rebuild', 're-embed everything instead of updating incrementally')
     .option('--m <n>', 'HNSW graph degree M (default 16)', positiveInt('--m'))
     .option('--ef-construction <n>', 'HNSW efConstruction (default 200)', positiveInt('--ef-construction'))
@@ -32,7 +32,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (opts: IndexOptions) => {
       const p = await ctx.openProject(opts.project);
       const params = indexBuildParamsSchema.parse({
-        modelId: resolveModelId(p.db, opts.model),
+        modelId: (await projectModel(p, opts.model, ctx, 'encoder')).id,
         rebuild: opts.rebuild ?? false,
         M: opts.m,
         efConstruction: opts.efConstruction,

@@ -12,13 +12,14 @@ import { applyRule, describeRule, listRules, previewRule, resolveRule } from '..
 import { computeSignals } from '../../core/curation/signals-job.js';
 import { makeSplit } from '../../core/curation/splits.js';
 import type { CliContext } from '../context.js';
+import { projectModel } from '../model-ref.js';
 
 interface CurateOptions {
   project: string;
   signals?: boolean;
   roundtrip?: boolean | string;
+  crossEncoder?: string;
   roundtripK?: number;
-  crossEncoder?: number;
   nearDupThreshold?: number;
   applyRule: string[];
   preview?: boolean;
@@ -45,10 +46,10 @@ export function register(program: Command, ctx: CliContext): void {
     .description('curate generated queries: compute quality signals, apply rules (saved name or expression), hold out the eval split; JSON report on stdout')
     .requiredOption('--project <dir>', 'project folder')
     .option('--signals', 'compute the lexical quality signals first')
-    .option('--roundtrip [modelId]', "also compute round-trip ranks (with the project's base encoder, or this model id)")
+    .option('--roundtrip [model]', "also compute round-trip ranks (with the project's base encoder, or this model: id, name, folder or cached Hub id)")
     .option('--roundtrip-k <n>', 'ranks beyond k are stored as k + 1 (default 100)', int('--roundtrip-k'))
     .option('--near-dup-threshold <jaccard>', 'word Jaccard at or above which a query near-duplicates one of another passage (default 0.9)', Number)
-    .option('--cross-encoder <modelId>', 'also compute relevance scores with this cross-encoder model id', int('--cross-encoder'))
+    .option('--cross-encoder <model>', 'also compute relevance scores with this cross-encoder (project model id or name, folder or cached Hub id)')
     .option('--apply-rule <rule>', 'a saved or built-in rule name, or an expression such as "reject copyRatio > 0.8" (repeatable, applied in order)', (v: string, all: string[]) => [...all, v], [])
     .option('--preview', 'only report what the rules would change')
     .option('--split <share>', 'hold out this share of passages (with their queries) as the eval set', share)
@@ -62,9 +63,9 @@ export function register(program: Command, ctx: CliContext): void {
       if (opts.signals || opts.roundtrip !== undefined || opts.crossEncoder !== undefined) {
         const parsed = signalsParamsSchema.safeParse({
           lexical: opts.signals ?? false,
-          roundtrip: opts.roundtrip === undefined ? false : opts.roundtrip === true ? true : Number(opts.roundtrip),
+          roundtrip: typeof opts.roundtrip === 'string' ? (await projectModel(p, opts.roundtrip, ctx, 'encoder')).id : Boolean(opts.roundtrip),
           roundtripK: opts.roundtripK,
-          crossEncoderId: opts.crossEncoder,
+          crossEncoderId: opts.crossEncoder === undefined ? undefined : (await projectModel(p, opts.crossEncoder, ctx, 'cross-encoder')).id,
           nearDupThreshold: opts.nearDupThreshold,
         });
         if (!parsed.success) throw new Error(formatZodError('genq curate', parsed.error));

@@ -2,12 +2,16 @@
 // One text per input line → JSONL {"text", "embedding"} with the model's pooling and normalisation.
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { Embedder } from '../../core/models/embedder.js';
 import type { ProviderChoice } from '../../core/models/session.js';
+import { resolveModelFolder } from '../../core/models/model-ref.js';
+import { projectModelPrefixes } from '../../core/models/prefixes.js';
 import type { CliContext } from '../context.js';
+import { projectModel } from '../model-ref.js';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
 
@@ -26,14 +30,29 @@ export interface EmbedOptions {
   provider: ProviderChoice;
   cacheDir?: string;
   shippedOnnx?: boolean;
+  /** A project whose model names --model may use, and whose prefixes --prompt-name applies. */
+  project?: string;
+  /** Put the model's query or passage prefix before each text (as sentence-transformers' prompt_name). */
+  promptName?: 'query' | 'passage';
+}
+
+/** The folder and (with --project) the project's prefixes of --model. */
+async function embedModel(opts: EmbedOptions, ctx: CliContext) {
+  if (!opts.project) return { dir: resolveModelFolder(opts.model).dir, prefixes: undefined, cacheDir: undefined };
+  const p = await ctx.openProject(opts.project);
+  const model = await projectModel(p, opts.model, ctx, 'encoder');
+  return { dir: model.path, prefixes: projectModelPrefixes(p.db, model.id), cacheDir: join(p.dir, 'models') };
 }
 
 /** float32 values round-trip exactly through 9 significant digits; shorter JSON than doubles. */
 export const float32Json = (v: Float32Array): number[] => Array.from(v, (x) => Number(x.toPrecision(9)));
 
 export async function runEmbed(opts: EmbedOptions, ctx: CliContext): Promise<number> {
-  const embedder = await Embedder.load(opts.model, { threads: opts.threads, provider: opts.provider, cacheDir: opts.cacheDir, useShippedOnnx: opts.shippedOnnx });
-  ctx.err(`genq embed: ${embedder.folder.architecture} (${embedder.graph} graph) on ${embedder.provider}, pooling ${embedder.folder.pooling}${embedder.folder.normalize ? ' + normalize' : ''}`);
+  const model = await embedModel(opts, ctx);
+  const embedder = await Embedder.load(model.dir, { threads: opts.threads, provider: opts.provider, cacheDir: opts.cacheDir ?? model.cacheDir, useShippedOnnx: opts.shippedOnnx, prefixes: model.prefixes });
+  const embedTexts = (texts: string[]) =>
+    opts.promptName === 'query' ? embedder.embedQueries(texts, { batchSize: opts.batchSize }) : opts.promptName === 'passage' ? embedder.embedPassages(texts, { batchSize: opts.batchSize }) : embedder.embed(texts, { batchSize: opts.batchSize });
+  ctx.err(`genq embed: ${embedder.folder.architecture} (${embedder.graph} graph) on ${embedder.provider}, pooling ${embedder.folder.pooling}${embedder.folder.normalize ? ' + normalize' : ''}${opts.promptName ? `, ${opts.promptName} prefix ${JSON.stringify(embedder.prefixes[opts.promptName])}` : ''}`);
   const file: WriteStream | null = opts.output === '-' ? null : createWriteStream(opts.output);
   const write = async (line: string) => {
     if (!file) return ctx.out(line);
@@ -46,7 +65,7 @@ export async function runEmbed(opts: EmbedOptions, ctx: CliContext): Promise<num
   let chunk: string[] = [];
   let count = 0;
   const flush = async () => {
-    const vectors = await embedder.embed(chunk, { batchSize: opts.batchSize });
+    const vectors = await embedTexts(chunk);
     for (let i = 0; i < chunk.length; i++) await write(JSON.stringify({ text: chunk[i], embedding: float32Json(vectors[i]) }));
     count += chunk.length;
     chunk = [];
@@ -70,7 +89,9 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('embed')
     .description('embed one text per input line with a model folder; prints JSONL {"text", "embedding"}')
-    .requiredOption('--model <dir>', 'Hugging Face / sentence-transformers model folder (BERT or MPNet)')
+    .requiredOption('--model <model>', 'Hugging Face / sentence-transformers model folder (BERT or MPNet), a cached Hub id, or with --project a project model id or name')
+    .option('--project <dir>', "project whose model names --model may use (and whose prefixes --prompt-name applies)")
+    .addOption(new Option('--prompt-name <name>', "put the model's query or passage prefix before each text (the project's, else the folder's prompts)").choices(['query', 'passage']))
     .option('--input <file>', 'input text file, one text per line ("-" = stdin)', '-')
     .option('--output <file>', 'output JSONL file ("-" = stdout)', '-')
     .option('--batch-size <n>', 'texts per forward pass', positiveInt('--batch-size'), 32)

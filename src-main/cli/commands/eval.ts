@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { runEvaluation } from '../../core/eval/run-eval.js';
 import type { CliContext } from '../context.js';
-import { retrieverSpec } from './retrieval-options.js';
+import { retrieverSpecFor } from '../model-ref.js';
 
 interface EvalOptions {
   project: string;
@@ -20,12 +20,14 @@ export function register(program: Command, ctx: CliContext): void {
     .command('eval')
     .description('evaluate retrievers (model versions, bm25) on held-out queries or a BEIR folder; metrics JSON on stdout')
     .requiredOption('--project <dir>', 'project folder')
-    .requiredOption('--model <versions...>', 'model ids or names, and/or bm25')
+    .requiredOption('--model <versions...>', 'model ids or names, folders or cached Hub ids (registered on the fly), and/or bm25')
     .option('--beir <dir>', 'BEIR folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) instead of the held-out split')
     .option('--split <name>', 'BEIR qrels split', 'test')
     .option('--no-record', 'do not store the results as eval runs in the project')
     .action(async (opts: EvalOptions) => {
       const p = await ctx.openProject(opts.project);
+      const retrievers = [];
+      for (const ref of opts.model) retrievers.push(await retrieverSpecFor(p, ref, ctx)); // one at a time: each may register a model
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
@@ -33,7 +35,7 @@ export function register(program: Command, ctx: CliContext): void {
         const report = await runEvaluation({
           projectDir: p.dir,
           db: p.db,
-          retrievers: opts.model.map((version) => retrieverSpec(p.db, version)),
+          retrievers,
           beirDir: opts.beir,
           split: opts.split,
           record: opts.record,

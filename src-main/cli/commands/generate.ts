@@ -19,6 +19,7 @@ import { QueryGenerator } from '../../core/models/t5/query-generator.js';
 import type { ProviderChoice } from '../../core/models/session.js';
 import type { CliContext } from '../context.js';
 import { commandArgv, parseFlags } from '../flags.js';
+import { projectModel } from '../model-ref.js';
 import { positiveInt } from './embed.js';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
@@ -193,10 +194,8 @@ export async function runGenerateProject(opts: GenerateCliOptions, ctx: CliConte
     const latest = models.filter((m) => m.role === 'generator').at(-1);
     if (!latest) throw new GenerateUsageError(`${p.dir}: the project has no generator model; pass --model DIR_OR_ID`);
     modelId = latest.id;
-  } else if (/^\d+$/.test(opts.model) && models.some((m) => m.id === Number(opts.model))) {
-    modelId = Number(opts.model);
   } else {
-    modelId = (await p.services.impl.models.add({ dir: resolveModelDir(opts.model), role: 'generator' })).id;
+    modelId = (await projectModel(p, opts.model, ctx, 'generator')).id;
   }
   const job = await p.services.impl.generation.start({ modelId, scope: { kind: opts.scope, skipDuplicates: true }, settings, threads: opts.threads, provider: opts.provider });
   ctx.err(`genq generate: job ${job.id}, ${describe(settings)}, max ${opts.maxNewTokens} new tokens`);
@@ -226,7 +225,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('generate')
     .description('generate queries with a T5 model: one passage per input line (txt, or JSONL with "text") → JSONL {"passage", "queries"} or TSV; or --project DIR for a project\'s passages')
-    .option('--model <dir-or-id>', 'T5 query-generation model folder or cached Hub repo id (with --project: also a project model id; default: its latest generator)')
+    .option('--model <dir-or-id>', 'T5 query-generation model folder or cached Hub repo id (with --project: also a project model id or name; a folder or Hub id is registered on the fly; default: its latest generator)')
     .option('--project <dir>', "generate for the project's passages as a resumable job; --output exports the run's queries")
     .addOption(new Option('--scope <scope>', 'with --project: every passage, or only those without queries').choices(['all', 'new']).default('new'))
     .addOption(new Option('--format <format>', 'output format: JSONL {"passage","queries"} or TSV query<TAB>passage lines').choices(['jsonl', 'tsv']).default('jsonl'))

@@ -5,7 +5,7 @@ import type { Retriever } from '../../core/eval/evaluate.js';
 import { projectBm25Retriever, projectDenseRetriever } from '../../core/eval/retrievers.js';
 import type { CliContext } from '../context.js';
 import { positiveInt } from './embed.js';
-import { retrieverSpec } from './retrieval-options.js';
+import { retrieverSpecFor } from '../model-ref.js';
 
 interface SearchOptions {
   project: string;
@@ -18,12 +18,12 @@ export function register(program: Command, ctx: CliContext): void {
     .command('search')
     .description("search the project's passages with a model version's index (or bm25); results JSON on stdout")
     .requiredOption('--project <dir>', 'project folder')
-    .requiredOption('--model <version>', 'model id or name whose index to use, or bm25')
+    .requiredOption('--model <version>', 'model id or name whose index to use (or a folder / cached Hub id, registered on the fly), or bm25')
     .option('--k <n>', 'number of results', positiveInt('--k'), 10)
     .argument('<query>', 'query text')
     .action(async (query: string, opts: SearchOptions) => {
       const p = await ctx.openProject(opts.project);
-      const spec = retrieverSpec(p.db, opts.model);
+      const spec = await retrieverSpecFor(p, opts.model, ctx);
       const dense = spec.kind === 'model' ? await projectDenseRetriever(p.dir, p.db, spec.modelId) : null;
       try {
         const retriever: Retriever = dense ?? projectBm25Retriever(p.db);

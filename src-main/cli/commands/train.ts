@@ -2,17 +2,16 @@
 // Fine-tunes a BERT/MPNet bi-encoder with MultipleNegativesRankingLoss, prints one JSON line per
 // step ({"step", "loss", "lr"}; step 0-based, lr the value used for that step) and writes the
 // tuned model as a sentence-transformers folder.
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { useBackend, type BackendName } from '../../core/training/backend.js';
-import type { Pair } from '../../core/training/batches.js';
 import { exportSentenceTransformer } from '../../core/training/export.js';
-import { readPairsFile } from '../../core/training/pairs-file.js';
-import { trainingPairs } from '../../core/training/project-pairs.js';
+import { exportPrompts } from '../../core/models/prefixes.js';
+import type { PairStatuses } from '../../core/training/project-pairs.js';
 import { disposeParams, openTrainableModel } from '../../core/training/trainable.js';
 import { DEFAULT_SETTINGS, train, type TrainSettings } from '../../core/training/trainer.js';
 import type { CliContext } from '../context.js';
+import { trainInputs } from '../train-inputs.js';
 import { positiveInt } from './embed.js';
 
 const number = (name: string, min = 0) => (value: string) => {
@@ -45,22 +44,18 @@ export interface TrainCliOptions {
   checkpointEvery?: number;
   resume?: boolean;
   backend: BackendName | 'auto';
-}
-
-/** The project's accepted pairs on training-split passages. */
-async function projectPairs(dir: string, ctx: CliContext): Promise<Pair[]> {
-  const project = await ctx.openProject(dir);
-  return trainingPairs(project.db);
+  status: PairStatuses;
 }
 
 export async function runTrain(opts: TrainCliOptions, ctx: CliContext): Promise<void> {
   if (!opts.pairs === !opts.project) throw new Error('genq train needs exactly one of --pairs FILE or --project DIR');
   if (opts.warmupRatio !== undefined && opts.warmupSteps !== undefined) throw new Error('give --warmup-ratio or --warmup-steps, not both');
-  if (!existsSync(opts.model)) throw new Error(`${opts.model}: model folder not found (download it first, e.g. with the Models page or \`genq models\`)`);
-  const pairs = opts.pairs ? readPairsFile(opts.pairs) : await projectPairs(opts.project!, ctx);
-  if (pairs.length < 2) throw new Error(`${opts.project}: the project has ${pairs.length} accepted pair(s) on training passages; MNR needs at least 2`);
+  const inputs = await trainInputs(opts, ctx); // --model: project model, folder or cached Hub id; pairs prefixed for the model
+  const { pairs } = inputs;
+  if (pairs.length < 2) throw new Error(`${opts.pairs ?? opts.project}: ${inputs.summary}; MNR needs at least 2`);
+  ctx.err(`genq train: ${inputs.summary}`);
   const backend = await useBackend(opts.backend);
-  const model = openTrainableModel(opts.model);
+  const model = openTrainableModel(inputs.modelDir);
   const maxSeqLength = opts.maxSeqLength ?? model.folder.maxSeqLength;
   const settings: TrainSettings = {
     ...DEFAULT_SETTINGS,
@@ -76,7 +71,8 @@ export async function runTrain(opts: TrainCliOptions, ctx: CliContext): Promise<
       onStep: (e) => ctx.out(JSON.stringify({ step: e.step, loss: e.loss, lr: e.lr })),
       onCheckpoint: (e) => ctx.err(`genq train: checkpoint ${e.dir}`),
     }, opts.resume);
-    exportSentenceTransformer(model.folder, model.params, opts.output, { maxSeqLength });
+    exportSentenceTransformer(model.folder, model.params, opts.output, { maxSeqLength, ...exportPrompts(model.folder, inputs.prefixes) });
+    await inputs.register(opts.output);
     ctx.err(`genq train: ${result.steps} steps (${result.stopped}); model written to ${opts.output}`);
   } finally {
     disposeParams(model.params);
@@ -87,9 +83,10 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('train')
     .description('fine-tune a BERT/MPNet bi-encoder with MNR loss; prints {"step","loss","lr"} per step and writes a sentence-transformers folder')
-    .requiredOption('--model <dir>', 'base model folder (Hugging Face / sentence-transformers, BERT or MPNet)')
+    .requiredOption('--model <model>', 'base model: folder (Hugging Face / sentence-transformers, BERT or MPNet), cached Hub id, or with --project a project model id or name')
     .option('--pairs <file>', 'training pairs: .tsv (query<TAB>passage) or .jsonl ({"query","passage"})')
-    .option('--project <dir>', "train on the project's accepted pairs instead of a file")
+    .option('--project <dir>', "train on the project's pairs (queries nobody rejected; see --status) and register the tuned folder in it")
+    .addOption(new Option('--status <which>', 'with --project: queries used, every one not rejected (pending + accepted) or accepted only').choices(['not-rejected', 'accepted']).default('not-rejected'))
     .requiredOption('--output <dir>', 'where to write the tuned sentence-transformers folder')
     .option('--epochs <n>', 'passes over the pairs', positiveInt('--epochs'), DEFAULT_SETTINGS.epochs)
     .option('--steps <n>', 'total optimizer steps (overrides --epochs)', positiveInt('--steps'))

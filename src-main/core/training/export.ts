@@ -19,6 +19,9 @@ export interface ExportOptions {
   maxSeqLength: number;
   /** Recorded in config_sentence_transformers.json. */
   generator?: string;
+  /** Prompts for config_sentence_transformers.json (the prefixes trained with: encode(q, prompt_name="query") uses them). */
+  prompts?: Record<string, string>;
+  defaultPromptName?: string | null;
 }
 
 /** Trained parameters as plain arrays (Hugging Face names without the task prefix). */
@@ -94,7 +97,7 @@ export function exportSentenceTransformerArrays(folder: ModelFolder, params: Par
   writeFileSync(
     join(outDir, 'config_sentence_transformers.json'),
     JSON.stringify(
-      { model_type: 'SentenceTransformer', __version__: { genq_workbench: opts.generator ?? '0.1.0' }, prompts: {}, default_prompt_name: null, similarity_fn_name: 'cosine' },
+      { model_type: 'SentenceTransformer', __version__: { genq_workbench: opts.generator ?? '0.1.0' }, prompts: opts.prompts ?? {}, default_prompt_name: opts.defaultPromptName ?? null, similarity_fn_name: 'cosine' },
       null,
       2,
     ),

@@ -1,29 +1,41 @@
-// What a project trains and evaluates on. Training: accepted queries of training-split passages
-// (duplicates left out), each paired with its passage. Dev set: held-out ('eval' split) passages
-// as the corpus, and their accepted queries as questions — or every non-rejected one while none
-// is accepted yet — each relevant to exactly its own passage.
+// What a project trains and evaluates on. Curation is pruning: every query nobody rejected
+// (pending and accepted) is used unless the caller restricts to accepted ones ('accepted').
+// Training: those queries on training-split passages (duplicate passages left out), each paired
+// with its passage. Dev set: held-out ('eval' split) passages as the corpus, and their
+// non-rejected queries as questions, each relevant to exactly its own passage.
 import type Database from 'better-sqlite3';
 import type { Qrels } from '../eval/metrics.js';
 import type { Pair } from './batches.js';
 
-export function trainingPairs(db: Database.Database): Pair[] {
+/** Which query statuses go in: everything not rejected (the default), or accepted ones only. */
+export type PairStatuses = 'not-rejected' | 'accepted';
+
+export const statusClause = (statuses: PairStatuses): string => (statuses === 'accepted' ? "q.status = 'accepted'" : "q.status != 'rejected'");
+
+export function trainingPairs(db: Database.Database, statuses: PairStatuses = 'not-rejected'): Pair[] {
   return db
     .prepare(
       `SELECT q.text AS query, p.text AS passage FROM queries q JOIN passages p ON p.id = q.passage_id
-        WHERE q.status = 'accepted' AND p.split = 'train' AND p.duplicate_of IS NULL ORDER BY q.id`,
+        WHERE ${statusClause(statuses)} AND p.split = 'train' AND p.duplicate_of IS NULL ORDER BY q.id`,
     )
     .all() as Pair[];
 }
 
-export function countTrainingPairs(db: Database.Database): number {
-  return (
-    db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM queries q JOIN passages p ON p.id = q.passage_id
-          WHERE q.status = 'accepted' AND p.split = 'train' AND p.duplicate_of IS NULL`,
-      )
-      .get() as { n: number }
-  ).n;
+export function countTrainingPairs(db: Database.Database, statuses: PairStatuses = 'not-rejected'): number {
+  const n = countTrainingPairsByStatus(db, statuses);
+  return n.accepted + n.pending;
+}
+
+/** How many of the training pairs are accepted and how many pending (what reports say went in). */
+export function countTrainingPairsByStatus(db: Database.Database, statuses: PairStatuses = 'not-rejected'): { accepted: number; pending: number } {
+  const rows = db
+    .prepare(
+      `SELECT q.status AS status, COUNT(*) AS n FROM queries q JOIN passages p ON p.id = q.passage_id
+        WHERE ${statusClause(statuses)} AND p.split = 'train' AND p.duplicate_of IS NULL GROUP BY q.status`,
+    )
+    .all() as Array<{ status: string; n: number }>;
+  const count = (status: string) => rows.find((r) => r.status === status)?.n ?? 0;
+  return { accepted: count('accepted'), pending: count('pending') };
 }
 
 export interface DevSet {
@@ -33,13 +45,8 @@ export interface DevSet {
   corpus: Array<{ id: string; text: string }>;
 }
 
-/** Which query statuses the dev set uses: accepted when the held-out split has any, else all but rejected. */
-function devStatuses(db: Database.Database): string {
-  const accepted = db
-    .prepare(`SELECT 1 FROM queries q JOIN passages p ON p.id = q.passage_id WHERE p.split = 'eval' AND q.status = 'accepted' LIMIT 1`)
-    .get();
-  return accepted ? "q.status = 'accepted'" : "q.status != 'rejected'";
-}
+/** The dev set's questions: every held-out query nobody rejected, as in the Evaluate page's held-out set. */
+const devStatuses = (_db: Database.Database): string => statusClause('not-rejected');
 
 /**
  * The dev set, with at most `maxQueries` queries: beyond that an evenly spaced sample by id, so

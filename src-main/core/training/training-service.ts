@@ -89,7 +89,7 @@ export function createTrainingService(manager: ProjectManager, events: EventBus<
     if (!params.resume) {
       baseEncoder(db, params.modelId); // fail now, not in the worker
       const pairs = countTrainingPairs(db);
-      if (pairs < 2) throw new TrainingServiceError(`the project has ${pairs} accepted pair(s) on training-split passages; MNR training needs at least 2 (accept queries on the Curate page)`);
+      if (pairs < 2) throw new TrainingServiceError(`the project has ${pairs} pair(s) nobody rejected on training-split passages; MNR training needs at least 2 (generate queries, or un-reject some on the Curate page)`);
     }
     return runner().start(TRAINING_RUN_KIND, params);
   };

@@ -1,0 +1,82 @@
+// One way to name a model everywhere a command or job takes one: a model of the open project (its
+// id or name), a model folder, or a Hub id already in the shared cache (OWNER/NAME[@REV]).
+// Project models win over folders of the same name; a folder or cached id given to a project
+// command is registered in the project on the fly (the caller says so).
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { ModelRole, ProjectModel } from '../../../shared/services/models.js';
+import { resolveModelDir } from './hub/lookup.js';
+import { parseRepoRef } from './hub/settings.js';
+
+export class ModelRefError extends Error {
+  override name = 'ModelRefError';
+}
+
+export interface ProjectModelRow {
+  id: number;
+  name: string;
+  role: ModelRole;
+  path: string;
+}
+
+/** The project model a ref names (its id, or a name only one model has), or null when none does. */
+export function findProjectModel(db: Database.Database, ref: string): ProjectModelRow | null {
+  const cols = 'SELECT id, name, role, path FROM models';
+  if (/^\d+$/.test(ref)) {
+    const byId = db.prepare(`${cols} WHERE id = ?`).get(Number(ref)) as ProjectModelRow | undefined;
+    if (byId) return byId;
+  }
+  const byName = db.prepare(`${cols} WHERE name = ? ORDER BY id`).all(ref) as ProjectModelRow[];
+  if (byName.length > 1) throw new ModelRefError(`several models of the project are named "${ref}" (ids ${byName.map((m) => m.id).join(', ')}); pass the id`);
+  return byName[0] ?? null;
+}
+
+/**
+ * A folder or cached Hub id → the model folder and a name for it (the repo's name for Hub ids,
+ * else the folder's). An OWNER/NAME missing from the cache fails with HubOfflineError (which names
+ * `genq models pull`); anything else that is no folder with ModelRefError.
+ */
+export function resolveModelFolder(ref: string): { dir: string; name: string } {
+  const path = resolve(ref);
+  const dir = resolveModelDir(ref);
+  if (existsSync(dir) && statSync(dir).isDirectory()) return { dir, name: dir === path ? basename(path) : parseRepoRef(ref).repo.split('/').at(-1)! };
+  throw new ModelRefError(`${ref}: no such model folder, and no Hub model of that id in the cache`);
+}
+
+/** What registering a model in the project needs (the models service's add). */
+export type AddModel = (input: { dir: string; name?: string; role?: ModelRole }) => ProjectModel | Promise<ProjectModel>;
+
+/**
+ * The project model a ref names, registering a folder or cached Hub id first when it is not one.
+ * `onRegistered` is told about a model added on the fly (so the command can say so).
+ */
+export async function ensureProjectModel(
+  db: Database.Database,
+  add: AddModel,
+  ref: string,
+  opts: { role?: ModelRole; onRegistered?(model: ProjectModel): void } = {},
+): Promise<ProjectModelRow> {
+  const known = findProjectModel(db, ref);
+  if (known) return known;
+  let folder: { dir: string; name: string };
+  try {
+    folder = resolveModelFolder(ref);
+  } catch (e) {
+    if (!(e instanceof ModelRefError)) throw e;
+    throw new ModelRefError(`no model "${ref}" in this project, and no model folder or cached Hub model by that name (\`genq models project --project DIR\` lists the project's models)`);
+  }
+  const { dir, name } = folder;
+  const byPath = db.prepare('SELECT id, name, role, path FROM models WHERE path = ?').get(dir) as ProjectModelRow | undefined;
+  if (byPath) return byPath;
+  const model = await add({ dir, name: freeModelName(db, name), role: opts.role });
+  opts.onRegistered?.(model);
+  return { id: model.id, name: model.name, role: model.role, path: model.path };
+}
+
+/** `name`, or "name-2", "name-3"… when another model of the project already has it (names must find one model). */
+export function freeModelName(db: Database.Database, name: string): string {
+  const taken = new Set((db.prepare('SELECT name FROM models').all() as Array<{ name: string }>).map((r) => r.name));
+  if (!taken.has(name)) return name;
+  for (let i = 2; ; i++) if (!taken.has(`${name}-${i}`)) return `${name}-${i}`;
+}
