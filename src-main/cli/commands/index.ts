@@ -14,10 +14,11 @@ import * as evalCommand from './eval.js';
 import * as generate from './generate.js';
 import * as curate from './curate.js';
 import * as exportCommand from './export.js';
+import * as worker from './worker.js';
 import * as mine from './mine.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
-export const commandModules: CommandModule[] = [project, serve, jobs, embed, models, train, importCommand, generate, buildIndex, search, evalCommand, curate, exportCommand, mine];
+export const commandModules: CommandModule[] = [project, serve, jobs, embed, models, train, importCommand, generate, buildIndex, search, evalCommand, curate, exportCommand, worker, mine];
