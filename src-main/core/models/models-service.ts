@@ -87,6 +87,8 @@ export function createModelsService(manager: ProjectManager, events: EventBus<Ap
       const path = resolve(dir);
       const info = await modelInfo(path, { cacheDir: cacheDir(), load: true });
       const resolvedRole: ModelRole = role ?? defaultRole(info);
+      // Checked before anything is written: a refused model leaves the project as it was.
+      assertRoleFits(path, info, resolvedRole);
       const existing = db().prepare('SELECT id FROM models WHERE path = ?').get(path) as { id: number } | undefined;
       let id: number;
       if (existing) {
@@ -131,6 +133,16 @@ export function createModelsService(manager: ProjectManager, events: EventBus<Ap
       return { cosine: cosineSimilarity(va, vb), dimension: va.length, provider: embedder.provider, milliseconds: performance.now() - t0 };
     },
   };
+}
+
+/** Only T5 generates queries; a T5 neither embeds nor scores pairs. */
+export function assertRoleFits(path: string, info: ModelInfo, role: ModelRole): void {
+  if (role === 'generator' && info.architecture !== 't5') {
+    throw new ModelRoleError(`${path}: a ${info.architecture} model cannot be a generator (query generators are T5 models, e.g. BeIR/query-gen-msmarco-t5-base-v1)`);
+  }
+  if (role !== 'generator' && info.architecture === 't5') {
+    throw new ModelRoleError(`${path}: a t5 model generates queries; it cannot be registered as ${role === 'encoder' ? 'an encoder' : 'a cross-encoder'}`);
+  }
 }
 
 /** T5 generates queries; a *ForSequenceClassification BERT scores pairs; everything else embeds. */

@@ -5,6 +5,7 @@ import type { EventBus } from '../api/events.js';
 import { JobRunner } from '../jobs/runner.js';
 import type { JobKindRegistry } from '../jobs/registry.js';
 import { NoProjectOpenError } from './errors.js';
+import { assertProjectDatabase, makeProjectFolder } from './project-check.js';
 import { RecentProjects } from './recent.js';
 import { createProject, isProjectDir, openProject, type OpenProject } from './store.js';
 
@@ -42,6 +43,7 @@ export class ProjectManager {
   create(dir: string, name?: string): Promise<ProjectInfo> {
     return this.serial(async () => {
       // Open the new project before closing the current one: a failure leaves the current open.
+      if (!isProjectDir(dir)) makeProjectFolder(dir);
       const project = createProject(dir, { name, appVersion: this.opts.appVersion });
       await this.closeCurrent();
       return this.activate(project);
@@ -50,6 +52,8 @@ export class ProjectManager {
 
   open(dir: string): Promise<ProjectInfo> {
     return this.serial(async () => {
+      // A 0-byte or foreign project.sqlite is refused before any connection changes it.
+      if (isProjectDir(dir)) assertProjectDatabase(dir);
       const project = openProject(dir, { appVersion: this.opts.appVersion });
       await this.closeCurrent();
       return this.activate(project);

@@ -2,17 +2,8 @@
 // naming the flag, the rule and what was typed (issue 13, item 6 and "validate every CLI flag").
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createCliContext } from '../../../src-main/cli/context.js';
 import { FlagError, parseFlags, rawFlagValue, zodErrorLines } from '../../../src-main/cli/flags.js';
-import { runCli } from '../../../src-main/cli/program.js';
-
-/** Runs the CLI in this process; stdout and stderr lines. */
-export async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['node', 'genq', ...args], createCliContext({ out: (l) => out.push(l), err: (l) => err.push(l) }));
-  return { code, out, err };
-}
+import { cli } from './in-process.js';
 
 describe('zodErrorLines', () => {
   const schema = z.object({
