@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { EvalReport, EvalResultRow } from '../../../shared/services/search.js';
 import { projectModelPrefixes } from '../models/prefixes.js';
+import { splitInfo } from '../curation/splits.js';
 import { readBeirFolder } from './beir.js';
 import { bm25Retriever, evaluateRetriever, type EvalQuery, type Retriever } from './evaluate.js';
 import { heldOutEvalSet } from './held-out.js';
@@ -49,9 +50,7 @@ export async function runEvaluation(req: EvalRequest): Promise<EvalReport> {
   } else {
     ({ queries, qrels } = heldOutEvalSet(req.db));
     corpusSize = (req.db.prepare('SELECT count(*) AS n FROM passages').get() as { n: number }).n;
-    if (queries.length === 0) {
-      throw new EvalSetupError("the project has no queries on held-out ('eval' split) passages to evaluate with; generate queries or pass a BEIR folder");
-    }
+    if (queries.length === 0) throw new EvalSetupError(missingHeldOut(req.db));
   }
   const dataset: EvalReport['dataset'] = { kind: beir ? 'beir' : 'held-out', dir: req.beirDir ?? null, split: beir ? beir.split : null, queries: queries.length, corpus: corpusSize };
   req.log?.(`evaluating ${req.retrievers.length} retriever(s) on ${queries.length} queries over ${corpusSize} ${beir ? 'BEIR documents' : 'passages'}`);
@@ -100,6 +99,19 @@ export async function runEvaluation(req: EvalRequest): Promise<EvalReport> {
     }
   }
   return { dataset, results };
+}
+
+/** What stops a held-out evaluation, said so that the user knows the next step. */
+export function missingHeldOut(db: Database.Database): string {
+  const split = splitInfo(db);
+  if (split.evalPassages === 0) {
+    return 'no held-out split yet: make a held-out split on Curate (or `genq curate --split 0.1`) so that some passages and their queries are kept out of training, or evaluate on a BEIR folder';
+  }
+  const q = split.evalQueries;
+  if (q.total === 0) {
+    return `the held-out split has ${split.evalPassages} passage(s) but no queries on them: generate queries for every passage (Generate, scope "all"), or make a new split after generating`;
+  }
+  return `all ${q.total} queries on the ${split.evalPassages} held-out passage(s) are rejected: un-reject some on Curate (filter split = eval) or make a new split`;
 }
 
 function recordRun(db: Database.Database, dataset: EvalReport['dataset'], row: EvalResultRow, jobId: number | null): number {

@@ -82,7 +82,7 @@ describe('search service', () => {
     // Held-out evaluation without held-out queries fails with an explanation.
     const empty = await s.finished((await s.impl.search.evaluate({ retrievers: ['bm25'] } as never)).id);
     expect(empty.state).toBe('failed');
-    expect(empty.error).toMatchObject({ name: 'EvalSetupError', message: expect.stringMatching(/no queries on held-out/) });
+    expect(empty.error).toMatchObject({ name: 'EvalSetupError', message: expect.stringMatching(/no held-out split yet: make a held-out split on Curate/) });
   });
 
   test('rejects bad input at the API boundary', async () => {
