@@ -23,6 +23,7 @@ import { createGenerationService } from './generation/generation-service.js';
 import { generationJobKinds } from './generation/jobs.js';
 import { createTrainingService } from './training/training-service.js';
 import { trainingJobKinds } from './training/jobs.js';
+import { distributedJobKinds } from './distributed/jobs.js';
 import { createMiningService } from './mining/mining-service.js';
 import { miningJobKinds } from './mining/jobs.js';
 
@@ -59,6 +60,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   jobKinds.register(...evalJobKinds);
   jobKinds.register(...generationJobKinds);
   jobKinds.register(...trainingJobKinds);
+  jobKinds.register(...distributedJobKinds);
   jobKinds.register(...miningJobKinds);
   if (opts.testJobKinds) jobKinds.register(...testJobKinds);
 
