@@ -154,4 +154,6 @@ export const modelsContract = {
   suggestions: method<HubSuggestion[]>()(z.object({ role: z.enum(['encoder', 'generator', 'cross-encoder']).optional() })),
   /** Hub endpoint, cache folder, offline mode and whether HF_TOKEN is set. */
   hubStatus: method<HubStatus>()(z.object({})),
+  /** Whether the Hub endpoint answers from here now (any HTTP answer within a few seconds); false offline or without network. */
+  hubReachable: method<{ reachable: boolean; message: string }>()(z.object({})),
 };

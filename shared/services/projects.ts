@@ -32,6 +32,8 @@ export const projectsContract = {
   close: method<void>()(z.object({})),
   current: method<ProjectInfo | null>()(z.object({})),
   recent: method<RecentProject[]>()(z.object({})),
+  /** Removes a folder from the recent list (its files are left alone). */
+  forgetRecent: method<{ removed: boolean }>()(z.object({ dir })),
   summary: method<ProjectSummary>()(z.object({})),
   /** Fired when a project is opened, created or closed (null). */
   onChanged: event<ProjectInfo | null>(),

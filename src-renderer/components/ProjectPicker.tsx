@@ -101,7 +101,17 @@ export function ProjectPicker({ appInfo, onFailure }: { appInfo: AppInfo | null;
                   Open
                 </button>
               ) : (
-                <span className="badge badge--failed">missing</span>
+                <span className="recent__missing">
+                  <span className="badge badge--failed" title="The folder was moved or deleted">missing</span>
+                  <button
+                    type="button"
+                    className="button button--small"
+                    aria-label={`Remove ${r.name} from the list`}
+                    onClick={() => void attempt(() => api.projects.forgetRecent({ dir: r.dir })).then((done) => done && setRecent((cur) => cur?.filter((x) => x.dir !== r.dir) ?? null))}
+                  >
+                    Remove
+                  </button>
+                </span>
               )}
             </li>
           ))}

@@ -2,6 +2,7 @@
 // side by side as you type with rank changes against the leftmost, a passage's queries and
 // document on click, and the embedding map tab.
 import { useState } from 'react';
+import { useSessionState } from '../hooks/useSessionState.js';
 import type { RetrieverId, SearchHit } from '../../shared/api.js';
 import { EmbeddingMapPanel } from '../components/map/EmbeddingMapPanel.js';
 import { PageHeader } from '../components/PageHeader.js';
@@ -60,8 +61,9 @@ function SearchColumns({ indexes, models }: { indexes: NonNullable<ReturnType<ty
   // Until the user picks, the columns follow the defaults (base, tuned, BM25) as indexes appear;
   // afterwards their picks stay, minus any whose index disappeared.
   const [userPicks, setUserPicks] = useState<Array<RetrieverId | null> | null>(null);
-  const [query, setQuery] = useState('');
-  const [k, setK] = useState(10);
+  // The query and k survive leaving the page (sessionStorage).
+  const [query, setQuery] = useSessionState('genq.search.query', '');
+  const [k, setK] = useSessionState('genq.search.k', 10);
   const [selected, setSelected] = useState<SearchHit | null>(null);
 
   const slots = userPicks ? keepValid(userPicks, indexes) : defaultRetrievers(indexes, models);

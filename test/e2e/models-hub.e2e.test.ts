@@ -57,7 +57,8 @@ describe.skipIf(!runE2e)('Models page: Hugging Face Hub downloads in Chromium (w
     await panel().waitFor({ timeout: 15_000 });
     const status = panel().getByLabel('Hub status');
     await expect.poll(() => status.locator('[data-hub="endpoint"]').textContent(), { timeout: 10_000 }).toBe(hub.url);
-    expect(await status.locator('[data-hub="offline"]').textContent()).toBe('online');
+    // "online" only once the endpoint answered (a probe from the server).
+    await expect.poll(() => status.locator('[data-hub="offline"]').textContent(), { timeout: 10_000 }).toBe('online');
     expect(await status.locator('[data-hub="token"]').textContent()).toBe('no HF_TOKEN');
     expect(await status.textContent()).toContain(path.join(e2e.tmp, 'cache', 'hub'));
 

@@ -11,6 +11,7 @@ export function createProjectsService(manager: ProjectManager): GenqApiImpl['pro
     close: () => manager.close(),
     current: async () => manager.current?.project.info ?? null,
     recent: async () => manager.recent.list(),
+    forgetRecent: async ({ dir }) => ({ removed: manager.recent.remove(dir) }),
     summary: async () => {
       const { project } = manager.require();
       return projectSummary(project.db, project.info);

@@ -30,6 +30,16 @@ export class RecentProjects {
     this.write([{ dir: abs, name, openedAt }, ...rest].slice(0, MAX_RECENT));
   }
 
+  /** Forgets one entry (e.g. a project folder that was moved or deleted); true when it was listed. */
+  remove(dir: string): boolean {
+    const abs = resolve(dir);
+    const list = this.read();
+    const rest = list.filter((r) => r.dir !== abs);
+    if (rest.length === list.length) return false;
+    this.write(rest);
+    return true;
+  }
+
   private read(): StoredRecent[] {
     if (!existsSync(this.file)) return [];
     try {
