@@ -1,6 +1,8 @@
-// The corpus import: files → documents → passages, one transaction per file so a failure,
-// a cancel or a crash never leaves half a file in the project. Plain function over a
-// better-sqlite3 connection; the job handler (import-job.ts) and the CLI both call it.
+// The corpus import: files → documents → passages. Each file is written in chunks of whole
+// documents (chunked-commit.ts) so no import holds the write lock for long; a file that fails or
+// is cancelled is removed again, and a crash leaves whole documents that a resumed job continues
+// from (the checkpoint names the partial file). Plain function over a better-sqlite3
+// connection; the job handler (import-job.ts) and the CLI both call it.
 import type Database from 'better-sqlite3';
 import type { ImportFileReport, ImportParams, ImportReport } from '../../../shared/services/corpus.js';
 import type { JobProgressUpdate } from '../jobs/types.js';
@@ -10,6 +12,7 @@ import { FORMAT_READERS, formatForPath } from './formats/index.js';
 import { emptyCounters, MAX_DUPLICATE_EXAMPLES, PassageWriter, type FileCounters } from './passage-writer.js';
 import { expandPaths, fileSize, hashFile } from './source-files.js';
 import { tokenCounterFor } from './prepare.js';
+import { ChunkedFileCommit } from './chunked-commit.js';
 import { createPreparer, defaultWorkerCount, type DocumentPreparer } from './prepare-pool.js';
 import { PreparedBatches } from './prepared-batches.js';
 
@@ -22,10 +25,29 @@ export class FatalImportError extends Error {
   }
 }
 
+/** A file committed up to some document when the job stopped (crash, kill -9). */
+export interface PartialFileCheckpoint {
+  path: string;
+  hash: string;
+  /** Documents of the file already in the project: a resumed job skips that many. */
+  documents: number;
+  startAfterId: number;
+  counters: FileCounters;
+  encoding: ImportFileReport['encoding'];
+}
+
 export interface ImportCheckpoint {
   /** Files already committed (absolute paths), and the report up to them. */
   completed: string[];
   report: ImportReport;
+  partial?: PartialFileCheckpoint | null;
+}
+
+/** Another import committed the same content while this one was reading the file. */
+class ImportedMeanwhile extends Error {
+  constructor(readonly sourcePath: string | null) {
+    super('already imported');
+  }
 }
 
 export interface ImportHooks {
@@ -38,6 +60,8 @@ export interface ImportHooks {
   saveCheckpoint?(checkpoint: ImportCheckpoint): void;
   /** Threads that chunk and hash documents (0 = this thread); default by import size and cores. */
   workers?: number;
+  /** How long one chunk of a file may hold the write lock (default CHUNK_COMMIT_MS; tests use 0). */
+  chunkCommitMs?: number;
 }
 
 export function emptyReport(params: ImportParams, tokenCounter: string): ImportReport {
@@ -61,6 +85,7 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
   const counter = tokenCounterFor(params.chunking.tokenizerDir);
   const report: ImportReport = hooks.checkpoint?.report ?? emptyReport(params, counter.label);
   const completed = new Set(hooks.checkpoint?.completed ?? []);
+  let partial = hooks.checkpoint?.partial ?? null;
   const limits: DecodeLimits = { maxFileBytes: params.maxFileMB * 1024 * 1024, maxGzipRatio: params.maxGzipRatio };
   const { files, ignored } = await expandPaths(params.paths, params.format);
   if (ignored.length) hooks.log?.('info', `Ignored ${ignored.length} file(s) with unsupported extensions, e.g. ${ignored[0]}`);
@@ -102,6 +127,13 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
         message: `${file} · ${(passagesSoFar + passagesInFile).toLocaleString('en-US')} passages`,
       });
 
+    const skipReimport = (entry: ImportFileReport, earlierPath: string | null) => {
+      entry.status = 'skipped';
+      entry.message = `${entry.path}: already imported (same content as ${earlierPath ?? 'an earlier import'}); set reimport to import it again`;
+      report.skippedReimports.push(entry.path);
+      hooks.log?.('info', entry.message);
+    };
+
     for (let f = 0; f < files.length; f++) {
       const path = files[f];
       if (hooks.signal?.aborted) throw new ImportCancelledError();
@@ -111,16 +143,18 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
       }
       const entry = newFileReport(path);
       const bytes: ByteCounter = { rawBytes: 0 };
-      const counters: FileCounters = emptyCounters();
-      let inTransaction = false;
+      let counters: FileCounters = emptyCounters();
+      let chunks: ChunkedFileCommit | null = null;
+      let hash = '';
       try {
         const { size, gzip } = await checkFile(path, limits);
         entry.bytes = size;
         const format = params.format !== 'auto' ? params.format : formatForPath(path);
         if (!format) throw new UnsupportedFormatError(path, 'has an unsupported extension (supported: txt, md, jsonl, json, csv, tsv, html, pdf, docx, optionally .gz)');
         entry.format = format;
-        const hash = await hashFile(path, hooks.signal);
-        const earlier = findSource.get(hash);
+        hash = await hashFile(path, hooks.signal);
+        const resumed = partial && partial.path === path && partial.hash === hash ? partial : null;
+        const earlier = resumed ? null : findSource.get(hash);
         if (earlier && hooks.jobId !== undefined && earlier.import_job_id === hooks.jobId && !hashesThisRun.has(hash)) {
           // Committed by this same job before it was interrupted (after its last checkpoint).
           const done = countsOf.get(hash, hooks.jobId)!;
@@ -129,14 +163,38 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
           report.files.push(entry);
           completed.add(path);
         } else if (earlier && !params.reimport) {
-          entry.status = 'skipped';
-          entry.message = `${path}: already imported (same content as ${earlier.source_path ?? 'an earlier import'}); set reimport to import it again`;
-          report.skippedReimports.push(path);
-          hooks.log?.('info', entry.message);
+          skipReimport(entry, earlier.source_path);
         } else {
-          db.exec('BEGIN IMMEDIATE');
-          inTransaction = true;
-          writer.beginFile();
+          const fileHash = hash;
+          const partialNow = (): PartialFileCheckpoint => ({
+            path, hash: fileHash, documents: counters.documents, startAfterId: chunks!.startAfterId, counters, encoding: entry.encoding,
+          });
+          chunks = new ChunkedFileCommit(db, writer, {
+            onFirstOpen: () => {
+              // Inside the write transaction: of two imports of the same content, the second sees the first.
+              const meanwhile = params.reimport ? undefined : findSource.get(fileHash);
+              if (meanwhile) throw new ImportedMeanwhile(meanwhile.source_path);
+            },
+            beforeCommit: (final) => {
+              if (!final) return hooks.saveCheckpoint?.({ completed: [...completed], report, partial: partialNow() });
+              addFileToReport();
+              // Throttled: the checkpoint is JSON of the whole report. Files committed after the last
+              // one are recognised on resume by their source_hash + import_job_id (see above); a file
+              // that committed chunks always checkpoints, or a resume would take it for partial.
+              if (hooks.saveCheckpoint && (chunks!.committedChunks > 0 || Date.now() - lastCheckpointAt > 2000 || f === files.length - 1)) {
+                lastCheckpointAt = Date.now();
+                hooks.saveCheckpoint({ completed: [...completed], report, partial: null });
+              }
+            },
+          }, hooks.chunkCommitMs);
+          let skipDocuments = 0;
+          if (resumed) {
+            chunks.resumePartial(resumed.startAfterId);
+            counters = resumed.counters;
+            entry.encoding = resumed.encoding;
+            skipDocuments = resumed.documents;
+            hooks.log?.('info', `${path}: continuing after the ${skipDocuments} document(s) committed before the job stopped`);
+          }
           const items = FORMAT_READERS[format]({
             path, gzip, limits, counter: bytes, encoding: params.encoding, fields: params.fields,
             onEncoding: (enc) => (entry.encoding = enc),
@@ -145,7 +203,9 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
           const source = { path, hash, format };
           // Documents are prepared (chunked, hashed) ahead, in batches, and written in order.
           const batches = new PreparedBatches(startPreparer(), (doc, prepared) => {
+            chunks!.ensureOpen();
             writer.write(doc, prepared, source, counters);
+            chunks!.afterDocument();
             const now = Date.now();
             if (now - lastProgress > 100) {
               lastProgress = now;
@@ -155,6 +215,10 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
           try {
             for await (const item of items) {
               if (hooks.signal?.aborted) throw new ImportCancelledError();
+              if (skipDocuments > 0) {
+                if (item.doc) skipDocuments--;
+                continue;
+              }
               if (item.error) {
                 if (params.onError === 'abort') throw new MalformedRecordError(path, item.error.message, item.error.line);
                 entry.errorCount++;
@@ -171,40 +235,50 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
           if (counters.documents === 0) {
             throw new EmptyFileError(path, entry.errorCount ? `no usable records (${entry.errorCount} bad, first: ${entry.errors[0].message})` : 'contains no text');
           }
-          writer.finishFile();
-          Object.assign(entry, { documents: counters.documents, passages: counters.passages, duplicates: counters.exact + counters.near, droppedShort: counters.droppedShort });
-          if (entry.errorCount) entry.message = `${path}: ${entry.errorCount} bad record(s) skipped, first: ${entry.errors[0].message}`;
-          addToTotals(report, counters, entry);
-          report.files.push(entry);
-          completed.add(path);
-          // Throttled: the checkpoint is JSON of the whole report. Files committed after the last
-          // one are recognised on resume by their source_hash + import_job_id (see above).
-          if (hooks.saveCheckpoint && (Date.now() - lastCheckpointAt > 2000 || f === files.length - 1)) {
-            lastCheckpointAt = Date.now();
-            hooks.saveCheckpoint({ completed: [...completed], report });
-          }
+          const addFileToReport = () => {
+            Object.assign(entry, { documents: counters.documents, passages: counters.passages, duplicates: counters.exact + counters.near, droppedShort: counters.droppedShort });
+            if (entry.errorCount) entry.message = `${path}: ${entry.errorCount} bad record(s) skipped, first: ${entry.errors[0].message}`;
+            addToTotals(report, counters, entry);
+            report.files.push(entry);
+            completed.add(path);
+          };
           try {
-            db.exec('COMMIT');
+            chunks.commit(true);
           } catch (e) {
             // The report already counts this file; a failed COMMIT (disk full, I/O) ends the import.
             throw new FatalImportError(path, e as Error);
           }
-          inTransaction = false;
+          if (partial?.path === path) partial = null;
           hashesThisRun.add(hash);
           passagesSoFar += counters.passages;
           hooks.log?.('info', `${path}: ${counters.documents} document(s), ${counters.passages} passage(s)`);
         }
       } catch (err) {
-        if (inTransaction && db.inTransaction) db.exec('ROLLBACK');
-        if (err instanceof FatalImportError) throw err;
-        if (err instanceof ImportCancelledError || hooks.signal?.aborted) throw new ImportCancelledError();
-        const failure = err instanceof ImportFileError ? err : new ImportFileError(path, (err as Error).message ?? String(err));
-        if (report.files.at(-1) === entry) report.files.pop(); // added just before a failed COMMIT
-        Object.assign(entry, { status: 'failed', message: failure.message, errorName: failure.name, documents: 0, passages: 0, duplicates: 0, droppedShort: 0 });
-        hooks.log?.('error', failure.message);
-        if (params.onError === 'abort') {
-          report.files.push(entry);
-          throw new ImportAbortedError(failure);
+        if (err instanceof FatalImportError) {
+          try {
+            chunks?.rollback(hash, hooks.jobId ?? null);
+          } catch {
+            // The database refuses writes (disk full, I/O): the import stops with the first error.
+          }
+          throw err;
+        }
+        // Whatever of the file is in the project goes again: rollback of the open chunk, delete of committed ones.
+        chunks?.rollback(hash, hooks.jobId ?? null, () =>
+          hooks.saveCheckpoint?.({ completed: [...completed], report, partial: null }),
+        );
+        if (partial?.path === path) partial = null;
+        if (err instanceof ImportedMeanwhile) {
+          skipReimport(entry, err.sourcePath);
+        } else {
+          if (err instanceof ImportCancelledError || hooks.signal?.aborted) throw new ImportCancelledError();
+          const failure = err instanceof ImportFileError ? err : new ImportFileError(path, (err as Error).message ?? String(err));
+          if (report.files.at(-1) === entry) report.files.pop(); // added just before a failed COMMIT
+          Object.assign(entry, { status: 'failed', message: failure.message, errorName: failure.name, documents: 0, passages: 0, duplicates: 0, droppedShort: 0 });
+          hooks.log?.('error', failure.message);
+          if (params.onError === 'abort') {
+            report.files.push(entry);
+            throw new ImportAbortedError(failure);
+          }
         }
       }
       if (entry.status !== 'imported') {
