@@ -160,7 +160,8 @@ export const curationContract = {
   ),
   /** The current held-out split: share and seed of the last split made (null: none made), passages and eval queries by status. */
   splitInfo: method<SplitInfo>()(z.object({})),
-  export: method<{ path: string; pairs: number; files: string[] }>()(
+  /** Writes the pairs of every query nobody rejected (or accepted ones only); byStatus says how many of each went in. */
+  export: method<{ path: string; pairs: number; files: string[]; byStatus: { accepted: number; pending: number } }>()(
     z.object({
       format: exportFormat,
       /** Relative paths resolve against the project folder. */
@@ -168,6 +169,8 @@ export const curationContract = {
       split: z.enum(['train', 'eval', 'all']).default('all'),
       /** Replace an existing file (or non-empty BEIR folder); without it the export refuses. */
       overwrite: z.boolean().default(false),
+      /** Queries exported: every one nobody rejected (pending + accepted), or accepted only. */
+      status: z.enum(['not-rejected', 'accepted']).default('not-rejected'),
     }),
   ),
   importPairs: method<{ imported: number; existing: number; newPassages: number; errors: Array<{ line: number; message: string }>; errorCount: number }>()(

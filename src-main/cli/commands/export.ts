@@ -1,5 +1,6 @@
 // genq export --project DIR --format tsv|jsonl|beir --out PATH [--split train|eval|all]
-// Writes the accepted (query, passage) pairs; a JSON summary (path, pair count, files) on stdout.
+// Writes the (query, passage) pairs of every query nobody rejected (--status accepted: accepted only);
+// a JSON summary (path, pair count, files, how many accepted / pending) on stdout.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { exportPairs, type ExportFormat, type ExportSplit } from '../../core/curation/export.js';
@@ -21,10 +22,11 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--format <format>', 'tsv, jsonl, beir, or triplets (mined JSONL {"query","positive","negative","margin"})', oneOf('--format', ['tsv', 'jsonl', 'beir', 'triplets'] as const))
     .requiredOption('--out <path>', 'output file (tsv, jsonl) or folder (beir)')
     .option('--split <split>', 'train, eval or all passages (default all)', oneOf('--split', ['train', 'eval', 'all'] as const), 'all')
+    .option('--status <which>', 'queries exported: not-rejected (pending + accepted, default) or accepted', oneOf('--status', ['not-rejected', 'accepted'] as const), 'not-rejected')
     .option('--overwrite', 'replace an existing output file (or the files of a non-empty BEIR folder)')
-    .action(async (opts: { project: string; format: ExportFormat | 'triplets'; out: string; split: ExportSplit; overwrite?: boolean }) => {
+    .action(async (opts: { project: string; format: ExportFormat | 'triplets'; out: string; split: ExportSplit; overwrite?: boolean; status: 'not-rejected' | 'accepted' }) => {
       const p = await ctx.openProject(opts.project);
       if (opts.format === 'triplets') return ctx.out(JSON.stringify(exportTriplets(p.db, opts.out, { overwrite: opts.overwrite === true }), null, 2));
-      ctx.out(JSON.stringify(exportPairs(p.db, opts.format, opts.out, opts.split, { overwrite: opts.overwrite === true }), null, 2));
+      ctx.out(JSON.stringify(exportPairs(p.db, opts.format, opts.out, opts.split, { overwrite: opts.overwrite === true, status: opts.status }), null, 2));
     });
 }

@@ -47,8 +47,8 @@ export function createCurationService(manager: ProjectManager): GenqApiImpl['cur
     perDocument: async ({ limit }) => perDocument(db(), limit),
     makeSplit: async ({ share, seed }) => makeSplit(db(), share, seed),
     splitInfo: async () => splitInfo(db()),
-    export: async ({ format, out, split, overwrite }) =>
-      exportPairs(db(), format, out, split, { overwrite, baseDir: manager.require().project.dir }),
+    export: async ({ format, out, split, overwrite, status }) =>
+      exportPairs(db(), format, out, split, { overwrite, status, baseDir: manager.require().project.dir }),
     importPairs: async ({ path, format, status }) => importPairs(db(), path, { format, status }),
   };
 }

@@ -1,8 +1,9 @@
-// Accepted (query, passage) pairs out of the project:
+// (query, passage) pairs out of the project: every query nobody rejected (pending + accepted; curation
+// is pruning), or accepted ones only:
 //   tsv   query<TAB>passage per line (the sentence-transformers GenQ example's format)
-//   jsonl {"query", "passage", "queryId", "passageId", "split"} per line
+//   jsonl {"query", "passage", "queryId", "passageId", "split", "status"} per line
 //   beir  a folder with corpus.jsonl (every passage), queries.jsonl and qrels/test.tsv (each
-//         accepted query → its own passage, score 1), readable by BEIR and by our eval stage
+//         exported query → its own passage, score 1), readable by BEIR and by our eval stage
 // Rows are streamed from SQLite and written in blocks, so 300k pairs never sit in memory at once.
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -22,6 +23,7 @@ interface PairRow {
   title: string | null;
   passage: string;
   split: 'train' | 'eval';
+  status: 'accepted' | 'pending';
 }
 
 /** Tabs and line breaks would break a TSV row; they become single spaces. */
@@ -55,21 +57,40 @@ class LineWriter {
   }
 }
 
-function acceptedPairs(db: Database.Database, split: ExportSplit): Iterable<PairRow> {
+/** Which queries an export holds: every one nobody rejected (pending + accepted, the default) or accepted only. */
+export type ExportStatuses = 'not-rejected' | 'accepted';
+
+export interface ExportResult {
+  path: string;
+  pairs: number;
+  files: string[];
+  /** How many of the pairs were accepted and how many pending. */
+  byStatus: { accepted: number; pending: number };
+}
+
+function selectedPairs(db: Database.Database, split: ExportSplit, statuses: ExportStatuses): Iterable<PairRow> {
   const splitClause = split === 'all' ? '' : 'AND p.split = ?';
+  const statusClause = statuses === 'accepted' ? "q.status = 'accepted'" : "q.status != 'rejected'";
   const stmt = db.prepare(
-    `SELECT q.id AS query_id, q.text AS query, p.id AS passage_id, p.title, p.text AS passage, p.split
+    `SELECT q.id AS query_id, q.text AS query, q.status, p.id AS passage_id, p.title, p.text AS passage, p.split
      FROM queries q JOIN passages p ON p.id = q.passage_id
-     WHERE q.status = 'accepted' ${splitClause} ORDER BY p.id, q.id`,
+     WHERE ${statusClause} ${splitClause} ORDER BY p.id, q.id`,
   );
   return (split === 'all' ? stmt.iterate() : stmt.iterate(split)) as Iterable<PairRow>;
 }
+
+const counter = () => {
+  const byStatus = { accepted: 0, pending: 0 };
+  return { byStatus, add: (r: PairRow) => (r.status === 'accepted' ? byStatus.accepted++ : byStatus.pending++) };
+};
 
 export interface ExportOptions {
   /** Replace an existing file (or a non-empty BEIR folder); without it an existing target is refused. */
   overwrite?: boolean;
   /** What a relative `out` resolves against (the API passes the project folder); default: the working directory. */
   baseDir?: string;
+  /** Which queries go in (default: every one nobody rejected). */
+  status?: ExportStatuses;
 }
 
 /** Refuses to replace an existing export target unless asked to, before anything is written. */
@@ -89,37 +110,42 @@ export function exportPairs(
   out: string,
   split: ExportSplit = 'all',
   opts: ExportOptions = {},
-): { path: string; pairs: number; files: string[] } {
+): ExportResult {
   const path = opts.baseDir ? resolve(opts.baseDir, out) : resolve(out);
   assertWritable(path, format, opts.overwrite ?? false);
-  if (format === 'beir') return exportBeir(db, path, split);
+  const statuses = opts.status ?? 'not-rejected';
+  if (format === 'beir') return exportBeir(db, path, split, statuses);
   const writer = new LineWriter(path);
+  const count = counter();
   let pairs = 0;
   try {
-    for (const r of acceptedPairs(db, split)) {
+    for (const r of selectedPairs(db, split, statuses)) {
+      count.add(r);
       writer.line(
         format === 'tsv'
           ? `${tsvField(r.query)}\t${tsvField(r.passage)}`
-          : JSON.stringify({ query: r.query, passage: r.passage, queryId: r.query_id, passageId: r.passage_id, split: r.split }),
+          : JSON.stringify({ query: r.query, passage: r.passage, queryId: r.query_id, passageId: r.passage_id, split: r.split, status: r.status }),
       );
       pairs++;
     }
   } finally {
     writer.close();
   }
-  return { path, pairs, files: [path] };
+  return { path, pairs, files: [path], byStatus: count.byStatus };
 }
 
-function exportBeir(db: Database.Database, dir: string, split: ExportSplit): { path: string; pairs: number; files: string[] } {
+function exportBeir(db: Database.Database, dir: string, split: ExportSplit, statuses: ExportStatuses): ExportResult {
   const corpus = new LineWriter(join(dir, 'corpus.jsonl'));
   const queries = new LineWriter(join(dir, 'queries.jsonl'));
   const qrels = new LineWriter(join(dir, 'qrels', 'test.tsv'));
+  const count = counter();
   let pairs = 0;
   try {
     const passages = db.prepare('SELECT id, title, text FROM passages ORDER BY id').iterate() as Iterable<{ id: number; title: string | null; text: string }>;
     for (const p of passages) corpus.line(JSON.stringify({ _id: String(p.id), title: p.title ?? '', text: p.text }));
     qrels.line('query-id\tcorpus-id\tscore');
-    for (const r of acceptedPairs(db, split)) {
+    for (const r of selectedPairs(db, split, statuses)) {
+      count.add(r);
       queries.line(JSON.stringify({ _id: String(r.query_id), text: r.query }));
       qrels.line(`${r.query_id}\t${r.passage_id}\t1`);
       pairs++;
@@ -129,5 +155,5 @@ function exportBeir(db: Database.Database, dir: string, split: ExportSplit): { p
     queries.close();
     qrels.close();
   }
-  return { path: dir, pairs, files: [corpus.path, queries.path, qrels.path] };
+  return { path: dir, pairs, files: [corpus.path, queries.path, qrels.path], byStatus: count.byStatus };
 }

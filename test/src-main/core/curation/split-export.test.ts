@@ -54,7 +54,7 @@ describe('export / import', () => {
 
     const jsonl = exportPairs(t.db, 'jsonl', join(t.dir, 'out', 'pairs.jsonl'));
     const records = readFileSync(jsonl.path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
-    expect(records[2]).toEqual({ query: 'what does "ahab" want', passage: 'Captain Ahab hunts the white whale.', queryId: 4, passageId: 2, split: 'train' });
+    expect(records[2]).toEqual({ query: 'what does "ahab" want', passage: 'Captain Ahab hunts the white whale.', queryId: 4, passageId: 2, split: 'train', status: 'accepted' });
 
     // Edit the TSV: one query reworded, one new pair for a passage the project lacks.
     writeFileSync(tsv.path, `query\tpassage\n${lines[0]}\nwho hunts the whale?\tCaptain Ahab hunts the white whale.\nwho pursues moby dick\tCaptain Ahab hunts the white whale.\nwhat is a harpoon\tA harpoon is a spear.\n`);
