@@ -32,6 +32,41 @@ export async function mnrPass(engine: OrtEngine, tokenize: (t: string[], n: numb
   return r.loss;
 }
 
+/** The same loss and gradients with GradCache: embed mini-batches without keeping, loss, then redo each with backward. */
+export async function mnrPassCached(engine: OrtEngine, tokenize: (t: string[], n: number) => import('../../../../src-main/core/training/model.js').TokenBatch, pairs: [string, string][], maxLen: number, mini: number, scale = 20): Promise<number> {
+  const B = pairs.length;
+  const H = engine.hidden;
+  const columns = [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+  const emb = columns.map(() => new Float32Array(B * H));
+  for (const [c, texts] of columns.entries()) {
+    for (let a = 0; a < B; a += mini) {
+      const f = await engine.forward(tokenize(texts.slice(a, a + mini), maxLen), { keep: false });
+      emb[c].set(f.embeddings, a * H);
+    }
+  }
+  const r = mnrLossHost(emb, B, H, { scale });
+  for (const [c, texts] of columns.entries()) {
+    for (let a = 0; a < B; a += mini) {
+      const f = await engine.forward(tokenize(texts.slice(a, a + mini), maxLen), { keep: true });
+      await f.backward(r.dEmb[c].slice(a * H, Math.min(B, a + mini) * H));
+    }
+  }
+  return r.loss;
+}
+
+/** The fixture's 12 reference steps (clip 1.0) from `from` to `to`; returns the losses. */
+export async function referenceSteps(engine: OrtEngine, f: { ref: any; opened: ReturnType<typeof openTrainingModel> }, opts: { from?: number; to?: number; mini?: number } = {}): Promise<number[]> {
+  const t = f.ref.training;
+  const losses: number[] = [];
+  for (let s = opts.from ?? 0; s < (opts.to ?? 12); s++) {
+    const batch = t.pairs.slice(s * 8, s * 8 + 8);
+    losses.push(opts.mini ? await mnrPassCached(engine, f.opened.tokenize, batch, 128, opts.mini) : await mnrPass(engine, f.opened.tokenize, batch, 128));
+    const norm = await engine.gradNorm();
+    await engine.apply(t.lrs[s], Math.min(1, 1 / (norm + 1e-6)));
+  }
+  return losses;
+}
+
 /**
  * Whether WebGPU tests run: on CI (env CI) a missing adapter is a failure, locally a skip.
  * Sets XDG_RUNTIME_DIR for the Vulkan loader when unset.

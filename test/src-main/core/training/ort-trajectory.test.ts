@@ -1,0 +1,70 @@
+// The fixtures' 12-step AdamW runs (reference.json `training`: lr 1e-3, warmup 3, clip 1.0, wd 0.01,
+// dropout off) on the onnxruntime engine against PyTorch's losses and final weights, alone and with
+// GradCache; a wrong weight decay (0 or doubled) must fail the final-weights check; resuming from
+// exported parameters + optimizer state lands on the same weights as the uninterrupted run.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSafetensors } from '../../../../src-main/core/models/safetensors.js';
+import { OrtEngine } from '../../../../src-main/core/training/ort-engine.js';
+import { fixture, ortEngine, REFERENCE_ADAMW, referenceSteps } from './ort-fixture.js';
+import { weightDecayCheck } from './training-fixture.js';
+
+function referenceAfter(dir: string): Map<string, Float32Array> {
+  const after = readSafetensors(join(dir, 'reference_after_training.safetensors'));
+  return new Map([...after.tensors.keys()].map((k) => [k, after.float32(k)]));
+}
+
+async function finalWeights(engine: OrtEngine): Promise<Map<string, Float32Array>> {
+  return new Map([...(await engine.exportParams())].map(([k, t]) => [k, t.data]));
+}
+
+describe('ORT engine (cpu): 12-step AdamW trajectory matches PyTorch', () => {
+  for (const name of ['tiny-bert', 'tiny-mpnet']) {
+    for (const mini of [undefined, 3]) {
+      it(`${name}${mini ? ' with GradCache (mini-batch 3)' : ''}: losses within 1e-3, final weights within the decay-aware tolerance`, async () => {
+        const f = await ortEngine(name, 'cpu');
+        const losses = await referenceSteps(f.engine, f, { mini });
+        losses.forEach((l, i) => expect(Math.abs(l - f.ref.training.losses[i]), `step ${i}`).toBeLessThan(1e-3));
+        expect(weightDecayCheck(await finalWeights(f.engine), referenceAfter(f.dir), f.ref.training.lrs, 0.01)).toEqual([]);
+        await f.engine.dispose();
+      });
+    }
+  }
+
+  it('tiny-bert: weight decay 0 or doubled fails the final-weights check', async () => {
+    for (const weightDecay of [0, 0.02]) {
+      const f = await ortEngine('tiny-bert', 'cpu', { ...REFERENCE_ADAMW, weightDecay });
+      await referenceSteps(f.engine, f);
+      const failures = weightDecayCheck(await finalWeights(f.engine), referenceAfter(f.dir), f.ref.training.lrs, 0.01);
+      expect(failures.length, `weight decay ${weightDecay}`).toBeGreaterThan(30);
+      await f.engine.dispose();
+    }
+  });
+
+  it('tiny-mpnet: resuming from exported parameters and optimizer state reproduces the run', async () => {
+    const f = await ortEngine('tiny-mpnet', 'cpu');
+    const whole = await referenceSteps(f.engine, f);
+    const expected = await finalWeights(f.engine);
+    await f.engine.dispose();
+
+    const first = await ortEngine('tiny-mpnet', 'cpu');
+    await referenceSteps(first.engine, first, { to: 6 });
+    const params = await first.engine.exportParams();
+    const optimizer = await first.engine.exportOptimizer();
+    await first.engine.dispose();
+    expect(optimizer.step).toBe(6);
+
+    const again = fixture('tiny-mpnet');
+    const resumed = await OrtEngine.create(again.opened.model, { adamw: REFERENCE_ADAMW, provider: 'cpu', threads: 2 });
+    await resumed.importState(params, optimizer);
+    const rest = await referenceSteps(resumed, again, { from: 6 });
+    expect(rest).toEqual(whole.slice(6));
+    const got = await finalWeights(resumed);
+    for (const [k, want] of expected) {
+      let d = 0;
+      for (let i = 0; i < want.length; i++) d = Math.max(d, Math.abs(got.get(k)![i] - want[i]));
+      expect(d, k).toBe(0);
+    }
+    await resumed.dispose();
+  });
+});
