@@ -6,6 +6,7 @@ import { JobTray } from './components/JobTray.js';
 import { Sidebar } from './components/Sidebar.js';
 import { Toasts } from './components/Toasts.js';
 import { useHashRoute } from './hooks/useHashRoute.js';
+import { useFinishedStages } from './hooks/useFinishedStages.js';
 import { useJobs } from './hooks/useJobs.js';
 import { useProject } from './hooks/useProject.js';
 import { useTheme } from './hooks/useTheme.js';
@@ -16,6 +17,7 @@ export function App() {
   const { project, appInfo, refresh } = useProject();
   const routeId = useHashRoute();
   const jobs = useJobs(project?.dir ?? null);
+  const finished = useFinishedStages(project?.dir ?? null, jobs);
   const route = resolveRoute(routeId, !!project);
   const Page = route.component;
   // Each page opens at its top, whatever the scroll position of the page left behind.
@@ -25,7 +27,7 @@ export function App() {
   }, [route.id]);
   return (
     <div className="shell">
-      <Sidebar activeId={route.id} project={project ?? null} appInfo={appInfo} theme={theme} onToggleTheme={toggle} />
+      <Sidebar activeId={route.id} project={project ?? null} appInfo={appInfo} theme={theme} onToggleTheme={toggle} finished={finished} />
       <main className="main" data-route={route.id} ref={mainRef}>
         <ConnectionBanner />
         {project === undefined ? (

@@ -11,9 +11,11 @@ export interface SidebarProps {
   appInfo: AppInfo | null;
   theme: Theme;
   onToggleTheme: () => void;
+  /** Pipeline steps the project has done (ticked). */
+  finished?: ReadonlySet<string>;
 }
 
-function NavLink({ id, active, disabled, prefix }: { id: string; active: boolean; disabled: boolean; prefix?: string }) {
+function NavLink({ id, active, disabled, prefix, done }: { id: string; active: boolean; disabled: boolean; prefix?: string; done?: boolean }) {
   const route = routesById.get(id)!;
   if (disabled) {
     return (
@@ -24,14 +26,21 @@ function NavLink({ id, active, disabled, prefix }: { id: string; active: boolean
     );
   }
   return (
-    <a className={`nav__link ${active ? 'nav__link--active' : ''}`} href={routeHref(id)} aria-current={active ? 'page' : undefined}>
-      {prefix && <span className="nav__step">{prefix}</span>}
+    <a className={`nav__link ${active ? 'nav__link--active' : ''}`} href={routeHref(id)} aria-current={active ? 'page' : undefined} data-done={done ? 'true' : undefined}>
+      {prefix &&
+        (done ? (
+          <span className="nav__step nav__step--done" title={`Step ${prefix} done`}>
+            ✓
+          </span>
+        ) : (
+          <span className="nav__step">{prefix}</span>
+        ))}
       {route.label}
     </a>
   );
 }
 
-export function Sidebar({ activeId, project, appInfo, theme, onToggleTheme }: SidebarProps) {
+export function Sidebar({ activeId, project, appInfo, theme, onToggleTheme, finished }: SidebarProps) {
   return (
     <nav className="sidebar" aria-label="Pipeline">
       <div className="sidebar__brand">
@@ -54,7 +63,7 @@ export function Sidebar({ activeId, project, appInfo, theme, onToggleTheme }: Si
         <li className="nav__heading">Pipeline</li>
         {pipelineRoutes.map((r, i) => (
           <li key={r.id}>
-            <NavLink id={r.id} active={activeId === r.id} disabled={!project} prefix={String(i + 1)} />
+            <NavLink id={r.id} active={activeId === r.id} disabled={!project} prefix={String(i + 1)} done={finished?.has(r.id)} />
           </li>
         ))}
       </ul>

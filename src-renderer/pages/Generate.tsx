@@ -13,6 +13,7 @@ import { ThroughputChart, type ThroughputPoint } from '../components/generate/Th
 import { PageHeader } from '../components/PageHeader.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { formatCount, formatEta, formatRate } from '../format.js';
+import { generateBlockedReason } from '../components/generate/blocked-reason.js';
 import { routeHref } from '../hooks/useHashRoute.js';
 import { FINISHED_STATES, useLatestJob } from '../hooks/useLatestJob.js';
 import type { PageProps } from '../routes.js';
@@ -42,9 +43,11 @@ export function Generate(_props: PageProps) {
     return api.models.onChanged((list) => setModels(list));
   }, []);
 
+  const [corpusPassages, setCorpusPassages] = useState<number | null>(null);
   useEffect(() => {
     setEstimate(null);
     void attempt(() => api.generation.count({ scope })).then((r) => r && setInScope(r.passages));
+    void attempt(() => api.corpus.stats({})).then((st) => st && setCorpusPassages(st.passages));
   }, [scope, job?.state]);
 
   // Live queries: refreshed on the job's progress updates, at most twice a second.
@@ -75,6 +78,7 @@ export function Generate(_props: PageProps) {
     });
   }, [job?.id]);
 
+  const blocked = generateBlockedReason({ hasGenerator: models.some((m) => m.role === 'generator'), running, inScope, corpusPassages, scope });
   const params = (): GenerationRunParamsInput | null => (modelId ? { modelId, scope, settings } : null);
   const start = async () => {
     const p = params();
@@ -109,6 +113,11 @@ export function Generate(_props: PageProps) {
           <span className="muted small" data-testid="scope-count">
             {inScope === null ? '' : `${formatCount(inScope)} passages in scope`}
           </span>
+          {blocked && (
+            <span className="small generate__blocked" role="status" data-testid="generate-blocked">
+              {blocked}
+            </span>
+          )}
           {estimate && (
             <span className="small" data-testid="estimate">
               ≈ {formatEta(estimate.seconds)} for {formatCount(estimate.passages)} passages ({estimate.secondsPerPassage.toFixed(3)} s/passage on {estimate.provider}, timed on {estimate.calibrationPassages})

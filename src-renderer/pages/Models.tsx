@@ -15,6 +15,8 @@ import type { PageProps } from '../routes.js';
 
 export function Models({ appInfo }: PageProps) {
   const [models, setModels] = useState<ProjectModel[] | null>(null);
+  /** Confirms the last "Add model" on screen (the list may be below the fold). */
+  const [added, setAdded] = useState<ProjectModel | null>(null);
   useEffect(() => {
     let live = true;
     void attempt(() => api.models.list({})).then((list) => live && list && setModels(list));
@@ -37,7 +39,19 @@ export function Models({ appInfo }: PageProps) {
       </section>
       <section className="card">
         <h2>Add a local model folder</h2>
-        <AddModelForm appInfo={appInfo} onAdded={(m) => setModels((cur) => (cur && !cur.some((x) => x.id === m.id) ? [...cur, m] : cur))} />
+        <AddModelForm
+          appInfo={appInfo}
+          onAdded={(m) => {
+            setAdded(m);
+            setModels((cur) => (cur && !cur.some((x) => x.id === m.id) ? [...cur, m] : cur));
+          }}
+        />
+        {added && (
+          <p className="models__added small" role="status" data-testid="model-added">
+            ✓ Added {added.name} as {added.role === 'generator' ? 'a query generator' : added.role === 'cross-encoder' ? 'a cross-encoder' : 'an encoder'}
+            {added.info ? ` (${added.info.architecture}, ${added.info.layers} layers)` : ''}; it is listed under “Models in this project”.
+          </p>
+        )}
       </section>
       <section className="card">
         <h2>Models in this project</h2>

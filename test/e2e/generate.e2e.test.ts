@@ -41,6 +41,8 @@ describe.skipIf(!runE2e)('Generate page in Chromium (web mode)', () => {
     expect(await e2e.page.getByTestId('generated-query').count()).toBeGreaterThan(3);
     expect(await e2e.page.getByRole('list', { name: 'Latest generated queries' }).locator('.generate__passage').first().textContent()).toMatch(/number \d+\./);
     await expect.poll(() => e2e.page.getByTestId('scope-count').textContent(), { timeout: 10_000 }).toBe('0 passages in scope');
+    // Disabled buttons say why and what to do.
+    await expect.poll(() => e2e.page.getByTestId('generate-blocked').textContent(), { timeout: 10_000 }).toContain('Every passage already has queries');
     await screenshot(e2e.page, 'generate');
     expect(e2e.consoleErrors).toEqual([]);
   }, 90_000);

@@ -48,6 +48,11 @@ describe.skipIf(!runE2e)('Models page in Chromium (web mode)', () => {
     await e2e.page.getByLabel('Model folder').fill(TINY_BERT);
     await e2e.page.getByRole('button', { name: 'Add model' }).click();
     await row().waitFor({ timeout: 30_000 });
+    expect(await e2e.page.getByTestId('model-added').textContent()).toContain('Added tiny-bert as an encoder');
+    // "Remove" is in view without scrolling the table sideways.
+    const remove = row().getByRole('button', { name: 'Remove', exact: true });
+    const [box, table] = [await remove.boundingBox(), await e2e.page.locator('.models__scroll').boundingBox()];
+    expect(box!.x + box!.width).toBeLessThanOrEqual(table!.x + table!.width + 1);
     expect(await fact('architecture')).toContain('bert');
     expect(await fact('architecture')).toContain('sentence-transformers');
     expect(await fact('hidden')).toBe('64');
