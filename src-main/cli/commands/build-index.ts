@@ -3,8 +3,9 @@
 // on stderr, the build report as JSON on stdout.
 import type { Command } from 'commander';
 import { indexBuildParamsSchema } from '../../core/index/jobs.js';
-import { buildIndexForModel } from '../../core/index/build-for-model.js';
+import { buildIndexForModel, type BuildForModelHooks } from '../../core/index/build-for-model.js';
 import type { CliContext } from '../context.js';
+import { checkRedisUrl } from '../../core/distributed/redis-url.js';
 import { positiveInt } from './embed.js';
 import { projectModel } from '../model-ref.js';
 
@@ -16,6 +17,8 @@ interface IndexOptions {
   efConstruction?: number;
   ef?: number;
   batchSize: number;
+  /** Redis URL: embed on `genq worker`s (core/distributed). */
+  workers?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -29,6 +32,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--ef-construction <n>', 'HNSW efConstruction (default 200)', positiveInt('--ef-construction'))
     .option('--ef <n>', 'HNSW search ef (default 100)', positiveInt('--ef'))
     .option('--batch-size <n>', 'texts per forward pass', positiveInt('--batch-size'), 32)
+    .option('--workers <redis-url>', 'embed the passages on `genq worker`s taking work from this Redis (redis:// or rediss://)', (v) => checkRedisUrl(v))
     .action(async (opts: IndexOptions) => {
       const p = await ctx.openProject(opts.project);
       const params = indexBuildParamsSchema.parse({
@@ -44,7 +48,7 @@ export function register(program: Command, ctx: CliContext): void {
       process.once('SIGINT', onSigint);
       let lastLine = 0;
       try {
-        const report = await buildIndexForModel(p.dir, p.db, params, {
+        const hooks: BuildForModelHooks = {
           signal: controller.signal,
           log: (message) => ctx.err(`index: ${message}`),
           progress: ({ done, total }) => {
@@ -52,7 +56,10 @@ export function register(program: Command, ctx: CliContext): void {
             lastLine = Date.now();
             ctx.err(`index ${((100 * done) / Math.max(total, 1)).toFixed(1)}% ${done} / ${total} passages`);
           },
-        });
+        };
+        const report = opts.workers
+          ? await (await import('../../core/distributed/distributed-index.js')).buildIndexOnWorkers(p.dir, p.db, params, { redisUrl: opts.workers }, hooks)
+          : await buildIndexForModel(p.dir, p.db, params, hooks);
         ctx.out(JSON.stringify(report, null, 2));
       } finally {
         process.off('SIGINT', onSigint);

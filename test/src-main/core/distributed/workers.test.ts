@@ -22,6 +22,9 @@ import { useTempDirs, waitUntil } from '../../../helpers/temp-dir.js';
 import { FIXTURES } from '../models/fixtures.js';
 import { insertPassages, TINY_T5 } from '../generation/project-fixture.js';
 import { RedisServer } from './redis-server.js';
+import { buildIndexForModel } from '../../../../src-main/core/index/build-for-model.js';
+import { loadIndex } from '../../../../src-main/core/index/index-store.js';
+import { buildIndexOnWorkers } from '../../../../src-main/core/distributed/distributed-index.js';
 
 const tempDir = useTempDirs('genq-distributed-');
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -181,6 +184,29 @@ describe('distributed generation', () => {
     } finally {
       await stopWorker(wrong);
       if (good) await stopWorker(good);
+    }
+  });
+
+  it('index --workers: the vectors of the in-process build, stored once per passage', async () => {
+    const encoder = (await s.impl.models.add({ dir: TINY_BERT, role: 'encoder' })).id;
+    const params = { modelId: encoder, rebuild: true, batchSize: 4 };
+    await buildIndexForModel(s.dir, db, params);
+    const local = loadIndex(s.dir, encoder).index;
+    const ids = local.ids().sort((a, b) => a - b);
+    const expected = ids.map((id) => Array.from(local.vectorOf(id)));
+    const workers = await Promise.all(['e1', 'e2'].map((id) => startWorker(id)));
+    try {
+      const report = await buildIndexOnWorkers(s.dir, db, params, { redisUrl: redis.url, shardSize: 8, resyncMs: 200 });
+      expect(report).toMatchObject({ mode: 'full', embedded: 41, passages: 41 });
+      const remote = loadIndex(s.dir, encoder).index;
+      // Equal up to float rounding (onnxruntime's thread count and the encoder's length batching differ between the runs).
+      const maxDiff = Math.max(...ids.flatMap((id, i) => Array.from(remote.vectorOf(id), (v, k) => Math.abs(v - expected[i][k]))));
+      expect(maxDiff).toBeLessThan(1e-6);
+      const stage = db.prepare("SELECT id FROM dist_stages WHERE kind = 'embed' ORDER BY id DESC").get() as { id: number };
+      expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT passage_id) AS d FROM dist_results WHERE stage_id = ? AND vector IS NOT NULL').get(stage.id)).toEqual({ n: 41, d: 41 });
+      expect(shardsPerWorker(db, stage.id).reduce((n, w) => n + w.done, 0)).toBe(6);
+    } finally {
+      for (const w of workers) await stopWorker(w);
     }
   });
 });
