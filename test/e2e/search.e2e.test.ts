@@ -132,11 +132,11 @@ describe.skipIf(!runE2e)('Search and Evaluate pages in Chromium (web mode)', () 
     await table.scrollIntoViewIfNeeded();
     await screenshot(e2e.page, 'evaluate');
 
-    // The held-out split has no queries in this project: the job fails and says why; the BEIR results stay.
+    // No held-out split in this project: Evaluate says so before running, and the BEIR results stay.
     await e2e.page.getByLabel('held-out split’s synthetic queries').check();
-    await e2e.page.getByRole('button', { name: 'Run evaluation' }).click();
-    await expect.poll(() => e2e.page.getByText('The last evaluation failed').count(), { timeout: 30_000 }).toBe(1);
-    expect(await e2e.page.getByText('The last evaluation failed').textContent()).toContain('no held-out split yet: make a held-out split on Curate');
+    expect(await e2e.page.getByTestId('eval-missing').textContent()).toContain('No held-out split yet');
+    expect(await e2e.page.getByRole('button', { name: 'Run evaluation' }).isDisabled()).toBe(true);
+    expect(await e2e.page.getByTestId('split-info').textContent()).toContain('No held-out split yet');
     expect(await table.locator('tbody tr').count()).toBe(3);
   }, 150_000);
 
