@@ -9,15 +9,16 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { TrainingEval, TrainingResult, TrainingRunConfig, TrainingRunParams } from '../../../shared/services/training.js';
 import type { JobContext, JobHandler } from '../jobs/types.js';
-import { pairExamples, type Pair } from './batches.js';
+import { pairExamples, type Example } from './batches.js';
 import { latestCheckpoint, loadCheckpoint } from './checkpoint.js';
 import { evaluateDevSet } from './dev-eval.js';
 import type { TrainingEngine } from './engine.js';
 import { createEngine, openTrainingModel } from './engines.js';
 import { exportSentenceTransformerArrays } from './export.js';
-import { mnrLoss } from './losses/mnr.js';
+import { exportPrompts, prefixDevSet, prefixPairs, projectModelPrefixes, type ModelPrefixes } from '../models/prefixes.js';
 import { devSet, trainingPairs } from './project-pairs.js';
 import { embedTexts } from './step.js';
+import { lossFor, projectTrainingData, type TrainingData } from './training-data.js';
 import { adamwOptions, DEFAULT_SETTINGS, planSteps, runTraining, type TrainSettings } from './trainer.js';
 import { attachJob, createTrainingRun, EVAL_EPOCH_SERIES, getTrainingRun, setTrainingSummary, trimMetricPoints } from './training-runs.js';
 import { baseEncoder, checkpointRoot, readBaselineEval, registerTunedModel, tunedModelDir, tunedModelInfo } from './tuned-model.js';
@@ -47,12 +48,25 @@ export function engineSettings(config: TrainingRunConfig, checkpointDir: string)
 }
 
 /** Optimizer steps the run will take (the loop plans the same batches). */
-function countSteps(pairs: Pair[], s: TrainingRunParams['settings']): number {
-  return planSteps(pairExamples(pairs), { ...s, shuffle: true }, mnrLoss()).length;
+function countSteps(data: TrainingData, s: TrainingRunParams['settings']): number {
+  return planSteps(data.examplesForEpoch ?? data.examples, { ...s, shuffle: true }, lossFor(s.loss ?? 'mnr')).length;
+}
+
+/** The run's examples: pairs (MNR) or mined triplets (MarginMSE), with the model's prefixes. */
+function runData(db: Database.Database, s: TrainingRunParams['settings'], prefixes: ModelPrefixes): TrainingData {
+  const prefix = (e: Example): Example => ({ ...e, texts: e.texts.map((t, c) => (c === 0 ? prefixes.query : prefixes.passage) + t) });
+  if ((s.loss ?? 'mnr') === 'margin-mse') {
+    const data = projectTrainingData(db, 'margin-mse', s.seed);
+    const forEpoch = data.examplesForEpoch!;
+    return { ...data, examples: data.examples.map(prefix), examplesForEpoch: (epoch) => forEpoch(epoch).map(prefix) };
+  }
+  const pairs = prefixPairs(trainingPairs(db), prefixes);
+  if (pairs.length < 2) throw new TrainingJobError(`the project has ${pairs.length} pair(s) nobody rejected on training-split passages; MNR training needs at least 2 (generate queries, or un-reject some on the Curate page)`);
+  return { examples: pairExamples(pairs), describe: `${pairs.length} pairs` };
 }
 
 /** Creates the run (fresh job) or finds the run to continue, and the checkpoint to continue from. */
-function openRun(ctx: JobContext<TrainingRunParams, TrainingJobCheckpoint>, db: Database.Database, pairs: Pair[], dev: { queries: number; passages: number }, maxSeqLength: number) {
+function openRun(ctx: JobContext<TrainingRunParams, TrainingJobCheckpoint>, db: Database.Database, data: TrainingData, dev: { queries: number; passages: number }, maxSeqLength: number) {
   const { params } = ctx;
   if (ctx.checkpoint) {
     const run = getTrainingRun(db, ctx.checkpoint.runId);
@@ -76,8 +90,8 @@ function openRun(ctx: JobContext<TrainingRunParams, TrainingJobCheckpoint>, db: 
   return db.transaction(() => {
     const config: Omit<TrainingRunConfig, 'outputName'> = {
       baseModel: { id: base.id, name: base.name, path: base.path },
-      settings: params.settings, maxSeqLength, pairs: pairs.length, evalQueries: dev.queries, evalPassages: dev.passages,
-      totalSteps: countSteps(pairs, params.settings),
+      settings: params.settings, maxSeqLength, pairs: data.examples.length, evalQueries: dev.queries, evalPassages: dev.passages,
+      totalSteps: countSteps(data, params.settings),
     };
     const runId = createTrainingRun(db, { jobId: ctx.jobId, modelId: base.id, name: `${base.name} · lr ${params.settings.lr} · batch ${params.settings.batchSize}`, config: { ...config, outputName: '' } });
     const full: TrainingRunConfig = { ...config, outputName: params.outputName ?? `${base.name} (run ${runId})` };
@@ -92,18 +106,19 @@ function openRun(ctx: JobContext<TrainingRunParams, TrainingJobCheckpoint>, db: 
 const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
   async run(ctx): Promise<TrainingResult | null> {
     const { db, params } = ctx;
-    const pairs = trainingPairs(db);
-    if (pairs.length < 2) throw new TrainingJobError(`the project has ${pairs.length} accepted pair(s) on training-split passages; MNR training needs at least 2 (accept queries on the Curate page)`);
-    const dev = devSet(db, params.settings.evalMaxQueries);
+    // The base model's query/passage prefixes (E5, BGE) go before every training and dev text; the export records them.
+    const prefixes = projectModelPrefixes(db, ctx.checkpoint || params.resume ? getTrainingRun(db, (ctx.checkpoint?.runId ?? params.resume?.runId)!).config.baseModel.id : params.modelId);
+    const data = runData(db, params.settings, prefixes);
+    const dev = prefixDevSet(devSet(db, params.settings.evalMaxQueries), prefixes);
     const baseRow = ctx.checkpoint || params.resume ? null : baseEncoder(db, params.modelId);
     const opened = openTrainingModel(baseRow?.path ?? getTrainingRun(db, (ctx.checkpoint?.runId ?? params.resume?.runId)!).config.baseModel.path);
     const { folder } = opened.model;
     let engine: TrainingEngine | null = null;
     try {
       const wantedSeqLength = Math.min(params.settings.maxSeqLength ?? folder.maxSeqLength, folder.maxSeqLength);
-      const { runId, config, from, secondsBefore } = openRun(ctx, db, pairs, { queries: dev.queries.length, passages: dev.corpus.length }, wantedSeqLength);
+      const { runId, config, from, secondsBefore } = openRun(ctx, db, data, { queries: dev.queries.length, passages: dev.corpus.length }, wantedSeqLength);
       const maxSeqLength = config.maxSeqLength;
-      if (config.pairs !== pairs.length) throw new TrainingJobError(`run ${runId} was started on ${config.pairs} pairs but the project now has ${pairs.length}; start a new run instead of resuming`);
+      if (config.pairs !== data.examples.length) throw new TrainingJobError(`run ${runId} was started on ${config.pairs} examples but the project now has ${data.examples.length}; start a new run instead of resuming`);
       const root = checkpointRoot(ctx.projectDir, runId);
       mkdirSync(root, { recursive: true });
       const settings = engineSettings(config, root);
@@ -114,7 +129,7 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
       trimMetricPoints(db, runId, startStep);
       const device = `${live.device.engine} ${live.device.provider}`;
       for (const reason of live.device.fallbackReasons) ctx.log('info', `Not used: ${reason}`);
-      ctx.log('info', `${from ? `Resuming run ${runId} at step ${startStep}` : `Run ${runId}`}: ${folder.architecture} on ${device}, ${pairs.length} pairs, ${config.totalSteps} steps, batch ${settings.batchSize}, max_seq_length ${maxSeqLength}, dev set ${dev.queries.length} queries / ${dev.corpus.length} passages`);
+      ctx.log('info', `${from ? `Resuming run ${runId} at step ${startStep}` : `Run ${runId}`}: ${folder.architecture} on ${device}, ${data.describe}, ${config.totalSteps} steps, batch ${settings.batchSize}, max_seq_length ${maxSeqLength}, dev set ${dev.queries.length} queries / ${dev.corpus.length} passages`);
       ctx.progress({ done: startStep, total: config.totalSteps, unit: 'steps', message: from ? `resuming at step ${startStep}` : 'starting' });
 
       const evaluate = dev.queries.length > 0 ? (embed: (texts: string[]) => Promise<Float32Array[]>) => evaluateDevSet(dev, embed) : null;
@@ -132,7 +147,7 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
       const started = performance.now();
       const elapsed = () => secondsBefore + (performance.now() - started) / 1000;
       const result = await runTraining(
-        { engine: live, tokenize: opened.tokenize, loss: mnrLoss({ symmetric: settings.symmetric }), examples: pairExamples(pairs), defaultDropout: opened.defaultDropout },
+        { engine: live, tokenize: opened.tokenize, loss: lossFor(s.loss ?? 'mnr', { symmetric: settings.symmetric }), examples: data.examples, examplesForEpoch: data.examplesForEpoch, defaultDropout: opened.defaultDropout },
         settings,
         {
           signal: ctx.signal,
@@ -162,14 +177,14 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
       const outDir = tunedModelDir(ctx.projectDir, runId, config.outputName);
       ctx.progress({ done: result.steps, total: config.totalSteps, unit: 'steps', message: 'exporting the tuned model' });
       rmSync(outDir, { recursive: true, force: true });
-      exportSentenceTransformerArrays(folder, await live.exportParams(), outDir, { maxSeqLength });
+      exportSentenceTransformerArrays(folder, await live.exportParams(), outDir, { maxSeqLength, ...exportPrompts(folder, prefixes) });
       const info = await tunedModelInfo(outDir);
       const baseline = readBaselineEval(root);
       const summary: Omit<TrainingResult, 'modelId'> = {
         runId, steps: result.steps, totalSteps: config.totalSteps, stopped: result.stopped,
         finalLoss: result.losses.length ? result.losses[result.losses.length - 1] : null,
         evals: [...(baseline ? [baseline] : []), ...result.evals.map((e) => ({ step: e.step, epoch: e.epoch, metrics: e.metrics }))],
-        pairs: pairs.length, backend: live.device.provider, engine: live.device.engine, device, seconds: elapsed(), modelName: config.outputName, modelPath: outDir,
+        pairs: data.examples.length, backend: live.device.provider, engine: live.device.engine, device, seconds: elapsed(), modelName: config.outputName, modelPath: outDir,
       };
       const done = db.transaction((): TrainingResult => {
         const modelId = registerTunedModel(db, { name: config.outputName, path: outDir, parentId: config.baseModel.id, source: `training run ${runId}`, info });

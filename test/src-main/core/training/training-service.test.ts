@@ -23,7 +23,7 @@ describe('training service', () => {
       const db = s.projects.require().project.db;
       const baseId = addTinyBert(db);
       const call = (input: unknown) => s.dispatch('training', 'start', input);
-      await expect(s.impl.training.start(p({ modelId: baseId }))).rejects.toThrow(/0 accepted pair\(s\) on training-split passages/);
+      await expect(s.impl.training.start(p({ modelId: baseId }))).rejects.toThrow(/0 pair\(s\) nobody rejected on training-split passages/);
       seedPairs(db, { train: 3, evalPassages: 1 });
       const generator = Number(db.prepare("INSERT INTO models (name, role, path) VALUES ('t5', 'generator', ?)").run(TINY_BERT).lastInsertRowid);
       await expect(s.impl.training.start(p({ modelId: generator }))).rejects.toThrow(/is a generator; only encoders/);
