@@ -25,9 +25,9 @@ describe('adamw-graph.ts matches training/adamw.ts', () => {
     await useBackend('cpu');
     const rand = mulberry32(7);
     const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-    const host = new Map(PARAMS.map((p) => [p.name, random(size(p.shape), rand)]));
-    const m = new Map(PARAMS.map((p) => [p.name, new Float32Array(size(p.shape))]));
-    const v = new Map(PARAMS.map((p) => [p.name, new Float32Array(size(p.shape))]));
+    const host = new Map<string, Float32Array>(PARAMS.map((p) => [p.name, random(size(p.shape), rand)]));
+    const m = new Map<string, Float32Array>(PARAMS.map((p) => [p.name, new Float32Array(size(p.shape))]));
+    const v = new Map<string, Float32Array>(PARAMS.map((p) => [p.name, new Float32Array(size(p.shape))]));
     const tfParams = new Map(PARAMS.map((p) => [p.name, tf.tensor(host.get(p.name)!, p.shape)]));
     const reference = new AdamW(OPTS);
     const session = await OnnxSession.create(buildAdamWGraph(PARAMS.map((p) => ({ ...p, decay: !OPTS.noDecay!(p.name) })), OPTS), { provider: 'cpu' });
