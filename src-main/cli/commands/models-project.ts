@@ -14,9 +14,17 @@ export function registerProjectModelCommands(models: Command, ctx: CliContext): 
     .requiredOption('--project <dir>', 'project folder')
     .option('--name <name>', 'name to refer to it by (default: the folder name)')
     .addOption(new Option('--role <role>', 'what it is used for (default: guessed from the config)').choices(['encoder', 'generator', 'cross-encoder']))
-    .action(async (dirOrId: string, opts: { project: string; name?: string; role?: 'encoder' | 'generator' | 'cross-encoder' }) => {
+    .option('--query-prefix <text>', 'put this before every query this encoder embeds, e.g. "query: " (default: the folder\'s prompts)')
+    .option('--passage-prefix <text>', 'put this before every passage, e.g. "passage: "')
+    .action(async (dirOrId: string, opts: { project: string; name?: string; role?: 'encoder' | 'generator' | 'cross-encoder'; queryPrefix?: string; passagePrefix?: string }) => {
       const p = await ctx.openProject(opts.project);
-      const model = await p.services.impl.models.add({ dir: resolveModelDir(dirOrId), name: opts.name ?? nameFromId(dirOrId), role: opts.role });
+      const model = await p.services.impl.models.add({
+        dir: resolveModelDir(dirOrId),
+        name: opts.name ?? nameFromId(dirOrId),
+        role: opts.role,
+        queryPrefix: opts.queryPrefix,
+        passagePrefix: opts.passagePrefix,
+      });
       ctx.out(JSON.stringify(model, null, 2));
     });
 

@@ -7,6 +7,7 @@ import type { CliContext } from '../context.js';
 import { positiveInt } from './embed.js';
 import { resolveModelDir } from '../../core/models/hub/lookup.js';
 import { registerHubCommands } from './models-hub.js';
+import { registerPrefixCommand } from './models-prefixes.js';
 import { registerProjectModelCommands } from './models-project.js';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -24,4 +25,5 @@ export function register(program: Command, ctx: CliContext): void {
     });
   registerHubCommands(models, ctx);
   registerProjectModelCommands(models, ctx);
+  registerPrefixCommand(models, ctx);
 }

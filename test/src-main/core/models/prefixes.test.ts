@@ -1,0 +1,207 @@
+// Prefixes for encoders that expect them (E5's "query: " / "passage: ", BGE's instruction): read
+// from a folder's config_sentence_transformers.json, set per project model, and put before the
+// texts in every path that embeds for a project model. Each path is checked by recording the
+// texts the encoder is asked to embed, so a path that drops a prefix fails here.
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mapBuildParamsSchema } from '../../../../shared/services/search.js';
+import { computeSignals } from '../../../../src-main/core/curation/signals-job.js';
+import { runEvaluation } from '../../../../src-main/core/eval/run-eval.js';
+import { projectDenseRetriever } from '../../../../src-main/core/eval/retrievers.js';
+import { buildIndexForModel } from '../../../../src-main/core/index/build-for-model.js';
+import { loadIndex } from '../../../../src-main/core/index/index-store.js';
+import mapJob from '../../../../src-main/core/index/map-job.js';
+import { Embedder } from '../../../../src-main/core/models/embedder.js';
+import { loadModelFolder, ModelFolderError } from '../../../../src-main/core/models/folder.js';
+import { exportPrompts, folderPrefixes, prefixDevSet, prefixPairs, projectModelPrefixes } from '../../../../src-main/core/models/prefixes.js';
+import { projectModelHash } from '../../../../src-main/core/models/project-encoder.js';
+import { exportSentenceTransformerArrays } from '../../../../src-main/core/training/export.js';
+import { loadWeights } from '../../../../src-main/core/models/folder.js';
+import { servicesOnNewProject, type TestServices } from '../../../helpers/services.js';
+import { useTempDirs } from '../../../helpers/temp-dir.js';
+
+const tinyBert = fileURLToPath(new URL('../../../fixtures/tiny-bert', import.meta.url));
+const beirFixture = fileURLToPath(new URL('../../../fixtures/beir-sotu-mini', import.meta.url));
+const tempDir = useTempDirs('genq-prefixes-');
+
+/** tiny-bert with a config_sentence_transformers.json holding these prompts. */
+function withPrompts(prompts: Record<string, string>, defaultPromptName: string | null = null): string {
+  const dir = join(tempDir(), 'model');
+  cpSync(tinyBert, dir, { recursive: true });
+  writeFileSync(join(dir, 'config_sentence_transformers.json'), JSON.stringify({ prompts, default_prompt_name: defaultPromptName }));
+  return dir;
+}
+
+/** Records every text handed to Embedder.embed (embedQueries / embedPassages go through it). */
+function recordEmbeds(): { texts: string[]; stop(): void } {
+  const texts: string[] = [];
+  const original = Embedder.prototype.embed;
+  const spy = vi.spyOn(Embedder.prototype, 'embed').mockImplementation(function (this: Embedder, batch, opts) {
+    texts.push(...batch);
+    return original.call(this, batch, opts);
+  });
+  return { texts, stop: () => spy.mockRestore() };
+}
+
+describe('prefixes of a model folder', () => {
+  it('reads prompts and default_prompt_name as sentence-transformers does', () => {
+    const e5 = loadModelFolder(withPrompts({ query: 'query: ', passage: 'passage: ' }));
+    expect(e5.prompts).toEqual({ query: 'query: ', passage: 'passage: ' });
+    expect(folderPrefixes(e5)).toEqual({ query: 'query: ', passage: 'passage: ' });
+    // BGE: an instruction for queries only.
+    const bge = loadModelFolder(withPrompts({ query: 'Represent this sentence for searching relevant passages: ' }));
+    expect(folderPrefixes(bge)).toEqual({ query: 'Represent this sentence for searching relevant passages: ', passage: '' });
+    // "document" names the passage side too; the default prompt covers a side without its own.
+    expect(folderPrefixes(loadModelFolder(withPrompts({ query: 'q: ', document: 'd: ' })))).toEqual({ query: 'q: ', passage: 'd: ' });
+    expect(folderPrefixes(loadModelFolder(withPrompts({ query: 'q: ', any: 'all: ' }, 'any')))).toEqual({ query: 'q: ', passage: 'all: ' });
+    expect(folderPrefixes(loadModelFolder(tinyBert))).toEqual({ query: '', passage: '' });
+    expect(() => loadModelFolder(withPrompts({ query: 'q: ' }, 'passage'))).toThrow(ModelFolderError);
+  });
+
+  it('embeds queries and passages with their prefixes, and plain text without', async () => {
+    const embedder = await Embedder.load(withPrompts({ query: 'query: ', passage: 'passage: ' }), { cacheDir: join(tempDir(), 'graphs') });
+    try {
+      const [plain, asQuery, asPassage, byHand] = await Promise.all([
+        embedder.embed(['whales']),
+        embedder.embedQueries(['whales']),
+        embedder.embedPassages(['whales']),
+        embedder.embed(['query: whales']),
+      ]);
+      expect(Array.from(asQuery[0])).toEqual(Array.from(byHand[0]));
+      expect(Array.from(asQuery[0])).not.toEqual(Array.from(plain[0]));
+      expect(Array.from(asPassage[0])).not.toEqual(Array.from(asQuery[0]));
+    } finally {
+      await embedder.release();
+    }
+  });
+
+  it('prefixes training pairs and the dev set, and writes the prefixes into an exported folder', () => {
+    const p = { query: 'query: ', passage: 'passage: ' };
+    expect(prefixPairs([{ query: 'a', passage: 'b' }], p)).toEqual([{ query: 'query: a', passage: 'passage: b' }]);
+    const dev = prefixDevSet({ queries: [{ id: 'q1', text: 'a' }], corpus: [{ id: '1', text: 'b' }], qrels: {} }, p);
+    expect(dev).toEqual({ queries: [{ id: 'q1', text: 'query: a' }], corpus: [{ id: '1', text: 'passage: b' }], qrels: {} });
+
+    const source = loadModelFolder(withPrompts({ query: 'old: ', classification: 'classify: ' }, 'classification'));
+    const out = join(tempDir(), 'tuned');
+    exportSentenceTransformerArrays(source, loadWeights(source), out, { maxSeqLength: 32, ...exportPrompts(source, p) });
+    const written = JSON.parse(readFileSync(join(out, 'config_sentence_transformers.json'), 'utf8'));
+    // SentenceTransformer(out).encode(q, prompt_name="query") puts "query: " first.
+    expect(written.prompts).toEqual({ classification: 'classify: ', query: 'query: ', passage: 'passage: ' });
+    expect(written.default_prompt_name).toBe('classification');
+    expect(folderPrefixes(loadModelFolder(out))).toEqual(p);
+  });
+});
+
+describe('every project path applies the project prefixes', () => {
+  let s: TestServices;
+  let modelId: number;
+  const Q = 'query: ';
+  const P = 'passage: ';
+  beforeAll(async () => {
+    s = await servicesOnNewProject(tempDir());
+    const db = s.projects.require().project.db;
+    const doc = db.prepare("INSERT INTO documents (title, text) VALUES ('Log', 'x')").run().lastInsertRowid;
+    const passage = db.prepare('INSERT INTO passages (document_id, ordinal, text, split) VALUES (?, ?, ?, ?)');
+    const query = db.prepare("INSERT INTO queries (passage_id, text, origin, status) VALUES (?, ?, 'generated', 'pending')");
+    ['The whale surfaced near the ship.', 'Congress passed the budget.', 'Banks raised interest rates.'].forEach((t, i) => {
+      const id = passage.run(doc, i, t, i === 2 ? 'eval' : 'train').lastInsertRowid;
+      query.run(id, `question ${i}`);
+    });
+    // tiny-bert has no prompts of its own: only the project's prefixes can put them there.
+    modelId = (await s.impl.models.add({ dir: tinyBert, name: 'tiny', queryPrefix: Q, passagePrefix: P })).id;
+  });
+  afterAll(() => s.dispose());
+  const project = () => s.projects.require().project;
+
+  it('keeps them on the model and lets them be changed or reset to the folder', async () => {
+    const [model] = await s.impl.models.list({});
+    expect(model).toMatchObject({ prefixes: { query: Q, passage: P }, prefixesFrom: 'project' });
+    const hash = await projectModelHash(project().db, { id: modelId, path: tinyBert });
+    expect(await s.impl.models.setPrefixes({ id: modelId, query: null, passage: null })).toMatchObject({ prefixes: { query: '', passage: '' }, prefixesFrom: 'folder' });
+    // An index built with other prefixes is another model version.
+    expect(await projectModelHash(project().db, { id: modelId, path: tinyBert })).not.toBe(hash);
+    await s.impl.models.setPrefixes({ id: modelId, query: Q, passage: P });
+    expect(projectModelPrefixes(project().db, modelId)).toEqual({ query: Q, passage: P });
+  });
+
+  it('index: passages; search and held-out evaluation: queries', async () => {
+    const { dir, db } = project();
+    const rec = recordEmbeds();
+    try {
+      await buildIndexForModel(dir, db, { modelId, rebuild: true, batchSize: 8 } as never);
+      expect(rec.texts.sort()).toEqual([`${P}Banks raised interest rates.`, `${P}Congress passed the budget.`, `${P}The whale surfaced near the ship.`].sort());
+      // The stored vector is the prefixed passage's.
+      const { index } = loadIndex(dir, modelId);
+      const plain = await Embedder.load(tinyBert, { cacheDir: join(dir, 'models') });
+      const [expected] = await plain.embed([`${P}The whale surfaced near the ship.`]);
+      await plain.release();
+      const unit = (v: Float32Array) => {
+        const norm = Math.hypot(...v);
+        return Array.from(v, (x) => (x / norm).toFixed(5));
+      };
+      expect(unit(index.vectorOf(1))).toEqual(unit(expected)); // stored for cosine: unit length
+
+      rec.texts.length = 0;
+      const dense = await projectDenseRetriever(dir, db, modelId);
+      await dense.search('whales', 2);
+      await dense.release();
+      expect(rec.texts).toEqual([`${Q}whales`]);
+
+      rec.texts.length = 0;
+      await s.impl.search.query({ retriever: modelId, query: 'budget', k: 1 });
+      expect(rec.texts).toEqual([`${Q}budget`]);
+
+      rec.texts.length = 0;
+      await runEvaluation({ projectDir: dir, db, retrievers: [{ kind: 'model', modelId }], record: false });
+      expect(rec.texts.length).toBeGreaterThan(0);
+      expect(rec.texts.every((t) => t === `${Q}question 2`)).toBe(true); // the held-out query, and the HNSW recall check
+    } finally {
+      rec.stop();
+    }
+  });
+
+  it('BEIR evaluation: documents and queries', async () => {
+    const { dir, db } = project();
+    const rec = recordEmbeds();
+    try {
+      await runEvaluation({ projectDir: dir, db, retrievers: [{ kind: 'model', modelId }], beirDir: beirFixture, record: false });
+    } finally {
+      rec.stop();
+    }
+    const corpus = readFileSync(join(beirFixture, 'corpus.jsonl'), 'utf8').trim().split('\n').length;
+    expect(rec.texts.filter((t) => t.startsWith(P))).toHaveLength(corpus);
+    expect(rec.texts.filter((t) => !t.startsWith(P)).every((t) => t.startsWith(Q))).toBe(true);
+    expect(rec.texts.some((t) => t.startsWith(Q))).toBe(true);
+  });
+
+  it('round-trip signal: passages and queries', async () => {
+    const { dir, db } = project();
+    const rec = recordEmbeds();
+    try {
+      await computeSignals(db, dir, { lexical: false, roundtrip: modelId, roundtripK: 3, nearDupThreshold: 0.9 } as never);
+    } finally {
+      rec.stop();
+    }
+    const queries = rec.texts.filter((t) => t.startsWith(Q));
+    expect(queries.sort()).toEqual([`${Q}question 0`, `${Q}question 1`, `${Q}question 2`]);
+    // Passages come from the saved index (built above with the same prefixes) or are embedded with theirs.
+    expect(rec.texts.every((t) => t.startsWith(Q) || t.startsWith(P))).toBe(true);
+  });
+
+  it('embedding map: queries', async () => {
+    const { dir, db } = project();
+    const rec = recordEmbeds();
+    try {
+      await mapJob.run({
+        jobId: 0, params: mapBuildParamsSchema.parse({ modelId, nNeighbors: 2 }), checkpoint: null, projectDir: dir, db,
+        signal: new AbortController().signal, progress: () => {}, saveCheckpoint: () => {}, log: () => {}, metric: () => {},
+      });
+    } finally {
+      rec.stop();
+    }
+    expect(rec.texts.length).toBeGreaterThan(0);
+    expect(rec.texts.every((t) => t.startsWith(Q))).toBe(true);
+  });
+});
