@@ -21,7 +21,7 @@ export interface ModelSignalTimes {
 }
 
 /** A BertForSequenceClassification (one label) folder from the encoder folder's weights. */
-function writeCrossEncoderFolder(encoderDir: string, dir: string): void {
+export function writeCrossEncoderFolder(encoderDir: string, dir: string): void {
   mkdirSync(dir, { recursive: true });
   for (const f of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(encoderDir, f), join(dir, f));
   const config = JSON.parse(readFileSync(join(encoderDir, 'config.json'), 'utf8'));
