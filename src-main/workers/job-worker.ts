@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, WORKER_BUSY_TIMEOUT_MS } from '../core/project/store.js';
+import { withStageLock } from '../core/project/locks.js';
 import type { JobContext, JobHandler, JobProgressUpdate, RunnerToWorker, WorkerStartData, WorkerToRunner } from '../core/jobs/types.js';
 
 /** Minimum gap between progress messages; handlers may report far more often than that. */
@@ -74,7 +75,11 @@ async function main(): Promise<void> {
         send({ type: 'metric', series, step, value, ...(runId !== undefined ? { runId } : {}) });
       },
     };
-    const result = await handler.run(ctx);
+    // One job never runs in two processes at once (two `jobs resume` of the same id): the second waits for nothing and fails with who holds it.
+    const result = await withStageLock(db, `job:${data.jobId}`, `Job ${data.jobId} (${data.kind})`, () => handler.run(ctx), {
+      jobId: data.jobId,
+      log: (message) => ctx.log('warn', message),
+    });
     flush();
     db.close();
     send(controller.signal.aborted ? { type: 'cancelled' } : { type: 'done', result: result ?? null });

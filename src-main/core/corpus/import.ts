@@ -13,6 +13,7 @@ import { emptyCounters, MAX_DUPLICATE_EXAMPLES, PassageWriter, type FileCounters
 import { expandPaths, fileSize, hashFile } from './source-files.js';
 import { tokenCounterFor } from './prepare.js';
 import { ChunkedFileCommit } from './chunked-commit.js';
+import { acquireStageLock, type StageLock } from '../project/locks.js';
 import { createPreparer, defaultWorkerCount, type DocumentPreparer } from './prepare-pool.js';
 import { PreparedBatches } from './prepared-batches.js';
 
@@ -146,6 +147,7 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
       let counters: FileCounters = emptyCounters();
       let chunks: ChunkedFileCommit | null = null;
       let hash = '';
+      let contentLock: StageLock | null = null;
       try {
         const { size, gzip } = await checkFile(path, limits);
         entry.bytes = size;
@@ -165,6 +167,8 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
         } else if (earlier && !params.reimport) {
           skipReimport(entry, earlier.source_path);
         } else {
+          // Two imports of the same content at once: the second is told who is importing it.
+          contentLock = acquireStageLock(db, `import:${hash}`, `An import of this content (${path})`, { jobId: hooks.jobId });
           const fileHash = hash;
           const partialNow = (): PartialFileCheckpoint => ({
             path, hash: fileHash, documents: counters.documents, startAfterId: chunks!.startAfterId, counters, encoding: entry.encoding,
@@ -273,13 +277,17 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
           if (err instanceof ImportCancelledError || hooks.signal?.aborted) throw new ImportCancelledError();
           const failure = err instanceof ImportFileError ? err : new ImportFileError(path, (err as Error).message ?? String(err));
           if (report.files.at(-1) === entry) report.files.pop(); // added just before a failed COMMIT
-          Object.assign(entry, { status: 'failed', message: failure.message, errorName: failure.name, documents: 0, passages: 0, duplicates: 0, droppedShort: 0 });
+          // A core error met while importing the file (StageLockedError, DatabaseBusyError) keeps its own name.
+          const errorName = failure === err || (err as Error).name === 'Error' ? failure.name : (err as Error).name;
+          Object.assign(entry, { status: 'failed', message: failure.message, errorName, documents: 0, passages: 0, duplicates: 0, droppedShort: 0 });
           hooks.log?.('error', failure.message);
           if (params.onError === 'abort') {
             report.files.push(entry);
             throw new ImportAbortedError(failure);
           }
         }
+      } finally {
+        contentLock?.release();
       }
       if (entry.status !== 'imported') {
         report.files.push(entry);

@@ -9,6 +9,7 @@ import { SCHEMA_V5_CURATION_NEAR_DUP } from './schema-v5-curation-near-dup.js';
 import { SCHEMA_V6_MINING } from './schema-v6-mining.js';
 import { SCHEMA_V7_DISTRIBUTED } from './schema-v7-distributed.js';
 import { SCHEMA_V8_MODEL_PREFIXES } from './schema-v8-model-prefixes.js';
+import { SCHEMA_V9_STAGE_LOCKS } from './schema-v9-stage-locks.js';
 import { SchemaTooNewError } from './errors.js';
 
 export interface Migration {
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, sql: SCHEMA_V6_MINING },
   { version: 7, sql: SCHEMA_V7_DISTRIBUTED },
   { version: 8, sql: SCHEMA_V8_MODEL_PREFIXES },
+  { version: 9, sql: SCHEMA_V9_STAGE_LOCKS },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
