@@ -1,7 +1,6 @@
 // genq embed --model DIR [--input FILE|-] [--output FILE|-] [--batch-size N]
 // One text per input line → JSONL {"text", "embedding"} with the model's pooling and normalisation.
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
@@ -11,6 +10,7 @@ import type { ProviderChoice } from '../../core/models/session.js';
 import { resolveModelFolder } from '../../core/models/model-ref.js';
 import { projectModelPrefixes } from '../../core/models/prefixes.js';
 import type { CliContext } from '../context.js';
+import { openLineOutput } from '../output-file.js';
 import { projectModel } from '../model-ref.js';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
@@ -49,15 +49,18 @@ export const float32Json = (v: Float32Array): number[] => Array.from(v, (x) => N
 
 export async function runEmbed(opts: EmbedOptions, ctx: CliContext): Promise<number> {
   const model = await embedModel(opts, ctx);
-  const embedder = await Embedder.load(model.dir, { threads: opts.threads, provider: opts.provider, cacheDir: opts.cacheDir ?? model.cacheDir, useShippedOnnx: opts.shippedOnnx, prefixes: model.prefixes });
+  // Opened before the model loads: a missing folder or a directory is one clear line, not a stack.
+  const out = await openLineOutput(opts.output, (line) => ctx.out(line));
+  let embedder: Embedder;
+  try {
+    embedder = await Embedder.load(model.dir, { threads: opts.threads, provider: opts.provider, cacheDir: opts.cacheDir ?? model.cacheDir, useShippedOnnx: opts.shippedOnnx, prefixes: model.prefixes });
+  } catch (err) {
+    await out.close();
+    throw err;
+  }
   const embedTexts = (texts: string[]) =>
     opts.promptName === 'query' ? embedder.embedQueries(texts, { batchSize: opts.batchSize }) : opts.promptName === 'passage' ? embedder.embedPassages(texts, { batchSize: opts.batchSize }) : embedder.embed(texts, { batchSize: opts.batchSize });
   ctx.err(`genq embed: ${embedder.folder.architecture} (${embedder.graph} graph) on ${embedder.provider}, pooling ${embedder.folder.pooling}${embedder.folder.normalize ? ' + normalize' : ''}${opts.promptName ? `, ${opts.promptName} prefix ${JSON.stringify(embedder.prefixes[opts.promptName])}` : ''}`);
-  const file: WriteStream | null = opts.output === '-' ? null : createWriteStream(opts.output);
-  const write = async (line: string) => {
-    if (!file) return ctx.out(line);
-    if (!file.write(`${line}\n`)) await once(file, 'drain');
-  };
   const input = opts.input === '-' ? process.stdin : createReadStream(opts.input, 'utf8');
   const lines = createInterface({ input, crlfDelay: Infinity });
   // Embed in chunks so a large input never sits in memory all at once; each chunk is length-sorted inside.
@@ -66,7 +69,7 @@ export async function runEmbed(opts: EmbedOptions, ctx: CliContext): Promise<num
   let count = 0;
   const flush = async () => {
     const vectors = await embedTexts(chunk);
-    for (let i = 0; i < chunk.length; i++) await write(JSON.stringify({ text: chunk[i], embedding: float32Json(vectors[i]) }));
+    for (let i = 0; i < chunk.length; i++) await out.write(JSON.stringify({ text: chunk[i], embedding: float32Json(vectors[i]) }));
     count += chunk.length;
     chunk = [];
   };
@@ -79,7 +82,7 @@ export async function runEmbed(opts: EmbedOptions, ctx: CliContext): Promise<num
     if (chunk.length > 0) await flush();
   } finally {
     await embedder.release();
-    if (file) await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await out.close();
   }
   ctx.err(`genq embed: ${count} texts`);
   return count;

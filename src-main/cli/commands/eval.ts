@@ -4,7 +4,9 @@
 // exact search for model versions. JSON on stdout; recorded as 'eval' runs unless --no-record.
 import type { Command } from 'commander';
 import { runEvaluation } from '../../core/eval/run-eval.js';
+import { evalRunParamsSchema } from '../../../shared/services/search.js';
 import type { CliContext } from '../context.js';
+import { commandArgv, parseFlags } from '../flags.js';
 import { retrieverSpecFor } from '../model-ref.js';
 
 interface EvalOptions {
@@ -24,7 +26,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--beir <dir>', 'BEIR folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) instead of the held-out split')
     .option('--split <name>', 'BEIR qrels split', 'test')
     .option('--no-record', 'do not store the results as eval runs in the project')
-    .action(async (opts: EvalOptions) => {
+    .action(async (opts: EvalOptions, cmd: Command) => {
+      parseFlags(evalRunParamsSchema.pick({ beirDir: true, split: true }), { beirDir: opts.beir, split: opts.split }, { flags: { beirDir: '--beir', split: '--split' }, argv: commandArgv(cmd) });
       const p = await ctx.openProject(opts.project);
       const retrievers = [];
       for (const ref of opts.model) retrievers.push(await retrieverSpecFor(p, ref, ctx)); // one at a time: each may register a model

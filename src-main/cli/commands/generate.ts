@@ -5,8 +5,7 @@
 // "queries": [...]} in input order, or TSV `query<TAB>passage` lines. Exact duplicate queries of a
 // passage are removed and counted. Project mode (--project DIR): a 'generation.run' job over the
 // project's passages (resumable), then its queries exported to --output when given.
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
@@ -18,6 +17,7 @@ import { resolveModelDir } from '../../core/models/hub/lookup.js';
 import { QueryGenerator } from '../../core/models/t5/query-generator.js';
 import type { ProviderChoice } from '../../core/models/session.js';
 import type { CliContext } from '../context.js';
+import { openLineOutput } from '../output-file.js';
 import { DISTRIBUTED_GENERATION_KIND } from '../../core/distributed/jobs.js';
 import { checkRedisUrl } from '../../core/distributed/redis-url.js';
 import { commandArgv, parseFlags } from '../flags.js';
@@ -134,23 +134,21 @@ function passageOf(line: string, jsonl: boolean, lineNo: number, source: string)
   return text;
 }
 
-function openOutput(path: string, ctx: CliContext) {
-  const file: WriteStream | null = path === '-' ? null : createWriteStream(path);
-  return {
-    write: async (line: string) => {
-      if (!file) return ctx.out(line);
-      if (!file.write(`${line}\n`)) await once(file, 'drain');
-    },
-    close: () => (file ? new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve()))) : Promise.resolve()),
-  };
-}
+/** Opened before any work: a missing folder or a directory is one clear line, not a stack (output-file.ts). */
+const openOutput = (path: string, ctx: CliContext) => openLineOutput(path, (line) => ctx.out(line));
 
 export async function runGenerate(opts: GenerateCliOptions, ctx: CliContext): Promise<number> {
   if (!opts.model) throw new GenerateUsageError('--model DIR_OR_ID is required without --project');
   const settings = generationSettings(opts);
-  const generator = await QueryGenerator.load(resolveModelDir(opts.model), { threads: opts.threads, provider: opts.provider, cacheDir: opts.cacheDir, useShippedOnnx: opts.shippedOnnx });
+  const out = await openOutput(opts.output, ctx);
+  let generator: QueryGenerator;
+  try {
+    generator = await QueryGenerator.load(resolveModelDir(opts.model), { threads: opts.threads, provider: opts.provider, cacheDir: opts.cacheDir, useShippedOnnx: opts.shippedOnnx });
+  } catch (err) {
+    await out.close();
+    throw err;
+  }
   ctx.err(`genq generate: t5 on ${generator.model.provider}, ${describe(settings)}, max ${opts.maxNewTokens} new tokens`);
-  const out = openOutput(opts.output, ctx);
   const source = opts.input === '-' ? 'stdin' : opts.input;
   const jsonl = /\.jsonl$/i.test(opts.input);
   const input = opts.input === '-' ? process.stdin : createReadStream(opts.input, 'utf8');
@@ -191,6 +189,7 @@ export async function runGenerate(opts: GenerateCliOptions, ctx: CliContext): Pr
 /** Project mode: a 'generation.run' job (model: a project model id, or a folder/repo added as generator). */
 export async function runGenerateProject(opts: GenerateCliOptions, ctx: CliContext): Promise<GenerationResult> {
   const settings = generationSettings(opts);
+  const out = opts.output !== '-' || opts.format === 'tsv' ? await openOutput(opts.output, ctx) : null;
   const p = await ctx.openProject(opts.project!);
   const models = await p.services.impl.models.list({});
   let modelId: number;
@@ -213,8 +212,7 @@ export async function runGenerateProject(opts: GenerateCliOptions, ctx: CliConte
   const end = await p.runner.waitFor(job.id).finally(stop);
   if (end.state !== 'done') throw new GenerateUsageError(`generation job ${job.id} ended ${end.state}${end.error ? `: ${end.error.message}` : ''}`);
   const result = end.result as GenerationResult;
-  if (opts.output !== '-' || opts.format === 'tsv') {
-    const out = openOutput(opts.output, ctx);
+  if (out) {
     try {
       for (const line of exportRun(p.db, result.runId, opts.format)) await out.write(line);
     } finally {

@@ -3,7 +3,9 @@
 import type { Command } from 'commander';
 import type { Retriever } from '../../core/eval/evaluate.js';
 import { projectBm25Retriever, projectDenseRetriever } from '../../core/eval/retrievers.js';
+import { searchContract } from '../../../shared/services/search.js';
 import type { CliContext } from '../context.js';
+import { commandArgv, parseFlags } from '../flags.js';
 import { positiveInt } from './embed.js';
 import { retrieverSpecFor } from '../model-ref.js';
 
@@ -21,7 +23,9 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--model <version>', 'model id or name whose index to use (or a folder / cached Hub id, registered on the fly), or bm25')
     .option('--k <n>', 'number of results', positiveInt('--k'), 10)
     .argument('<query>', 'query text')
-    .action(async (query: string, opts: SearchOptions) => {
+    .action(async (query: string, opts: SearchOptions, cmd: Command) => {
+      // The API's own limits (k ≤ 1000, query ≤ 4000 characters) before anything is opened.
+      parseFlags(searchContract.query.input.pick({ query: true, k: true }), { query, k: opts.k }, { flags: { k: '--k', query: '<query>' }, argv: commandArgv(cmd) });
       const p = await ctx.openProject(opts.project);
       const spec = await retrieverSpecFor(p, opts.model, ctx);
       const dense = spec.kind === 'model' ? await projectDenseRetriever(p.dir, p.db, spec.modelId) : null;

@@ -131,7 +131,8 @@ export function beirSplits(dir: string): string[] {
 }
 
 export async function readBeirFolder(dir: string, split = 'test'): Promise<BeirDataset> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BeirFormatError(`BEIR folder ${dir} does not exist`);
+  if (!existsSync(dir)) throw new BeirFormatError(`BEIR folder ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new BeirFormatError(`${dir} is a file, not a BEIR folder (one holding corpus.jsonl, queries.jsonl and qrels/<split>.tsv)`);
   const corpusPath = join(dir, 'corpus.jsonl');
   const queriesPath = join(dir, 'queries.jsonl');
   const qrelsPath = join(dir, 'qrels', `${split}.tsv`);
