@@ -1,7 +1,7 @@
 // The one place that imports onnxruntime-node. Chooses an execution provider (CUDA / DirectML /
 // CoreML when the installed package offers them, CPU always), falls back to CPU when a provider
 // cannot start, and reports which one is active. Everything else talks to OnnxSession.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -12,7 +12,7 @@ export type ProviderChoice = 'auto' | ProviderName;
 export interface SessionOptions {
   /** intra-op threads; default: onnxruntime's choice (all physical cores). */
   threads?: number;
-  /** 'auto' tries the GPU providers the package offers, then CPU. An explicit provider that fails also falls back to CPU. */
+  /** 'auto' tries the GPU providers the package offers, then CPU. An explicit provider that fails is an error. */
   provider?: ProviderChoice;
   /**
    * false: idle onnxruntime threads sleep right away instead of spinning after each run, leaving the
@@ -43,8 +43,27 @@ export class OnnxSessionError extends Error {
   override name = 'OnnxSessionError';
 }
 
-/** Providers tried by 'auto', best first. WebGPU is only used when asked for by name. */
+/** Providers tried by 'auto', best first (then WebGPU when a GPU device is present, then CPU). */
 const AUTO_ORDER: ProviderName[] = ['cuda', 'dml', 'coreml'];
+
+const NO_GPU_REASON = 'no GPU device (/dev/dri/renderD*, /dev/nvidia*): the only adapter would be CPU-emulated (lavapipe/llvmpipe/SwiftShader), slower than the CPU provider';
+
+/**
+ * Whether a real GPU could back a WebGPU adapter. On Linux Dawn's adapters come from Vulkan, and
+ * without a render node or NVIDIA device the only Vulkan device is Mesa's CPU rasterizer (which
+ * onnxruntime-node does not tell apart); elsewhere assume a hardware adapter. GENQ_WEBGPU_AUTO=0/1 overrides.
+ */
+export function hardwareGpuPresent(): boolean {
+  const forced = process.env.GENQ_WEBGPU_AUTO;
+  if (forced === '0' || forced === '1') return forced === '1';
+  if (process.platform !== 'linux') return true;
+  try {
+    if (existsSync('/dev/nvidia0')) return true;
+    return readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+  } catch {
+    return false;
+  }
+}
 const PROVIDER_LIBRARY: Partial<Record<ProviderName, string>> = { cuda: 'onnxruntime_providers_cuda' };
 
 /** What the installed onnxruntime-node was built with; a provider that is not "bundled" needs an extra library. */
@@ -89,17 +108,31 @@ export class OnnxSession {
     return this.session.outputNames;
   }
 
-  /** Loads a model (file path or serialised bytes) on the best available provider. */
+  /**
+   * Loads a model (file path or serialised bytes). An explicitly requested provider that cannot run
+   * it is an error naming the reason (never a silent CPU run); 'auto' tries the GPU providers the
+   * package offers (WebGPU only with a GPU device: a CPU-emulated adapter is slower than the CPU
+   * provider), then CPU, and records why each skipped one was not used (fallbackReasons).
+   */
   static async create(model: string | Uint8Array, opts: SessionOptions = {}): Promise<OnnxSession> {
     const available = new Set(listProviders().filter((p) => p.installed).map((p) => p.name));
     const choice = opts.provider ?? 'auto';
-    const wanted = choice === 'auto' ? AUTO_ORDER.filter((p) => available.has(p)) : choice === 'cpu' ? [] : [choice];
+    const where = typeof model === 'string' ? model : 'in-memory graph';
     const reasons: string[] = [];
-    for (const provider of [...wanted, 'cpu' as const]) {
-      if (provider !== 'cpu' && !available.has(provider)) {
-        reasons.push(`${provider}: not offered by the installed onnxruntime-node`);
-        continue;
+    const wanted: ProviderName[] = [];
+    if (choice === 'auto') {
+      for (const p of [...AUTO_ORDER, 'webgpu' as const]) {
+        if (!available.has(p)) reasons.push(`${p}: not offered by the installed onnxruntime-node${p === 'cuda' ? ' (npm run setup:cuda)' : ''}`);
+        else if (p === 'webgpu' && !hardwareGpuPresent()) reasons.push(`webgpu: ${NO_GPU_REASON}`);
+        else wanted.push(p);
       }
+    } else if (choice !== 'cpu') {
+      if (!available.has(choice)) {
+        throw new OnnxSessionError(`${where}: provider "${choice}" is not offered by the installed onnxruntime-node${choice === 'cuda' ? ' (install it with npm run setup:cuda)' : ''}`);
+      }
+      wanted.push(choice);
+    }
+    for (const provider of [...wanted, 'cpu' as const]) {
       try {
         const options: ort.InferenceSession.SessionOptions = {
           executionProviders: [provider],
@@ -117,10 +150,8 @@ export class OnnxSession {
         return new OnnxSession(session, provider, reasons);
       } catch (e) {
         const message = (e as Error).message.split('\n')[0];
-        if (provider === 'cpu') {
-          const where = typeof model === 'string' ? model : 'in-memory graph';
-          throw new OnnxSessionError(`${where}: onnxruntime cannot load the model (${message})`);
-        }
+        if (provider === 'cpu') throw new OnnxSessionError(`${where}: onnxruntime cannot load the model (${message})`);
+        if (choice !== 'auto') throw new OnnxSessionError(`${where}: provider "${provider}" failed: ${message}`);
         reasons.push(`${provider}: ${message}`);
       }
     }

@@ -96,12 +96,21 @@ describe('execution providers', () => {
     expect(providers.find((p) => p.name === 'cpu')).toMatchObject({ bundled: true, installed: true });
   });
 
-  it('falls back to CPU and says why when a requested provider cannot start', async () => {
+  it('an explicitly requested provider that cannot start is an error naming it (no silent CPU run)', async () => {
     const g = new OnnxGraph('id');
     g.output(g.op('Identity', [g.input('x', 'float32', [1])], {}, { name: 'y' }), 'float32', [1]);
-    const session = await OnnxSession.create(g.toBytes(), { provider: 'coreml' });
-    expect(session.provider).toBe(process.platform === 'darwin' ? 'coreml' : 'cpu');
-    if (process.platform !== 'darwin') expect(session.fallbackReasons.join('\n')).toMatch(/coreml/);
+    if (process.platform === 'darwin') return;
+    await expect(OnnxSession.create(g.toBytes(), { provider: 'coreml' })).rejects.toThrow(/provider "coreml"/);
+  });
+
+  it("'auto' says why each GPU provider was not used", async () => {
+    const g = new OnnxGraph('id');
+    g.output(g.op('Identity', [g.input('x', 'float32', [1])], {}, { name: 'y' }), 'float32', [1]);
+    const session = await OnnxSession.create(g.toBytes(), { provider: 'auto' });
+    if (session.provider === 'cpu') {
+      expect(session.fallbackReasons.join('\n')).toMatch(/cuda: /);
+      expect(session.fallbackReasons.join('\n')).toMatch(/webgpu: /);
+    }
     await session.release();
   });
 });
