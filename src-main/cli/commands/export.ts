@@ -6,6 +6,9 @@ import { InvalidArgumentError } from 'commander';
 import { exportPairs, type ExportFormat, type ExportSplit } from '../../core/curation/export.js';
 import { exportTriplets } from '../../core/mining/export-triplets.js';
 import type { CliContext } from '../context.js';
+import { exportStTrain } from '../../core/distributed/st-train-export.js';
+import { positiveInt } from './embed.js';
+import { resolveModelId } from './retrieval-options.js';
 
 const oneOf =
   <T extends string>(name: string, values: readonly T[]) =>
@@ -19,13 +22,21 @@ export function register(program: Command, ctx: CliContext): void {
     .command('export')
     .description('export accepted query–passage pairs as TSV (query<TAB>passage), JSONL, or a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv)')
     .requiredOption('--project <dir>', 'project folder')
-    .requiredOption('--format <format>', 'tsv, jsonl, beir, or triplets (mined JSONL {"query","positive","negative","margin"})', oneOf('--format', ['tsv', 'jsonl', 'beir', 'triplets'] as const))
+    .requiredOption('--format <format>', 'tsv, jsonl, beir, triplets (mined JSONL {"query","positive","negative","margin"}), or st-train (a folder to fine-tune with sentence-transformers under torchrun)', oneOf('--format', ['tsv', 'jsonl', 'beir', 'triplets', 'st-train'] as const))
     .requiredOption('--out <path>', 'output file (tsv, jsonl) or folder (beir)')
     .option('--split <split>', 'train, eval or all passages (default all)', oneOf('--split', ['train', 'eval', 'all'] as const), 'all')
     .option('--status <which>', 'queries exported: not-rejected (pending + accepted, default) or accepted', oneOf('--status', ['not-rejected', 'accepted'] as const), 'not-rejected')
+    .option('--model <version>', 'st-train: the base encoder (model id or name; default the newest encoder)')
+    .option('--loss <loss>', 'st-train: auto (margin-mse when mined triplets exist), mnr or margin-mse', oneOf('--loss', ['auto', 'mnr', 'margin-mse'] as const), 'auto')
+    .option('--batch-size <n>', 'st-train: examples per device per step (default 32)', positiveInt('--batch-size'))
+    .option('--epochs <n>', 'st-train: epochs (default 1)', positiveInt('--epochs'))
     .option('--overwrite', 'replace an existing output file (or the files of a non-empty BEIR folder)')
-    .action(async (opts: { project: string; format: ExportFormat | 'triplets'; out: string; split: ExportSplit; overwrite?: boolean; status: 'not-rejected' | 'accepted' }) => {
+    .action(async (opts: { project: string; format: ExportFormat | 'triplets' | 'st-train'; out: string; split: ExportSplit; overwrite?: boolean; status: 'not-rejected' | 'accepted'; model?: string; loss: 'auto' | 'mnr' | 'margin-mse'; batchSize?: number; epochs?: number }) => {
       const p = await ctx.openProject(opts.project);
+      if (opts.format === 'st-train') {
+        const modelId = opts.model === undefined ? undefined : resolveModelId(p.db, opts.model);
+        return ctx.out(JSON.stringify(exportStTrain(p.db, opts.out, { modelId, loss: opts.loss, statuses: opts.status, overwrite: opts.overwrite === true, settings: { batchSize: opts.batchSize, epochs: opts.epochs } }), null, 2));
+      }
       if (opts.format === 'triplets') return ctx.out(JSON.stringify(exportTriplets(p.db, opts.out, { overwrite: opts.overwrite === true }), null, 2));
       ctx.out(JSON.stringify(exportPairs(p.db, opts.format, opts.out, opts.split, { overwrite: opts.overwrite === true, status: opts.status }), null, 2));
     });
