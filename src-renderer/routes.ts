@@ -6,6 +6,7 @@ import { Corpus } from './pages/Corpus.js';
 import { Curate } from './pages/Curate.js';
 import { Evaluate } from './pages/Evaluate.js';
 import { Generate } from './pages/Generate.js';
+import { Mine } from './pages/Mine.js';
 import { Models } from './pages/Models.js';
 import { Overview } from './pages/Overview.js';
 import { Projects } from './pages/Projects.js';
@@ -37,6 +38,8 @@ export const routes: RouteDef[] = [
   { id: 'train', label: 'Train', component: Train, needsProject: true, pipeline: true },
   { id: 'search', label: 'Search', component: Search, needsProject: true, pipeline: true },
   { id: 'evaluate', label: 'Evaluate', component: Evaluate, needsProject: true, pipeline: true },
+  // GPL's optional step between Curate and Train; outside the numbered pipeline (Sidebar lists it apart).
+  { id: 'mine', label: 'Mine negatives (GPL)', component: Mine, needsProject: true, pipeline: false },
 ];
 
 export const routesById = new Map(routes.map((r) => [r.id, r]));

@@ -66,6 +66,10 @@ export function Sidebar({ activeId, project, appInfo, theme, onToggleTheme, fini
             <NavLink id={r.id} active={activeId === r.id} disabled={!project} prefix={String(i + 1)} done={finished?.has(r.id)} />
           </li>
         ))}
+        <li className="nav__heading">Optional</li>
+        <li>
+          <NavLink id="mine" active={activeId === 'mine'} disabled={!project} />
+        </li>
       </ul>
       <div className="sidebar__footer">
         <ThemeToggle theme={theme} onToggle={onToggleTheme} />
