@@ -19,6 +19,9 @@ import { exportPrompts, folderPrefixes, prefixDevSet, prefixPairs, projectModelP
 import { projectModelHash } from '../../../../src-main/core/models/project-encoder.js';
 import { exportSentenceTransformerArrays } from '../../../../src-main/core/training/export.js';
 import { loadWeights } from '../../../../src-main/core/models/folder.js';
+import type { CliContext } from '../../../../src-main/cli/context.js';
+import { runEmbed } from '../../../../src-main/cli/commands/embed.js';
+import { trainInputs } from '../../../../src-main/cli/train-inputs.js';
 import { servicesOnNewProject, type TestServices } from '../../../helpers/services.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 
@@ -203,5 +206,44 @@ describe('every project path applies the project prefixes', () => {
     }
     expect(rec.texts.length).toBeGreaterThan(0);
     expect(rec.texts.every((t) => t.startsWith(Q))).toBe(true);
+  });
+
+  /** A CLI context whose openProject hands out this test's open project. */
+  const cliContext = (lines: string[]): CliContext => ({
+    out: (l) => lines.push(l),
+    err: (l) => lines.push(l),
+    openProject: async () => {
+      const session = s.projects.require();
+      return { services: s, info: session.project.info, dir: session.project.dir, db: session.project.db, runner: session.runner };
+    },
+    services: async () => s,
+    dispose: async () => {},
+  });
+
+  it('genq train: pairs prefixed for the base model, the prefixes kept for the export', async () => {
+    const lines: string[] = [];
+    const inputs = await trainInputs({ model: 'tiny', project: s.dir }, cliContext(lines));
+    expect(inputs.prefixes).toEqual({ query: Q, passage: P });
+    expect(inputs.pairs.map((p) => [p.query, p.passage])).toEqual([
+      [`${Q}question 0`, `${P}The whale surfaced near the ship.`],
+      [`${Q}question 1`, `${P}Congress passed the budget.`],
+    ]);
+    expect(inputs.summary).toBe(`2 pairs on training passages (0 accepted, 2 pending), query prefix "${Q}", passage prefix "${P}"`);
+  });
+
+  it('genq embed --prompt-name: the project prefix before each line', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'in.txt'), 'whales\nbudget\n');
+    await runEmbed(
+      { model: 'tiny', project: s.dir, promptName: 'query', input: join(dir, 'in.txt'), output: join(dir, 'out.jsonl'), batchSize: 4, provider: 'cpu' },
+      cliContext([]),
+    );
+    const rows = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; embedding: number[] });
+    const plain = await Embedder.load(tinyBert, { cacheDir: join(dir, 'graphs') });
+    const [expected, unprefixed] = await plain.embed([`${Q}whales`, 'whales']);
+    await plain.release();
+    expect(rows[0].text).toBe('whales');
+    expect(rows[0].embedding.map((x) => x.toFixed(5))).toEqual(Array.from(expected, (x) => x.toFixed(5)));
+    expect(rows[0].embedding.map((x) => x.toFixed(5))).not.toEqual(Array.from(unprefixed, (x) => x.toFixed(5)));
   });
 });
