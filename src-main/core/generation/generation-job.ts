@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { GenerationResult, GenerationRunParams } from '../../../shared/services/generation.js';
 import type { JobContext, JobHandler } from '../jobs/types.js';
+import { withStageLock } from '../project/locks.js';
 import { QueryGenerator } from '../models/t5/query-generator.js';
 import { generateQueries, sequencesPerPassage, type PassageQueries } from './generate-queries.js';
-import { createGenerationRun, insertQueries, passageTexts, pendingPassageIds, setRunSummary } from './store-queries.js';
+import { createGenerationRun, insertQueries, maxPassageId, passageTexts, pendingPassageIds, setRunSummary } from './store-queries.js';
 
 export interface GenerationCheckpoint {
   runId: number;
@@ -19,6 +20,8 @@ export interface GenerationCheckpoint {
   empty: number;
   /** Generation time of the attempts before this one. */
   seconds: number;
+  /** Highest passage id when the run started: a resume skips passages imported later (absent in old checkpoints). */
+  maxPassageId?: number;
 }
 
 export class GenerationJobError extends Error {
@@ -45,7 +48,15 @@ export function generatorModel(db: Database.Database, modelId: number): Generato
 const CHUNK_BATCHES = 8;
 
 const handler: JobHandler<GenerationRunParams, GenerationCheckpoint> = {
-  async run(ctx: JobContext<GenerationRunParams, GenerationCheckpoint>): Promise<GenerationResult> {
+  // One generation per project at a time: two at once gave every passage both runs' queries.
+  run: (ctx) =>
+    withStageLock(ctx.db, 'generation', `Query generation (job ${ctx.jobId})`, () => runGeneration(ctx), {
+      jobId: ctx.jobId,
+      log: (message) => ctx.log('warn', message),
+    }),
+};
+
+async function runGeneration(ctx: JobContext<GenerationRunParams, GenerationCheckpoint>): Promise<GenerationResult> {
     const { db, params } = ctx;
     const model = generatorModel(db, params.modelId);
     const settings = params.settings;
@@ -59,8 +70,8 @@ const handler: JobHandler<GenerationRunParams, GenerationCheckpoint> = {
           name: `${model.name} ${settings.mode}`,
           config: { model: { id: model.id, name: model.name, path: model.path, source: model.source, revision: model.revision }, scope: params.scope, settings },
         });
-        const first: GenerationCheckpoint = { runId, total: 0, done: 0, queries: 0, duplicates: 0, empty: 0, seconds: 0 };
-        first.total = pendingPassageIds(db, params.scope, runId).length;
+        const first: GenerationCheckpoint = { runId, total: 0, done: 0, queries: 0, duplicates: 0, empty: 0, seconds: 0, maxPassageId: maxPassageId(db) };
+        first.total = pendingPassageIds(db, params.scope, runId, first.maxPassageId).length;
         ctx.saveCheckpoint(first);
         return first;
       })();
@@ -68,7 +79,7 @@ const handler: JobHandler<GenerationRunParams, GenerationCheckpoint> = {
       ctx.log('info', `Resuming run ${cp.runId} at ${cp.done}/${cp.total} passages`);
     }
     const state: GenerationCheckpoint = { ...cp };
-    const pending = pendingPassageIds(db, params.scope, state.runId);
+    const pending = pendingPassageIds(db, params.scope, state.runId, state.maxPassageId);
     ctx.progress({ done: state.done, total: state.total, unit: 'passages', message: `${state.queries} queries` });
 
     const generator = await QueryGenerator.load(model.path, { cacheDir: join(ctx.projectDir, 'models'), threads: params.threads, provider: params.provider });
@@ -105,7 +116,6 @@ const handler: JobHandler<GenerationRunParams, GenerationCheckpoint> = {
     const result: GenerationResult = { runId: state.runId, passages: state.done, queries: state.queries, duplicates: state.duplicates, empty: state.empty, seconds: state.seconds };
     if (!ctx.signal.aborted) setRunSummary(db, state.runId, result);
     return result;
-  },
-};
+}
 
 export default handler;

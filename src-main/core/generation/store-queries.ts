@@ -43,15 +43,22 @@ export interface PendingPassage {
  * ordered by token length (import's count, else characters / 4) so consecutive passages batch with
  * little padding. For scope 'new' this is simply "no query at all", at start and on resume alike.
  */
-export function pendingPassageIds(db: Database.Database, scope: GenerationScope, runId: number): number[] {
+export function pendingPassageIds(db: Database.Database, scope: GenerationScope, runId: number, maxPassageId?: number): number[] {
   const w = scopeWhere(scope);
+  // A resumed run keeps the scope it started with: passages imported since (higher ids) are not in it.
+  const bound = maxPassageId === undefined ? '' : 'AND p.id <= ?';
   return db
     .prepare(
-      `SELECT p.id FROM passages p WHERE ${w.sql} AND NOT EXISTS (SELECT 1 FROM queries q WHERE q.passage_id = p.id AND q.run_id = ?)
+      `SELECT p.id FROM passages p WHERE ${w.sql} ${bound} AND NOT EXISTS (SELECT 1 FROM queries q WHERE q.passage_id = p.id AND q.run_id = ?)
        ORDER BY COALESCE(p.token_count, length(p.text) / 4), p.id`,
     )
     .pluck()
-    .all(...w.params, runId) as number[];
+    .all(...w.params, ...(maxPassageId === undefined ? [] : [maxPassageId]), runId) as number[];
+}
+
+/** The highest passage id now: the bound of a run's scope (see pendingPassageIds). */
+export function maxPassageId(db: Database.Database): number {
+  return (db.prepare('SELECT coalesce(max(id), 0) AS id FROM passages').get() as { id: number }).id;
 }
 
 export function passageTexts(db: Database.Database, ids: number[]): PendingPassage[] {

@@ -1,0 +1,25 @@
+// Child process for the fault-injection suite and the concurrency tests: opens the project
+// (argv[2]), calls services.impl[argv[3]][argv[4]](argv[5] as JSON) and prints {jobId, pid}.
+// A method that returns a job is followed to its end, printed as {state, error}, then the
+// process exits 0; any other method's result is printed as {value}. Tests kill it with SIGKILL
+// whenever they like.
+import { join } from 'node:path';
+import { createServices } from '../../src-main/core/services.js';
+
+const [dir, service, method, paramsJson] = process.argv.slice(2);
+const services = await createServices({ mode: 'web', userDataDir: join(dir, '..', `user-data-${process.pid}`), initialProject: dir, testJobKinds: true });
+const call = await services.dispatch(service, method, JSON.parse(paramsJson));
+if (!call.ok) {
+  process.stdout.write(`${JSON.stringify({ pid: process.pid, error: call.error })}\n`);
+  process.exit(2);
+}
+const value = call.value as { id?: number; kind?: string; state?: string };
+if (typeof value?.id === 'number' && typeof value.kind === 'string' && typeof value.state === 'string') {
+  process.stdout.write(`${JSON.stringify({ jobId: value.id, pid: process.pid })}\n`);
+  const end = await services.projects.require().runner.waitFor(value.id);
+  process.stdout.write(`${JSON.stringify({ state: end.state, error: end.error })}\n`);
+} else {
+  process.stdout.write(`${JSON.stringify({ pid: process.pid, value })}\n`);
+}
+await services.dispose();
+process.exit(0);
