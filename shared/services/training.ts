@@ -12,7 +12,7 @@ export const trainingSettingsSchema = z.object({
   /** Total optimizer steps; overrides epochs (the pairs repeat as needed). */
   steps: z.number().int().min(1).max(10_000_000).optional(),
   /** Pairs per batch: each query's negatives are the other batch - 1 passages. */
-  batchSize: z.number().int().min(2).max(4096).default(32),
+  batchSize: z.number().int().min(2, 'a batch needs at least 2 examples (MNR: the other pairs of the batch are the negatives)').max(4096).default(32),
   lr: z.number().gt(0).refine(Number.isFinite, 'lr must be finite').default(2e-5),
   /** Fraction of the steps with linear warmup (then linear decay to 0). */
   warmupRatio: z.number().min(0).max(1).default(0.1),

@@ -1,30 +1,48 @@
-// genq train --model DIR --pairs FILE(.tsv|.jsonl) | --project DIR --output DIR [options]
-// Fine-tunes a BERT/MPNet bi-encoder with MultipleNegativesRankingLoss, prints one JSON line per
-// step ({"step", "loss", "lr"}; step 0-based, lr the value used for that step) and writes the
-// tuned model as a sentence-transformers folder.
+// genq train --model DIR --pairs FILE | --triplets FILE | --project DIR --output DIR [options]
+// Fine-tunes a BERT/MPNet bi-encoder with MultipleNegativesRankingLoss (GenQ, on query–passage
+// pairs) or MarginMSE (GPL, on mined triplets with cross-encoder margins), on the tfjs or the
+// onnxruntime engine; prints one JSON line per step ({"step", "loss", "lr"}; step 0-based, lr the
+// value used for that step) and writes the tuned model as a sentence-transformers folder.
+// Flags are checked by the job API's zod schema (shared/services/training.ts) and the output folder
+// before anything loads; checkpoints go to <output>.checkpoints by default so a kill loses at most
+// --checkpoint-every steps (--resume continues from there); a diverged run writes no model.
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { useBackend, type BackendName } from '../../core/training/backend.js';
-import { exportSentenceTransformer } from '../../core/training/export.js';
-import { exportPrompts } from '../../core/models/prefixes.js';
+import { trainingSettingsSchema } from '../../../shared/services/training.js';
+import { loadModelFolder } from '../../core/models/folder.js';
+import { resolveModelFolder } from '../../core/models/model-ref.js';
+import { exportPrompts, folderPrefixes, projectModelPrefixes, type ModelPrefixes } from '../../core/models/prefixes.js';
+import { pairExamples, type Example } from '../../core/training/batches.js';
+import { latestCheckpoint } from '../../core/training/checkpoint.js';
+import { createEngine, openTrainingModel, type EngineChoice } from '../../core/training/engines.js';
+import { exportSentenceTransformerArrays } from '../../core/training/export.js';
 import type { PairStatuses } from '../../core/training/project-pairs.js';
-import { disposeParams, openTrainableModel } from '../../core/training/trainable.js';
-import { DEFAULT_SETTINGS, train, type TrainSettings } from '../../core/training/trainer.js';
+import { adamwOptions, DEFAULT_SETTINGS, runTraining, type TrainSettings } from '../../core/training/trainer.js';
+import { lossFor, projectTrainingData, readTripletsFile, tripletExamples, type LossName, type TrainingData } from '../../core/training/training-data.js';
 import type { CliContext } from '../context.js';
+import { commandArgv, parseFlags } from '../flags.js';
+import { projectModel } from '../model-ref.js';
 import { trainInputs } from '../train-inputs.js';
 import { positiveInt } from './embed.js';
 
-const number = (name: string, min = 0) => (value: string) => {
+const number = (name: string) => (value: string) => {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${name} must be a number ≥ ${min}.`);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a finite number.`);
   return n;
 };
 
 export interface TrainCliOptions {
   model: string;
   pairs?: string;
+  triplets?: string;
   project?: string;
   output: string;
+  overwrite?: boolean;
+  loss: LossName;
+  engine: EngineChoice;
+  provider: 'auto' | 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
   epochs: number;
   steps?: number;
   batchSize: number;
@@ -41,56 +59,126 @@ export interface TrainCliOptions {
   symmetric?: boolean;
   miniBatchSize?: number;
   checkpointDir?: string;
-  checkpointEvery?: number;
+  checkpointEvery: number;
   resume?: boolean;
-  backend: BackendName | 'auto';
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
   status: PairStatuses;
 }
 
-export async function runTrain(opts: TrainCliOptions, ctx: CliContext): Promise<void> {
-  if (!opts.pairs === !opts.project) throw new Error('genq train needs exactly one of --pairs FILE or --project DIR');
+const FLAGS: Record<string, string> = {
+  epochs: '--epochs', steps: '--steps', batchSize: '--batch-size', lr: '--lr', warmupRatio: '--warmup-ratio', weightDecay: '--weight-decay',
+  adamEps: '--adam-eps', maxGradNorm: '--max-grad-norm', maxSeqLength: '--max-seq-length', dropout: '--dropout', seed: '--seed',
+  miniBatchSize: '--mini-batch-size', checkpointEvery: '--checkpoint-every', backend: '--backend', engine: '--engine', provider: '--provider', loss: '--loss',
+};
+
+/** The flags the job API also takes, through the same schema; one line per problem. */
+export function validateTrainFlags(opts: TrainCliOptions, argv?: string[]): void {
+  parseFlags(trainingSettingsSchema, {
+    epochs: opts.epochs, steps: opts.steps, batchSize: opts.batchSize, lr: opts.lr, warmupRatio: opts.warmupRatio, weightDecay: opts.weightDecay,
+    adamEps: opts.adamEps, maxGradNorm: opts.maxGradNorm, maxSeqLength: opts.maxSeqLength, dropout: opts.dropout, seed: opts.seed,
+    symmetric: Boolean(opts.symmetric), miniBatchSize: opts.miniBatchSize, checkpointEvery: opts.checkpointEvery, backend: opts.backend,
+    engine: opts.engine, provider: opts.provider, loss: opts.loss,
+  }, { flags: FLAGS, argv });
+  if (opts.warmupSteps !== undefined && (!Number.isInteger(opts.warmupSteps) || opts.warmupSteps < 0)) throw new Error('--warmup-steps: must be a non-negative integer');
+}
+
+/** Refuses an output that would destroy the base model, mix files, or fail only after training. */
+export function checkOutput(output: string, modelDir: string, overwrite: boolean): void {
+  const out = resolve(output);
+  if (out === resolve(modelDir)) throw new Error(`--output ${output} is the base model's folder; training would overwrite the base weights. Choose another folder`);
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new Error(`--output ${output} is an existing file, not a folder`);
+  if (readdirSync(out).length > 0 && !overwrite) throw new Error(`--output ${output} is not empty; give --overwrite to replace its contents, or choose an empty folder`);
+}
+
+interface Inputs { modelDir: string; data: TrainingData; prefixes: ModelPrefixes; register(outDir: string): Promise<void> }
+
+async function loadInputs(opts: TrainCliOptions, ctx: CliContext): Promise<Inputs> {
+  if (opts.loss === 'mnr') {
+    if (opts.triplets) throw new Error('--triplets is MarginMSE data; give --loss margin-mse, or --pairs for MNR');
+    const i = await trainInputs(opts, ctx); // --model: project model, folder or cached Hub id; pairs prefixed for the model
+    if (i.pairs.length < 2) throw new Error(`${opts.pairs ?? opts.project}: ${i.summary}; MNR needs at least 2`);
+    ctx.err(`genq train: ${i.summary}`);
+    return { modelDir: i.modelDir, prefixes: i.prefixes, register: i.register, data: { examples: pairExamples(i.pairs), describe: `${i.pairs.length} pairs` } };
+  }
+  if (opts.pairs) throw new Error('--loss margin-mse trains on triplets with teacher margins: give --triplets FILE (JSONL {"query","positive","negative","margin"}) or --project DIR after `genq mine`');
+  const prefix = (p: ModelPrefixes) => (e: Example): Example => ({ ...e, texts: e.texts.map((t, c) => (c === 0 ? p.query : p.passage) + t) });
+  if (opts.triplets) {
+    const { dir } = resolveModelFolder(opts.model);
+    const prefixes = folderPrefixes(loadModelFolder(dir));
+    const examples = tripletExamples(readTripletsFile(opts.triplets)).map(prefix(prefixes));
+    return { modelDir: dir, prefixes, register: async () => {}, data: { examples, describe: `${examples.length} triplets` } };
+  }
+  const p = await ctx.openProject(opts.project!);
+  const base = await projectModel(p, opts.model, ctx, 'encoder');
+  const prefixes = projectModelPrefixes(p.db, base.id);
+  const data = projectTrainingData(p.db, 'margin-mse', opts.seed);
+  const forEpoch = data.examplesForEpoch!;
+  return {
+    modelDir: base.path, prefixes, register: async () => {},
+    data: { ...data, examples: data.examples.map(prefix(prefixes)), examplesForEpoch: (e) => forEpoch(e).map(prefix(prefixes)) },
+  };
+}
+
+export async function runTrain(opts: TrainCliOptions, ctx: CliContext, argv?: string[]): Promise<void> {
+  if ([opts.pairs, opts.triplets, opts.project].filter(Boolean).length !== 1) throw new Error('genq train needs exactly one of --pairs FILE, --triplets FILE or --project DIR');
   if (opts.warmupRatio !== undefined && opts.warmupSteps !== undefined) throw new Error('give --warmup-ratio or --warmup-steps, not both');
-  const inputs = await trainInputs(opts, ctx); // --model: project model, folder or cached Hub id; pairs prefixed for the model
-  const { pairs } = inputs;
-  if (pairs.length < 2) throw new Error(`${opts.pairs ?? opts.project}: ${inputs.summary}; MNR needs at least 2`);
-  ctx.err(`genq train: ${inputs.summary}`);
-  const backend = await useBackend(opts.backend);
-  const model = openTrainableModel(inputs.modelDir);
-  const maxSeqLength = opts.maxSeqLength ?? model.folder.maxSeqLength;
+  validateTrainFlags(opts, argv);
+  const inputs = await loadInputs(opts, ctx);
+  checkOutput(opts.output, inputs.modelDir, Boolean(opts.overwrite));
+  const defaultCheckpoints = !opts.checkpointDir;
+  const checkpointDir = opts.checkpointDir ?? `${resolve(opts.output)}.checkpoints`;
+  if (opts.resume && !latestCheckpoint(checkpointDir)) {
+    throw new Error(`--resume: no complete checkpoint in ${checkpointDir}${existsSync(checkpointDir) ? '' : ' (the folder does not exist)'}; run without --resume to start from scratch`);
+  }
+  const opened = openTrainingModel(inputs.modelDir);
+  const { folder } = opened.model;
+  const maxSeqLength = opts.maxSeqLength ?? folder.maxSeqLength;
   const settings: TrainSettings = {
     ...DEFAULT_SETTINGS,
     batchSize: opts.batchSize, epochs: opts.epochs, steps: opts.steps, lr: opts.lr,
     warmupRatio: opts.warmupSteps === undefined ? (opts.warmupRatio ?? DEFAULT_SETTINGS.warmupRatio) : undefined, warmupSteps: opts.warmupSteps,
     weightDecay: opts.weightDecay, adamEps: opts.adamEps, maxGradNorm: opts.maxGradNorm, maxSeqLength, dropout: opts.dropout,
     shuffle: opts.shuffle, seed: opts.seed, symmetric: Boolean(opts.symmetric), miniBatchSize: opts.miniBatchSize,
-    checkpointDir: opts.checkpointDir, checkpointEvery: opts.checkpointEvery,
+    checkpointDir, checkpointEvery: opts.checkpointEvery,
   };
-  ctx.err(`genq train: ${model.folder.architecture} on tfjs ${backend}, ${pairs.length} pairs, batch ${settings.batchSize}, max_seq_length ${maxSeqLength}`);
+  const engine = await createEngine(opts.engine, opened.model, { adamw: adamwOptions(settings), provider: opts.provider, backend: opts.backend });
   try {
-    const result = await train(model, pairs, settings, {
-      onStep: (e) => ctx.out(JSON.stringify({ step: e.step, loss: e.loss, lr: e.lr })),
-      onCheckpoint: (e) => ctx.err(`genq train: checkpoint ${e.dir}`),
-    }, opts.resume);
-    exportSentenceTransformer(model.folder, model.params, opts.output, { maxSeqLength, ...exportPrompts(model.folder, inputs.prefixes) });
+    for (const reason of engine.device.fallbackReasons) ctx.err(`genq train: not used: ${reason}`);
+    ctx.err(`genq train: ${folder.architecture} on ${engine.device.engine} ${engine.device.provider}, ${inputs.data.describe}, batch ${settings.batchSize}, max_seq_length ${maxSeqLength}, loss ${opts.loss}`);
+    const result = await runTraining(
+      { engine, tokenize: opened.tokenize, loss: lossFor(opts.loss, { symmetric: settings.symmetric }), examples: inputs.data.examples, examplesForEpoch: inputs.data.examplesForEpoch, defaultDropout: opened.defaultDropout },
+      settings,
+      { onStep: (e) => ctx.out(JSON.stringify({ step: e.step, loss: e.loss, lr: e.lr })), onCheckpoint: (e) => ctx.err(`genq train: checkpoint ${e.dir}`) },
+      opts.resume,
+    );
+    if (opts.overwrite) rmSync(opts.output, { recursive: true, force: true });
+    exportSentenceTransformerArrays(folder, await engine.exportParams(), opts.output, { maxSeqLength, ...exportPrompts(folder, inputs.prefixes) });
     await inputs.register(opts.output);
-    ctx.err(`genq train: ${result.steps} steps (${result.stopped}); model written to ${opts.output}`);
+    if (defaultCheckpoints) rmSync(checkpointDir, { recursive: true, force: true }); // the run is complete; the model is the result
+    ctx.err(`genq train: ${result.steps} steps (${result.stopped}) on ${engine.device.engine} ${engine.device.provider}; model written to ${opts.output}`);
   } finally {
-    disposeParams(model.params);
+    await engine.dispose();
   }
 }
 
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('train')
-    .description('fine-tune a BERT/MPNet bi-encoder with MNR loss; prints {"step","loss","lr"} per step and writes a sentence-transformers folder')
+    .description('fine-tune a BERT/MPNet bi-encoder (MNR on pairs, or MarginMSE on mined triplets); prints {"step","loss","lr"} per step and writes a sentence-transformers folder')
     .requiredOption('--model <model>', 'base model: folder (Hugging Face / sentence-transformers, BERT or MPNet), cached Hub id, or with --project a project model id or name')
-    .option('--pairs <file>', 'training pairs: .tsv (query<TAB>passage) or .jsonl ({"query","passage"})')
-    .option('--project <dir>', "train on the project's pairs (queries nobody rejected; see --status) and register the tuned folder in it")
+    .option('--pairs <file>', 'MNR training pairs: .tsv (query<TAB>passage) or .jsonl ({"query","passage"})')
+    .option('--triplets <file>', 'MarginMSE triplets: JSONL {"query","positive","negative","margin"} (genq export --format triplets)')
+    .option('--project <dir>', "train on the project's data (MNR: queries nobody rejected, see --status; MarginMSE: its mined negatives) and register the tuned folder in it")
+    .addOption(new Option('--loss <name>', 'mnr (GenQ: in-batch negatives) or margin-mse (GPL: hard negatives, cross-encoder margins)').choices(['mnr', 'margin-mse']).default('mnr'))
     .addOption(new Option('--status <which>', 'with --project: queries used, every one not rejected (pending + accepted) or accepted only').choices(['not-rejected', 'accepted']).default('not-rejected'))
-    .requiredOption('--output <dir>', 'where to write the tuned sentence-transformers folder')
-    .option('--epochs <n>', 'passes over the pairs', positiveInt('--epochs'), DEFAULT_SETTINGS.epochs)
+    .requiredOption('--output <dir>', 'where to write the tuned sentence-transformers folder (must be empty or new)')
+    .option('--overwrite', 'replace the contents of a non-empty --output folder')
+    .addOption(new Option('--engine <name>', 'training engine: onnxruntime (ort), TensorFlow.js (tfjs) or the default (auto)').choices(['auto', 'ort', 'tfjs']).default('auto'))
+    .addOption(new Option('--provider <name>', 'ort execution provider (auto tries GPU providers, then CPU)').choices(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml']).default('auto'))
+    .option('--epochs <n>', 'passes over the data', positiveInt('--epochs'), DEFAULT_SETTINGS.epochs)
     .option('--steps <n>', 'total optimizer steps (overrides --epochs)', positiveInt('--steps'))
-    .option('--batch-size <n>', 'pairs per batch (in-batch negatives = batch size − 1)', positiveInt('--batch-size'), DEFAULT_SETTINGS.batchSize)
+    .option('--batch-size <n>', 'examples per batch (MNR: in-batch negatives = batch size − 1)', positiveInt('--batch-size'), DEFAULT_SETTINGS.batchSize)
     .option('--lr <x>', 'peak learning rate', number('--lr'), DEFAULT_SETTINGS.lr)
     .option('--warmup-ratio <r>', 'fraction of steps with linear warmup (default 0.1)', number('--warmup-ratio'))
     .option('--warmup-steps <n>', 'warmup steps (instead of --warmup-ratio)', number('--warmup-steps'))
@@ -100,14 +188,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--max-seq-length <n>', "truncate texts to this many tokens (default: the model's)", positiveInt('--max-seq-length'))
     .option('--dropout <p>', "dropout probability (default: the config's; 0 for exactness checks)", number('--dropout'))
     .option('--no-shuffle', 'batches in file order (reordered only if a batch would repeat a text)')
-    .option('--seed <s>', 'seed for shuffling and dropout', number('--seed'), DEFAULT_SETTINGS.seed)
+    .option('--seed <s>', 'seed for shuffling, dropout and the negatives drawn each epoch', number('--seed'), DEFAULT_SETTINGS.seed)
     .option('--symmetric', 'symmetric MNR loss (query→passage and passage→query)')
     .option('--mini-batch-size <n>', 'GradCache mini-batch: large batches in bounded memory', positiveInt('--mini-batch-size'))
-    .option('--checkpoint-dir <dir>', 'save checkpoints here (each epoch and every --checkpoint-every steps)')
-    .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt('--checkpoint-every'))
-    .option('--resume', 'continue from the newest checkpoint in --checkpoint-dir')
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
-    .action(async (opts: TrainCliOptions) => {
-      await runTrain(opts, ctx);
+    .option('--checkpoint-dir <dir>', 'checkpoint folder (default <output>.checkpoints, removed after a completed run)')
+    .option('--checkpoint-every <n>', 'steps between checkpoints (one is also written at each epoch end)', positiveInt('--checkpoint-every'), 100)
+    .option('--resume', 'continue from the newest checkpoint in the checkpoint folder')
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend of the tfjs engine').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
+    .action(async (opts: TrainCliOptions, cmd: Command) => {
+      await runTrain(opts, ctx, commandArgv(cmd));
     });
 }

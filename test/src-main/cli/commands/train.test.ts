@@ -48,7 +48,7 @@ describe('genq train', () => {
     expect(r1.code).toBe(1);
     expect(r1.stderr).toMatch(/bad\.jsonl:1: expected \{"query", "passage"\}/);
     const r2 = await runCli(['train', '--model', FIXTURE, '--pairs', bad, '--project', dir, '--output', join(dir, 'o')]);
-    expect(r2.stderr).toMatch(/exactly one of --pairs FILE or --project DIR/);
+    expect(r2.stderr).toMatch(/exactly one of --pairs FILE, --triplets FILE or --project DIR/);
   });
 
   it('--project trains on the accepted pairs of training passages only', async () => {
@@ -101,5 +101,26 @@ describe('genq train', () => {
     const want = after.float32('encoder.layer.1.output.dense.weight');
     const got = weights.get('encoder.layer.1.output.dense.weight')!.data;
     for (let i = 0; i < want.length; i++) expect(Math.abs(want[i] - got[i])).toBeLessThan(1e-4);
+  });
+
+  it('--loss margin-mse --triplets FILE prints the PyTorch MarginMSE trajectory; --project without a mining run says what to do', async () => {
+    const mm = JSON.parse(readFileSync(join(FIXTURE, '../margin-mse/reference.json'), 'utf8')).training;
+    const dir = tempDir();
+    const file = join(dir, 'triplets.jsonl');
+    writeFileSync(file, (mm.triplets as object[]).map((t) => JSON.stringify(t)).join('\n'));
+    const r = await runCli(['train', '--model', FIXTURE, '--loss', 'margin-mse', '--triplets', file, '--output', join(dir, 'tuned'), '--steps', '12', '--batch-size', '8',
+      '--lr', '1e-3', '--warmup-steps', '3', '--dropout', '0', '--no-shuffle', '--backend', 'wasm']);
+    expect(r.stderr).toMatch(/96 triplets, batch 8, max_seq_length 128, loss margin-mse/);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number; lr: number });
+    lines.forEach((l, i) => expect(Math.abs(l.loss - mm.losses[i]), `step ${i}`).toBeLessThan(1e-3));
+    expect(lines).toHaveLength(12);
+    const proj = join(dir, 'proj');
+    expect((await runCli(['project', 'create', proj])).code).toBe(0);
+    const np = await runCli(['train', '--model', FIXTURE, '--loss', 'margin-mse', '--project', proj, '--output', join(dir, 'o2')]);
+    expect(np.code).not.toBe(0);
+    expect(np.stderr).toMatch(/no finished mining run; mine hard negatives first/);
+    const wrong = await runCli(['train', '--model', FIXTURE, '--loss', 'margin-mse', '--pairs', file, '--output', join(dir, 'o3')]);
+    expect(wrong.stderr).toMatch(/give --triplets FILE/);
   });
 });

@@ -1,0 +1,114 @@
+// `genq train` refuses what it cannot do (issue 13 item 5), each case through the real CLI: no
+// in-batch negatives (no hang, no untrained copy), divergence (nothing written, exit ≠ 0), flags
+// the job schema rejects, outputs that would destroy or mix files, a resume with no checkpoint;
+// and checkpoints are written by default so a kill loses at most --checkpoint-every steps.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, spawnCli } from '../../../helpers/run-cli.js';
+import { useTempDirs } from '../../../helpers/temp-dir.js';
+
+const FIXTURE = join(import.meta.dirname, '../../../fixtures/tiny-bert');
+const tempDir = useTempDirs('genq-cli-train-refuse-');
+const ref = JSON.parse(readFileSync(join(FIXTURE, 'reference.json'), 'utf8')).training;
+
+function pairsFile(dir: string, pairs: [string, string][] = ref.pairs.slice(0, 16)): string {
+  const f = join(dir, 'pairs.tsv');
+  writeFileSync(f, pairs.map(([q, p]) => `${q}\t${p}`).join('\n'));
+  return f;
+}
+
+const base = (dir: string, extra: string[] = []) => ['train', '--model', FIXTURE, '--pairs', pairsFile(dir), '--output', join(dir, 'out'), '--backend', 'wasm', '--dropout', '0', ...extra];
+
+describe('genq train refuses', () => {
+  it('batch size 1, and pairs that all share one passage, with a clear message (no hang, no untrained copy)', async () => {
+    const dir = tempDir();
+    const r1 = await runCli([...base(dir), '--batch-size', '1', '--steps', '3']);
+    expect(r1.code).not.toBe(0);
+    expect(r1.stderr).toMatch(/--batch-size: must be an integer ≥ 2 \(got 1\)/);
+    const onePassage = pairsFile(dir, Array.from({ length: 6 }, (_, i) => [`question ${i}`, 'the one passage'] as [string, string]));
+    for (const steps of [['--steps', '3'], []]) {
+      const r = await runCli(['train', '--model', FIXTURE, '--pairs', onePassage, '--output', join(dir, 'out'), '--backend', 'wasm', ...steps]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/no in-batch negatives/);
+      expect(existsSync(join(dir, 'out'))).toBe(false);
+    }
+  });
+
+  it('--lr 1e308: a divergence error, exit ≠ 0, and no model written', async () => {
+    const dir = tempDir();
+    const r = await runCli([...base(dir), '--lr', '1e308', '--steps', '2', '--batch-size', '8', '--warmup-steps', '0']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/diverged/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('--dropout 2 and --warmup-ratio 5 through the job API schema, one line each', async () => {
+    const dir = tempDir();
+    const r = await runCli([...base(dir), '--dropout', '2', '--warmup-ratio', '5']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--dropout: must be a number ≤ 0\.9 \(got 2\)/);
+    expect(r.stderr).toMatch(/--warmup-ratio: must be a number ≤ 1 \(got 5\)/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('--output equal to --model, a non-empty --output without --overwrite, an existing file — all before training', async () => {
+    const dir = tempDir();
+    const same = await runCli(['train', '--model', FIXTURE, '--pairs', pairsFile(dir), '--output', FIXTURE]);
+    expect(same.code).not.toBe(0);
+    expect(same.stderr).toMatch(/base model's folder/);
+    const full = join(dir, 'full');
+    mkdirSync(full);
+    writeFileSync(join(full, 'keep.txt'), 'x');
+    const r2 = await runCli(['train', '--model', FIXTURE, '--pairs', pairsFile(dir), '--output', full]);
+    expect(r2.stderr).toMatch(/is not empty; give --overwrite/);
+    const file = join(dir, 'file.txt');
+    writeFileSync(file, 'x');
+    const r3 = await runCli(['train', '--model', FIXTURE, '--pairs', pairsFile(dir), '--output', file]);
+    expect(r3.stderr).toMatch(/is an existing file/);
+    for (const r of [r2, r3]) expect([r.code !== 0, r.stdout]).toEqual([true, '']);
+    const ok = await runCli(['train', '--model', FIXTURE, '--pairs', pairsFile(dir), '--output', full, '--overwrite', '--steps', '1', '--batch-size', '4', '--backend', 'wasm']);
+    expect(ok.code).toBe(0);
+    expect(readdirSync(full)).not.toContain('keep.txt');
+    expect(existsSync(join(full, 'model.safetensors'))).toBe(true);
+  });
+
+  it('--resume with a missing or empty checkpoint folder', async () => {
+    const dir = tempDir();
+    const r1 = await runCli([...base(dir), '--resume', '--checkpoint-dir', join(dir, 'nope')]);
+    expect(r1.stderr).toMatch(/no complete checkpoint in .*nope \(the folder does not exist\)/);
+    mkdirSync(join(dir, 'empty'));
+    const r2 = await runCli([...base(dir), '--resume', '--checkpoint-dir', join(dir, 'empty')]);
+    expect(r2.stderr).toMatch(/no complete checkpoint in .*empty;/);
+    for (const r of [r1, r2]) expect([r.code !== 0, r.stdout]).toEqual([true, '']);
+  });
+});
+
+describe('genq train checkpoints by default', () => {
+  it('writes <output>.checkpoints while running, resumes from it, and removes it once the model is written', async () => {
+    const dir = tempDir();
+    const args = [...base(dir), '--steps', '4', '--batch-size', '4', '--checkpoint-every', '1'];
+    const child = spawnCli(args);
+    let seen = '';
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (d) => {
+        seen += d;
+        if (seen.includes('"step":1,')) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('close', () => resolve());
+    });
+    const ck = join(dir, 'out.checkpoints');
+    expect(readdirSync(ck).some((n) => /^step-000000[12]$/.test(n))).toBe(true);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    const r = await runCli([...args, '--resume']);
+    expect(r.code).toBe(0);
+    const steps = r.stdout.trim().split('\n').map((l) => JSON.parse(l).step as number);
+    expect(steps[0]).toBeGreaterThan(0); // continued, not restarted
+    expect(steps[steps.length - 1]).toBe(3);
+    expect(existsSync(join(dir, 'out', 'model.safetensors'))).toBe(true);
+    expect(existsSync(ck)).toBe(false);
+  });
+});
