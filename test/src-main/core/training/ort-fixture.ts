@@ -1,7 +1,10 @@
 // Shared by the onnxruntime engine tests: open a fixture for training, build an OrtEngine, one MNR
 // gradient pass (forward both columns, loss on the host, backward), and the WebGPU gate.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OnnxGraph } from '../../../../src-main/core/models/onnx/graph.js';
+import { OnnxSession } from '../../../../src-main/core/models/session.js';
 import type { EngineOptions } from '../../../../src-main/core/training/engine.js';
 import { openTrainingModel } from '../../../../src-main/core/training/engines.js';
 import { mnrLossHost } from '../../../../src-main/core/training/losses/mnr.js';
@@ -68,13 +71,21 @@ export async function referenceSteps(engine: OrtEngine, f: { ref: any; opened: R
 }
 
 /**
- * Whether WebGPU tests run: on CI (env CI) a missing adapter is a failure, locally a skip.
- * Sets XDG_RUNTIME_DIR for the Vulkan loader when unset.
+ * Why WebGPU tests cannot run here (null: they can). Tries a one-node session on the WebGPU provider.
+ * Callers fail on CI (env CI set) and skip locally. Sets XDG_RUNTIME_DIR for the Vulkan loader when unset.
  */
-export function webgpuWanted(): boolean {
+export async function webgpuUnavailable(): Promise<string | null> {
   if (!process.env.XDG_RUNTIME_DIR) {
-    process.env.XDG_RUNTIME_DIR = '/tmp/genq-xdg';
+    process.env.XDG_RUNTIME_DIR = join(tmpdir(), 'genq-xdg');
     mkdirSync(process.env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
   }
-  return true;
+  const g = new OnnxGraph('probe');
+  g.output(g.op('Identity', [g.input('x', 'float32', [1])], {}, { name: 'y' }), 'float32', [1]);
+  try {
+    const s = await OnnxSession.create(g.toBytes(), { provider: 'webgpu' });
+    await s.release();
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
