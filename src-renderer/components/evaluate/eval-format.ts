@@ -29,6 +29,11 @@ function isResultRow(v: unknown): v is EvalResultRow {
   return !!r && typeof r.retriever === 'string' && !!r.metrics && EVAL_METRIC_NAMES.every((m) => typeof r.metrics[m] === 'number');
 }
 
+/** Models by the names people gave them: the eval job labels a model "tiny-bert (model 2)" (the id is for the command line). */
+export function retrieverDisplayName(name: string): string {
+  return name.replace(/ \(model \d+\)$/, '');
+}
+
 /** Runs (newest first, as evalRuns lists them) → evaluations, newest first; rows keep the order the job evaluated them in. */
 export function groupEvalRuns(runs: readonly EvalRunInfo[]): Evaluation[] {
   const groups = new Map<string, Evaluation>();
@@ -41,7 +46,7 @@ export function groupEvalRuns(runs: readonly EvalRunInfo[]): Evaluation[] {
       group = { key, jobId: run.jobId, number: 0, createdAt: run.createdAt, dataset: config?.dataset ?? null, rows: [] };
       groups.set(key, group);
     }
-    group.rows.push({ ...run.summary, runId: run.runId });
+    group.rows.push({ ...run.summary, retriever: retrieverDisplayName(run.summary.retriever), runId: run.runId });
     if (run.createdAt < group.createdAt) group.createdAt = run.createdAt;
   }
   for (const g of groups.values()) g.rows.sort((a, b) => (a.runId ?? 0) - (b.runId ?? 0));

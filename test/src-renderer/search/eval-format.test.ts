@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalResultRow, EvalRunInfo } from '../../../shared/services/search.js';
-import { bestByMetric, datasetLabel, groupEvalRuns, historyChartData, metricsChartData, retrieverNames } from '../../../src-renderer/components/evaluate/eval-format.js';
+import { bestByMetric, datasetLabel, groupEvalRuns, retrieverDisplayName, historyChartData, metricsChartData, retrieverNames } from '../../../src-renderer/components/evaluate/eval-format.js';
 
 const metrics = (v: number) => ({ 'mrr@10': v, 'ndcg@10': v + 0.01, 'recall@1': v / 2, 'recall@10': v + 0.1, 'recall@100': 1, 'map@100': v - 0.01 });
 const beir = { kind: 'beir' as const, dir: '/data/beir-sotu-mini', split: 'test', queries: 8, corpus: 35 };
@@ -17,6 +17,14 @@ function run(runId: number, jobId: number | null, retriever: string, v: number, 
   };
   return { runId, jobId, name: `eval ${retriever}`, modelId: summary.modelId, createdAt, config: { dataset: beir, retriever }, summary };
 }
+
+describe('retrieverDisplayName', () => {
+  it('drops the model id the eval job appends, nothing else', () => {
+    expect(retrieverDisplayName('tiny-bert (model 2)')).toBe('tiny-bert');
+    expect(retrieverDisplayName('tiny-bert (run 1) (model 12)')).toBe('tiny-bert (run 1)');
+    expect(retrieverDisplayName('BM25')).toBe('BM25');
+  });
+});
 
 describe('groupEvalRuns', () => {
   it('groups the runs of one job into one evaluation, newest first, rows in evaluation order', () => {
