@@ -34,6 +34,8 @@ export interface ShardWorkerOptions {
   maxDeferrals?: number;
   /** Sleep this long in each shard before computing: simulates a slower device (tests, bench/workers.ts). */
   delayMs?: number;
+  /** Replaces the model (no load): bench/workers.ts simulates a device whose compute is a fixed sleep. */
+  simulate?: { device: string; compute(job: ShardJob): Promise<ShardResult['passages']> };
   id?: string;
   log?(line: string): void;
 }
@@ -137,6 +139,7 @@ export class ShardWorker {
       await job.moveToDelayed(Date.now() + 200, token);
       throw new DelayedError();
     }
+    if (this.opts.simulate) return this.deliver(data, this.opts.simulate.device, () => this.opts.simulate!.compute(data), job);
     let loaded: Loaded;
     try {
       loaded = await this.load(data.kind, data.model, data.kind === 'embed' ? data.prefixes : undefined);
@@ -150,22 +153,26 @@ export class ShardWorker {
       await job.moveToDelayed(Date.now() + 100, token);
       throw new DelayedError();
     }
+    const device = loaded.kind === 'generate' ? loaded.generator.model.provider : loaded.embedder.provider;
+    return this.deliver(data, device, async () => {
+      if (loaded.kind === 'generate' && data.kind === 'generate') return generateQueries(loaded.generator.model, loaded.generator.tokenizer, data.passages, data.settings);
+      if (loaded.kind === 'embed' && data.kind === 'embed') {
+        const vectors = await loaded.embedder.embedPassages(data.passages.map((p) => p.text), { batchSize: data.batchSize });
+        return data.passages.map((p, i) => ({ key: p.key, vector: vectorToBase64(vectors[i]) }));
+      }
+      throw new Error(`internal: a ${loaded.kind} model for a ${data.kind} shard`);
+    }, job);
+  }
+
+  /** Computes a shard and posts its result to the stage's results queue. */
+  private async deliver(data: ShardJob, device: string, compute: () => Promise<ShardResult['passages']>, job?: Job): Promise<{ passages: number; seconds: number }> {
     this.registry.started();
     try {
-      const device = loaded.kind === 'generate' ? loaded.generator.model.provider : loaded.embedder.provider;
       this.registry.sawDevice(device);
-      await job.updateProgress({ worker: this.id, device });
+      await job?.updateProgress({ worker: this.id, device });
       if (this.opts.delayMs) await new Promise((r) => setTimeout(r, this.opts.delayMs));
       const started = performance.now();
-      let passages: ShardResult['passages'];
-      if (loaded.kind === 'generate' && data.kind === 'generate') {
-        passages = await generateQueries(loaded.generator.model, loaded.generator.tokenizer, data.passages, data.settings);
-      } else if (loaded.kind === 'embed' && data.kind === 'embed') {
-        const vectors = await loaded.embedder.embedPassages(data.passages.map((p) => p.text), { batchSize: data.batchSize });
-        passages = data.passages.map((p, i) => ({ key: p.key, vector: vectorToBase64(vectors[i]) }));
-      } else {
-        throw new Error(`internal: a ${loaded.kind} model for a ${data.kind} shard`);
-      }
+      const passages = await compute();
       const seconds = (performance.now() - started) / 1000;
       const result: ShardResult = { shard: data.shard, worker: this.id, device, seconds, passages };
       // The shard's id as the result's id: a duplicate delivery (this shard retried after a stall) is dropped by BullMQ.
