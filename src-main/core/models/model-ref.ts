@@ -41,7 +41,13 @@ export function resolveModelFolder(ref: string): { dir: string; name: string } {
   const path = resolve(ref);
   const dir = resolveModelDir(ref);
   if (existsSync(dir) && statSync(dir).isDirectory()) return { dir, name: dir === path ? basename(path) : parseRepoRef(ref).repo.split('/').at(-1)! };
-  throw new ModelRefError(`${ref}: no such model folder, and no Hub model of that id in the cache`);
+  let idLike = true;
+  try {
+    parseRepoRef(ref);
+  } catch {
+    idLike = false;
+  }
+  throw new ModelRefError(idLike ? `${ref}: no such model folder, and no Hub model of that id in the cache` : `${path}: model folder does not exist`);
 }
 
 /** What registering a model in the project needs (the models service's add). */

@@ -92,7 +92,8 @@ export function createModelsService(manager: ProjectManager, events: EventBus<Ap
       const existing = db().prepare('SELECT id FROM models WHERE path = ?').get(path) as { id: number } | undefined;
       let id: number;
       if (existing) {
-        db().prepare('UPDATE models SET info = ?, role = ? WHERE id = ?').run(JSON.stringify(info), resolvedRole, existing.id);
+        // Registered before (e.g. on the fly by a command): refresh its facts; a name given now renames it.
+        db().prepare('UPDATE models SET info = ?, role = ?, name = COALESCE(?, name) WHERE id = ?').run(JSON.stringify(info), resolvedRole, name ?? null, existing.id);
         id = existing.id;
       } else {
         const r = db()
