@@ -13,6 +13,7 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const childScript = fileURLToPath(new URL('./job-child.ts', import.meta.url));
 
 export interface ChildLine {
+  i?: number;
   jobId?: number;
   pid?: number;
   state?: string;
@@ -31,8 +32,9 @@ export interface StageChild {
 }
 
 /** Starts `genq`'s services in a child on `dir` and calls service.method(params) there. */
-export function startStage(dir: string, service: string, method: string, params: unknown): StageChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, dir, service, method, JSON.stringify(params)], {
+export function startStage(dir: string, service: string, method: string, params: unknown, repeat?: number): StageChild {
+  const args = [childScript, dir, service, method, JSON.stringify(params), ...(repeat ? [String(repeat)] : [])];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

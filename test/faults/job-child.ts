@@ -1,13 +1,24 @@
 // Child process for the fault-injection suite and the concurrency tests: opens the project
 // (argv[2]), calls services.impl[argv[3]][argv[4]](argv[5] as JSON) and prints {jobId, pid}.
 // A method that returns a job is followed to its end, printed as {state, error}, then the
-// process exits 0; any other method's result is printed as {value}. Tests kill it with SIGKILL
-// whenever they like.
+// process exits 0; any other method's result is printed as {value}. With argv[6] = N, argv[5] is
+// a list of inputs called in turn N times (curation bulk actions), each printed as {i, value}.
+// Tests kill it with SIGKILL whenever they like.
 import { join } from 'node:path';
 import { createServices } from '../../src-main/core/services.js';
 
-const [dir, service, method, paramsJson] = process.argv.slice(2);
+const [dir, service, method, paramsJson, repeatArg] = process.argv.slice(2);
 const services = await createServices({ mode: 'web', userDataDir: join(dir, '..', `user-data-${process.pid}`), initialProject: dir, testJobKinds: true });
+if (repeatArg) {
+  const inputs = JSON.parse(paramsJson) as unknown[];
+  process.stdout.write(`${JSON.stringify({ pid: process.pid })}\n`);
+  for (let i = 0; i < Number(repeatArg); i++) {
+    const call = await services.dispatch(service, method, inputs[i % inputs.length]);
+    process.stdout.write(`${JSON.stringify(call.ok ? { i, value: call.value } : { i, error: call.error })}\n`);
+  }
+  await services.dispose();
+  process.exit(0);
+}
 const call = await services.dispatch(service, method, JSON.parse(paramsJson));
 if (!call.ok) {
   process.stdout.write(`${JSON.stringify({ pid: process.pid, error: call.error })}\n`);
