@@ -126,4 +126,34 @@ describe('mining.run', () => {
       await s.dispose();
     }
   }, 120_000);
+
+  it("searches the encoder's HNSW index when it is fresh, with the same negatives as exact search (eval-split passages still left out)", async () => {
+    const s = await servicesOnNewProject(tempDir());
+    try {
+      const db = s.projects.require().project.db;
+      const f = await buildMiningProject(s, db, { passages: 30, queriesPerPassage: 1 });
+      const params = { retrievers: [{ kind: 'model' as const, modelId: f.encoderId }], crossEncoderId: f.crossEncoderId, k: 6, negativesPerQuery: 1000, seed: 2, batchSize: 16, queriesPerBatch: 64 };
+      const mine = async () => {
+        const job = await s.impl.mining.start(params);
+        const end = await s.finished(job.id);
+        expect(end.state, JSON.stringify(end.error)).toBe('done');
+        const logs = (await s.impl.jobs.logs({ id: job.id, limit: 50 })).map((l) => l.message).join('\n');
+        return { rows: candidates(db, (end.result as MiningReport).runId).map((r) => [r.query_id, r.passage_id, JSON.parse(r.ranks)[0]]), logs };
+      };
+      const exact = await mine();
+      expect(exact.logs).toMatch(/no HNSW index; embedding \d+ passages for exact search/);
+      const built = await s.finished((await s.impl.search.buildIndex({ modelId: f.encoderId } as never)).id);
+      expect(built.state, JSON.stringify(built.error)).toBe('done');
+      const hnsw = await mine();
+      expect(hnsw.logs).toMatch(/searching its HNSW index/);
+      expect(hnsw.rows).toEqual(exact.rows);
+      const evalIds = new Set((db.prepare("SELECT id FROM passages WHERE split = 'eval'").all() as Array<{ id: number }>).map((r) => r.id));
+      expect(evalIds.size).toBeGreaterThan(0);
+      expect(hnsw.rows.some((r) => evalIds.has(r[1] as number))).toBe(false);
+      // k per query after the exclusions: at most k, and the ranks are positions among eligible passages.
+      expect(Math.max(...hnsw.rows.map((r) => r[2] as number))).toBeLessThanOrEqual(6);
+    } finally {
+      await s.dispose();
+    }
+  }, 120_000);
 });
