@@ -96,7 +96,7 @@ describe('round trip over the saved HNSW index', () => {
     await buildIndexForModel(s.dir, db, indexBuildParamsSchema.parse({ modelId: encoderId }));
     const model = roundtripModel(db);
     expect(model.id).toBe(encoderId);
-    const embedder = await loadRoundtripEmbedder(s.dir, model);
+    const embedder = await loadRoundtripEmbedder(s.dir, db, model);
     try {
       const search = await passageSearch(s.dir, db, model, embedder);
       expect(search.kind).toBe('hnsw');
