@@ -8,11 +8,9 @@ import type { Command } from 'commander';
 import { miningParamsSchema, type MiningReport } from '../../../shared/services/mining.js';
 import type { JobSnapshot } from '../../../shared/services/jobs.js';
 import { formatZodError } from '../../core/api/dispatch.js';
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { ModelRole } from '../../../shared/services/models.js';
 import type { CliContext, CliProject } from '../context.js';
-import { resolveModelId } from './retrieval-options.js';
+import { projectModel } from '../model-ref.js';
 
 interface MineOptions {
   project: string;
@@ -32,17 +30,9 @@ export class MineError extends Error {
 /** A flag's text as a number for zod to check ("abc" stays a string and is reported as such). */
 const numeric = (value: string | undefined) => (value === undefined ? undefined : /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value);
 
-/** A project model id or name, or a model folder (registered in the project on first use). */
+/** A project model id or name, a model folder or a cached Hub id (registered in the project on first use). */
 async function projectModelId(p: CliProject, ref: string, role: ModelRole, ctx: CliContext): Promise<number> {
-  if (existsSync(ref) && statSync(ref).isDirectory()) {
-    const dir = resolve(ref);
-    const known = p.db.prepare('SELECT id FROM models WHERE path = ? AND role = ? ORDER BY id DESC LIMIT 1').get(dir, role) as { id: number } | undefined;
-    if (known) return known.id;
-    const added = await p.services.impl.models.add({ dir, role });
-    ctx.err(`genq mine: registered ${ref} in the project as model ${added.id} "${added.name}" (${role})`);
-    return added.id;
-  }
-  return resolveModelId(p.db, ref);
+  return (await projectModel(p, ref, ctx, role)).id;
 }
 
 const sameParams = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -52,9 +42,9 @@ export function register(program: Command, ctx: CliContext): void {
     .command('mine')
     .description('mine hard negatives for GPL (MarginMSE): top-k per retriever, cross-encoder margins; resumable; JSON report on stdout')
     .requiredOption('--project <dir>', 'project folder')
-    .requiredOption('--retriever <name>', 'bm25, or an encoder (project model id or name, or a model folder); repeatable', (v: string, all: string[]) => [...all, v], [])
+    .requiredOption('--retriever <name>', 'bm25, or an encoder (project model id or name, model folder or cached Hub id); repeatable', (v: string, all: string[]) => [...all, v], [])
     .option('--k <n>', 'passages taken from each retriever per query (default 50)')
-    .requiredOption('--cross-encoder <model>', 'cross-encoder labelling the negatives (project model id or name, or a model folder)')
+    .requiredOption('--cross-encoder <model>', 'cross-encoder labelling the negatives (project model id or name, model folder or cached Hub id)')
     .option('--negatives-per-query <n>', 'negatives sampled per query from the retrievers\' union (default 10)')
     .option('--seed <n>', 'sampling seed (default 42)')
     .option('--batch-size <n>', 'cross-encoder pairs and encoder texts per forward pass (default 32)')
