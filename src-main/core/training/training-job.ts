@@ -16,7 +16,7 @@ import type { TrainingEngine } from './engine.js';
 import { createEngine, openTrainingModel } from './engines.js';
 import { exportSentenceTransformerArrays } from './export.js';
 import { exportPrompts, prefixDevSet, prefixPairs, projectModelPrefixes, type ModelPrefixes } from '../models/prefixes.js';
-import { devSet, trainingPairs } from './project-pairs.js';
+import { countTrainingPairsByStatus, devSet, trainingPairs } from './project-pairs.js';
 import { embedTexts } from './step.js';
 import { lossFor, projectTrainingData, type TrainingData } from './training-data.js';
 import { adamwOptions, DEFAULT_SETTINGS, planSteps, runTraining, type TrainSettings } from './trainer.js';
@@ -62,7 +62,8 @@ function runData(db: Database.Database, s: TrainingRunParams['settings'], prefix
   }
   const pairs = prefixPairs(trainingPairs(db), prefixes);
   if (pairs.length < 2) throw new TrainingJobError(`the project has ${pairs.length} pair(s) nobody rejected on training-split passages; MNR training needs at least 2 (generate queries, or un-reject some on the Curate page)`);
-  return { examples: pairExamples(pairs), describe: `${pairs.length} pairs` };
+  const n = countTrainingPairsByStatus(db);
+  return { examples: pairExamples(pairs), describe: `${pairs.length} pairs (${n.accepted} accepted, ${n.pending} pending)` };
 }
 
 /** Creates the run (fresh job) or finds the run to continue, and the checkpoint to continue from. */
