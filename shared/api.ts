@@ -11,6 +11,7 @@ import { searchContract } from './services/search.js';
 import { generationContract } from './services/generation.js';
 import { trainingContract } from './services/training.js';
 import { miningContract } from './services/mining.js';
+import { workersContract } from './services/workers.js';
 
 export const apiContract = {
   app: appContract,
@@ -23,6 +24,7 @@ export const apiContract = {
   generation: generationContract,
   training: trainingContract,
   mining: miningContract,
+  workers: workersContract,
 };
 
 export type ApiContractType = typeof apiContract;
@@ -41,3 +43,4 @@ export type * from './services/search.js';
 export type * from './services/generation.js';
 export type * from './services/training.js';
 export type * from './services/mining.js';
+export type * from './services/workers.js';

@@ -24,6 +24,7 @@ import { generationJobKinds } from './generation/jobs.js';
 import { createTrainingService } from './training/training-service.js';
 import { trainingJobKinds } from './training/jobs.js';
 import { distributedJobKinds } from './distributed/jobs.js';
+import { createWorkersService } from './distributed/workers-service.js';
 import { createMiningService } from './mining/mining-service.js';
 import { miningJobKinds } from './mining/jobs.js';
 
@@ -82,6 +83,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     generation: createGenerationService(projects),
     training: createTrainingService(projects, events),
     mining: createMiningService(projects),
+    workers: createWorkersService(projects),
   };
 
   if (opts.initialProject) await projects.openOrCreate(opts.initialProject);

@@ -67,12 +67,20 @@ export async function coordinateStage(opts: CoordinatorOptions): Promise<StageCo
   results.on('error', (e) => log(`results queue: ${e.message}`));
 
   const completedWithoutResult = new Map<number, number>();
+  let cancelled = false;
   let resyncing = false;
   const resync = async () => {
     if (resyncing) return;
     resyncing = true;
     try {
-      const paused = getStage(db, stageId).state === 'paused';
+      const state = getStage(db, stageId).state;
+      if (state === 'cancelled') {
+        // Cancelled from the Workers panel (possibly another process sharing the project).
+        cancelled = true;
+        settle(new DistributedStageError(`stage ${stageId} cancelled`));
+        return;
+      }
+      const paused = state === 'paused';
       const pending = unfinishedShards(db, stageId).slice(0, window);
       const add: Array<{ name: string; data: ShardJob; opts: { jobId: string; attempts: number; backoff: { type: 'fixed'; delay: number }; removeOnComplete: { age: number }; removeOnFail: { age: number } } }> = [];
       for (const s of pending) {
@@ -80,14 +88,18 @@ export async function coordinateStage(opts: CoordinatorOptions): Promise<StageCo
         const job = await shards.getJob(id);
         const state = job ? await job.getState() : 'missing';
         if (paused) {
-          if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) await job.remove().catch(() => undefined);
-          if (state !== 'active') markShard(db, stageId, s.shard, { state: 'pending' });
-          continue;
+          let now = state;
+          if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
+            await job.remove().catch(() => undefined); // fails when a worker took it meanwhile
+            now = (await shards.getJob(id)) ? await job.getState() : 'missing';
+          }
+          if (now === 'missing') markShard(db, stageId, s.shard, { state: 'pending' });
+          if (now !== 'active') continue;
         }
         if (state === 'missing' || state === 'unknown') {
           add.push({ name: `shard-${s.shard}`, data: opts.shardJob(s, stage.queueKey), opts: { jobId: id, attempts, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } } });
           markShard(db, stageId, s.shard, { state: 'queued' });
-        } else if (state === 'active') {
+        } else if (state === 'active' || (paused && job)) {
           const progress = job!.progress as { worker?: string } | number;
           markShard(db, stageId, s.shard, { state: 'running', worker: typeof progress === 'object' ? (progress.worker ?? null) : null, attempts: job!.attemptsStarted });
         } else if (state === 'failed') {
@@ -114,7 +126,10 @@ export async function coordinateStage(opts: CoordinatorOptions): Promise<StageCo
     }
   };
 
-  const onAbort = () => settle(new DistributedStageError(`stage ${stageId} cancelled`));
+  const onAbort = () => {
+    cancelled = true;
+    settle(new DistributedStageError(`stage ${stageId} cancelled`));
+  };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
   const timer = setInterval(() => void resync(), opts.resyncMs ?? 2000);
@@ -130,7 +145,7 @@ export async function coordinateStage(opts: CoordinatorOptions): Promise<StageCo
         const job = await shards.getJob(shardJobId(stage.queueKey, s.shard)).catch(() => undefined);
         if (job && (await job.getState()) !== 'active') await job.remove().catch(() => undefined);
       }
-      setStageState(db, stageId, opts.signal?.aborted ? 'cancelled' : 'failed', error.message);
+      setStageState(db, stageId, cancelled ? 'cancelled' : 'failed', error.message);
       throw error;
     }
     setStageState(db, stageId, 'done');

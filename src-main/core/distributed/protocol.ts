@@ -75,25 +75,7 @@ export interface ShardResult {
   passages: GeneratedPassage[] | EmbeddedPassage[];
 }
 
-/** What a worker shows in the registry (refreshed every heartbeat; gone when it stops beating). */
-export interface WorkerInfo {
-  id: string;
-  host: string;
-  pid: number;
-  provider: string;
-  /** Providers its loaded sessions actually run on. */
-  devices: string[];
-  concurrency: number;
-  running: number;
-  shardsDone: number;
-  shardsFailed: number;
-  passagesDone: number;
-  /** Passages per second over its recent shards (compute time only). */
-  passagesPerSecond: number;
-  lastError: string | null;
-  startedAt: string;
-  lastSeen: string;
-}
+export type { WorkerInfo } from '../../../shared/services/workers.js';
 
 export const vectorToBase64 = (v: Float32Array): string => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
 export function vectorFromBase64(s: string): Float32Array {

@@ -209,4 +209,49 @@ describe('distributed generation', () => {
       for (const w of workers) await stopWorker(w);
     }
   });
+
+  it('workers API: a distributed.generation job with status, pause, resume and cancel', async () => {
+    const worker = await startWorker('api', ['--delay-ms', '250']);
+    try {
+      const workers = { redisUrl: redis.url, shardSize: 4, resyncMs: 200, window: 2 };
+      const job = await s.impl.workers.startGeneration({ run: { modelId, scope: { kind: 'all' }, settings, threads: 1 }, workers } as never);
+      const stageOf = async () => (await s.impl.workers.status({ limit: 1 } as never)).stages[0];
+      const first = await waitUntil(async () => {
+        const st = await stageOf();
+        return st?.jobId === job.id && st.shardsDone >= 2 ? st : null;
+      }, 20_000, 'two shards done');
+      const paused = await s.impl.workers.pause({ stageId: first.id });
+      expect(paused.state).toBe('paused');
+      await expect(s.impl.workers.pause({ stageId: first.id })).rejects.toThrow(/is paused/);
+      // Running shards finish; nothing new starts while paused (two resyncs for the coordinator to act).
+      await new Promise((r) => setTimeout(r, 500));
+      await waitUntil(async () => (await stageOf()).shardsRunning === 0, 10_000, 'running shards to finish');
+      const held = (await stageOf()).shardsDone;
+      await new Promise((r) => setTimeout(r, 1200));
+      expect((await stageOf()).shardsDone).toBe(held);
+      expect(held).toBeLessThan(10);
+
+      const status = await s.impl.workers.status({} as never);
+      expect(status).toMatchObject({ connected: true, redis: `${redis.url}` });
+      expect(status.workers.map((w) => w.id)).toContain('api');
+      expect(status.stages[0].perWorker.map((w) => w.worker)).toEqual(['api']);
+
+      await s.impl.workers.resume({ stageId: first.id });
+      const done = await s.finished(job.id);
+      expect(done.state).toBe('done');
+      expect(queriesOf(db, (done.result as GenerationResult).runId)).toEqual(reference);
+      expect((await stageOf()).state).toBe('done');
+
+      const second = await s.impl.workers.startGeneration({ run: { modelId, scope: { kind: 'all' }, settings, threads: 1 }, workers } as never);
+      const running = await waitUntil(async () => {
+        const st = await stageOf();
+        return st?.jobId === second.id ? st : null;
+      }, 20_000, 'the second stage');
+      await s.impl.workers.cancel({ stageId: running.id });
+      expect((await s.finished(second.id)).state).toBe('cancelled');
+      expect((await stageOf()).state).toBe('cancelled');
+    } finally {
+      await stopWorker(worker);
+    }
+  });
 });
