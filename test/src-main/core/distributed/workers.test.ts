@@ -108,10 +108,11 @@ describe('distributed generation', () => {
       expect(perWorker.length).toBeGreaterThanOrEqual(2);
       expect(perWorker.every((w) => w.device === 'cpu')).toBe(true);
       const conn = redisConnection(redis.url);
-      // The registry catches up at the workers' next heartbeat.
+      // The registry catches up at the workers' next heartbeat. More than 10 when a loaded machine let
+      // a lock lapse and a shard ran twice (its second result wrote nothing: the queries above are exact).
       const listed = await waitUntil(async () => {
         const l = await listWorkers(conn);
-        return l.reduce((n, w) => n + w.shardsDone, 0) === 10 ? l : null;
+        return l.reduce((n, w) => n + w.shardsDone, 0) >= 10 ? l : null;
       }, 10_000, 'the registry to count 10 shards');
       conn.disconnect();
       expect(listed.map((w) => w.id)).toEqual(['w1', 'w2', 'w3']);
