@@ -101,7 +101,10 @@ export function zodErrorLines(error: z.ZodError, ctx: FlagContext = {}): string[
     const flag = ctx.flags?.[dotted] ?? (dotted ? dotted : 'input');
     const raw = ctx.flags?.[dotted] ? rawFlagValue(ctx.argv, ctx.flags[dotted]) : undefined;
     const given = raw ?? ('input' in issue && issue.input !== undefined && typeof issue.input !== 'object' ? String(issue.input) : undefined);
-    return `${flag}: ${describeIssue(issue, ctx.schema)}${given !== undefined ? ` (got ${given})` : ''}`;
+    let rule = describeIssue(issue, ctx.schema);
+    // A refinement's message names schema fields ("chunking.overlapTokens must be below …"): say the flags.
+    if (issue.code === 'custom') for (const [field, f] of Object.entries(ctx.flags ?? {})) rule = rule.split(field).join(f);
+    return `${flag}: ${rule}${given !== undefined ? ` (got ${given})` : ''}`;
   });
 }
 

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { indexBuildParamsSchema } from '../../core/index/jobs.js';
 import { buildIndexForModel, type BuildForModelHooks } from '../../core/index/build-for-model.js';
 import type { CliContext } from '../context.js';
+import { commandArgv, parseFlags } from '../flags.js';
 import { checkRedisUrl } from '../../core/distributed/redis-url.js';
 import { positiveInt } from './embed.js';
 import { projectModel } from '../model-ref.js';
@@ -33,16 +34,15 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--ef <n>', 'HNSW search ef (default 100)', positiveInt('--ef'))
     .option('--batch-size <n>', 'texts per forward pass', positiveInt('--batch-size'), 32)
     .option('--workers <redis-url>', 'embed the passages on `genq worker`s taking work from this Redis (redis:// or rediss://)', (v) => checkRedisUrl(v))
-    .action(async (opts: IndexOptions) => {
+    .action(async (opts: IndexOptions, cmd: Command) => {
+      // The job's schema checks the flags before the project is opened or a model registered.
+      const settings = parseFlags(
+        indexBuildParamsSchema.omit({ modelId: true }),
+        { rebuild: opts.rebuild ?? false, M: opts.m, efConstruction: opts.efConstruction, ef: opts.ef, batchSize: opts.batchSize },
+        { flags: { M: '--m', efConstruction: '--ef-construction', ef: '--ef', batchSize: '--batch-size' }, argv: commandArgv(cmd) },
+      );
       const p = await ctx.openProject(opts.project);
-      const params = indexBuildParamsSchema.parse({
-        modelId: (await projectModel(p, opts.model, ctx, 'encoder')).id,
-        rebuild: opts.rebuild ?? false,
-        M: opts.m,
-        efConstruction: opts.efConstruction,
-        ef: opts.ef,
-        batchSize: opts.batchSize,
-      });
+      const params = { ...settings, modelId: (await projectModel(p, opts.model, ctx, 'encoder')).id };
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);

@@ -4,14 +4,21 @@
 // in order, hold out the eval split, undo the last action. A JSON report goes to stdout.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { signalsParamsSchema } from '../../../shared/services/curation.js';
-import { formatZodError } from '../../core/api/dispatch.js';
+import { curationContract, signalsParamsSchema } from '../../../shared/services/curation.js';
 import { undo } from '../../core/curation/actions.js';
 import { countQueries } from '../../core/curation/queries.js';
 import { applyRule, describeRule, listRules, previewRule, resolveRule } from '../../core/curation/rules.js';
 import { computeSignals } from '../../core/curation/signals-job.js';
 import { makeSplit } from '../../core/curation/splits.js';
 import type { CliContext } from '../context.js';
+import { commandArgv, parseFlags } from '../flags.js';
+
+const SIGNAL_FLAGS: Record<string, string> = {
+  roundtrip: '--roundtrip',
+  roundtripK: '--roundtrip-k',
+  crossEncoderId: '--cross-encoder',
+  nearDupThreshold: '--near-dup-threshold',
+};
 import { projectModel } from '../model-ref.js';
 
 interface CurateOptions {
@@ -56,25 +63,27 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--seed <n>', 'seed of the eval split (default 42)', int('--seed'), 42)
     .option('--undo', 'undo the last curation action')
     .option('--list-rules', 'list saved and built-in rules')
-    .action(async (opts: CurateOptions) => {
+    .action(async (opts: CurateOptions, cmd: Command) => {
+      const argv = commandArgv(cmd);
+      // The split flags against the API's schema before the project is opened.
+      if (opts.split !== undefined) parseFlags(curationContract.makeSplit.input, { share: opts.split, seed: opts.seed }, { flags: { share: '--split', seed: '--seed' }, argv });
       const p = await ctx.openProject(opts.project);
       const report: Record<string, unknown> = {};
       if (opts.listRules) report.availableRules = listRules(p.db).map((r) => ({ name: r.name, builtin: r.builtin, rule: describeRule(r.rule) }));
       if (opts.signals || opts.roundtrip !== undefined || opts.crossEncoder !== undefined) {
-        const parsed = signalsParamsSchema.safeParse({
+        const signalParams = parseFlags(signalsParamsSchema, {
           lexical: opts.signals ?? false,
           roundtrip: typeof opts.roundtrip === 'string' ? (await projectModel(p, opts.roundtrip, ctx, 'encoder')).id : Boolean(opts.roundtrip),
           roundtripK: opts.roundtripK,
           crossEncoderId: opts.crossEncoder === undefined ? undefined : (await projectModel(p, opts.crossEncoder, ctx, 'cross-encoder')).id,
           nearDupThreshold: opts.nearDupThreshold,
-        });
-        if (!parsed.success) throw new Error(formatZodError('genq curate', parsed.error));
+        }, { flags: SIGNAL_FLAGS, argv });
         const controller = new AbortController();
         const onSigint = () => controller.abort();
         process.once('SIGINT', onSigint);
         let last = 0;
         try {
-          report.signals = await computeSignals(p.db, p.dir, parsed.data, {
+          report.signals = await computeSignals(p.db, p.dir, signalParams, {
             signal: controller.signal,
             progress: (u) => {
               if (Date.now() - last < 1000 && u.done !== u.total) return;

@@ -20,7 +20,7 @@ import type { CliContext } from '../context.js';
 import { openLineOutput } from '../output-file.js';
 import { DISTRIBUTED_GENERATION_KIND } from '../../core/distributed/jobs.js';
 import { checkRedisUrl } from '../../core/distributed/redis-url.js';
-import { commandArgv, parseFlags } from '../flags.js';
+import { commandArgv, FlagError, parseFlags } from '../flags.js';
 import { projectModel } from '../model-ref.js';
 import { positiveInt } from './embed.js';
 
@@ -58,20 +58,18 @@ export interface GenerateCliOptions {
 
 /** Schema field → flag, for one readable line per invalid flag. */
 const SETTINGS_FLAGS: Record<string, string> = {
-  'settings.numQueries': '--num-queries',
-  'settings.topP': '--top-p',
-  'settings.topK': '--top-k',
-  'settings.temperature': '--temperature',
-  'settings.maxLength': '--max-length',
-  'settings.minLength': '--min-length',
-  'settings.repetitionPenalty': '--repetition-penalty',
-  'settings.numBeams': '--num-beams',
-  'settings.lengthPenalty': '--length-penalty',
-  'settings.seed': '--seed',
-  'settings.batchSize': '--batch-size',
-  'settings.maxInputTokens': '--max-input-tokens',
-  threads: '--threads',
-  provider: '--provider',
+  numQueries: '--num-queries',
+  topP: '--top-p',
+  topK: '--top-k',
+  temperature: '--temperature',
+  maxLength: '--max-length',
+  minLength: '--min-length',
+  repetitionPenalty: '--repetition-penalty',
+  numBeams: '--num-beams',
+  lengthPenalty: '--length-penalty',
+  seed: '--seed',
+  batchSize: '--batch-size',
+  maxInputTokens: '--max-input-tokens',
 };
 
 export class GenerateUsageError extends Error {
@@ -94,10 +92,13 @@ export function generationSettings(opts: GenerateCliOptions): GenerationSettings
   const samplingFlags = (['numQueries', 'topP', 'topK', 'temperature', 'numBeams', 'lengthPenalty'] as const).filter((k) => opts[k] !== undefined);
   const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   const common = { maxLength: opts.maxNewTokens, minLength: opts.minLength, repetitionPenalty: opts.repetitionPenalty, seed: opts.seed, batchSize: opts.batchSize, maxInputTokens: opts.maxInputTokens };
-  // Every flag against the job's own schema first (a placeholder model id): all problems at once, one line each.
+  // Every flag against the job's own schemas first: all problems at once, one line each (the
+  // combination checks below keep their own messages).
   const given = { ...common, numQueries: opts.numQueries, topP: opts.topP, topK: opts.topK, temperature: opts.temperature, numBeams: opts.numBeams, lengthPenalty: opts.lengthPenalty };
   const mode = opts.greedy ? 'greedy' : opts.numBeams !== undefined && opts.numBeams > 1 ? 'beam' : 'sample';
-  parseFlags(generationRunParamsSchema, { modelId: 1, settings: { ...given, mode }, threads: opts.threads, provider: opts.provider }, { flags: SETTINGS_FLAGS, argv: opts.argv });
+  parseFlags(generationSettingsSchema, { ...given, mode }, { flags: SETTINGS_FLAGS, argv: opts.argv });
+  parseFlags(generationRunParamsSchema.shape.threads, opts.threads, { flags: { '': '--threads' }, argv: opts.argv });
+  if (opts.minLength > opts.maxNewTokens) throw new FlagError([`--min-length: must not exceed --max-length (${opts.maxNewTokens}) (got ${opts.minLength})`]);
   if (opts.greedy) {
     if (samplingFlags.length > 0) throw new GenerateUsageError(`--greedy cannot be combined with sampling options (${samplingFlags.map(flag).join(', ')})`);
     return generationSettingsSchema.parse({ ...common, mode: 'greedy', numQueries: 1 });

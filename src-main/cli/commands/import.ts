@@ -3,11 +3,29 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { importParamsSchema, type ImportParamsInput } from '../../../shared/services/corpus.js';
-import { formatZodError } from '../../core/api/dispatch.js';
 import { importCorpus } from '../../core/corpus/import.js';
 import { withProjectTokenizer } from '../../core/corpus/corpus-service.js';
 import { formatBytes } from '../../core/corpus/decode.js';
 import type { CliContext } from '../context.js';
+import { commandArgv, FlagError, parseFlags } from '../flags.js';
+
+/** Import schema field → flag, for one readable line per invalid flag. */
+const IMPORT_FLAGS: Record<string, string> = {
+  paths: '<paths...>',
+  format: '--format',
+  encoding: '--encoding',
+  'fields.text': '--text-field',
+  'fields.id': '--id-field',
+  'fields.title': '--title-field',
+  'chunking.maxTokens': '--max-tokens',
+  'chunking.overlapTokens': '--overlap',
+  'chunking.minChars': '--min-chars',
+  'chunking.tokenizerDir': '--tokenizer',
+  'dedupe.threshold': '--threshold',
+  onError: '--on-error',
+  maxFileMB: '--max-file-mb',
+  maxGzipRatio: '--max-gzip-ratio',
+};
 
 const number = (name: string) => (value: string) => {
   const n = Number(value);
@@ -59,7 +77,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--max-file-mb <n>', 'largest file accepted, on disk and decompressed (default 2048)', number('--max-file-mb'))
     .option('--max-gzip-ratio <n>', 'a .gz expanding more than this is treated as a bomb (default 200)', number('--max-gzip-ratio'))
     .option('--reimport', 'import files even when the same content was imported before')
-    .action(async (paths: string[], opts: ImportOptions) => {
+    .action(async (paths: string[], opts: ImportOptions, cmd: Command) => {
       const input: ImportParamsInput = {
         paths,
         format: opts.format as ImportParamsInput['format'],
@@ -72,9 +90,8 @@ export function register(program: Command, ctx: CliContext): void {
         maxGzipRatio: opts.maxGzipRatio,
         reimport: opts.reimport ?? false,
       };
-      const parsed = importParamsSchema.safeParse(input);
-      if (!parsed.success) throw new Error(formatZodError('genq import', parsed.error));
-      if (!['keep', 'drop', 'off'].includes(opts.dedupe)) throw new Error(`--dedupe must be keep, drop or off (got ${opts.dedupe})`);
+      if (!['keep', 'drop', 'off'].includes(opts.dedupe)) throw new FlagError([`--dedupe: must be one of keep, drop, off (got ${opts.dedupe})`]);
+      const parsed = { data: parseFlags(importParamsSchema, input, { flags: IMPORT_FLAGS, argv: commandArgv(cmd) }) };
       const p = await ctx.openProject(opts.project, { create: opts.create });
       const controller = new AbortController();
       const onSigint = () => controller.abort();

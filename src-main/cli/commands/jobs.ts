@@ -1,8 +1,9 @@
 // genq jobs list|start|resume
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import type { JobSnapshot } from '../../../shared/services/jobs.js';
+import { jobsContract, type JobSnapshot } from '../../../shared/services/jobs.js';
 import type { CliContext, CliProject } from '../context.js';
+import { commandArgv, parseFlags } from '../flags.js';
 
 const positiveInt = (name: string) => (value: string) => {
   const n = Number(value);
@@ -18,7 +19,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description('print the jobs of a project as JSON (newest first)')
     .requiredOption('--project <dir>', 'project folder')
     .option('--limit <n>', 'at most this many jobs', positiveInt('--limit'), 100)
-    .action(async (opts: { project: string; limit: number }) => {
+    .action(async (opts: { project: string; limit: number }, cmd: Command) => {
+      parseFlags(jobsContract.list.input, { limit: opts.limit }, { flags: { limit: '--limit' }, argv: commandArgv(cmd) });
       const p = await ctx.openProject(opts.project);
       ctx.out(JSON.stringify(p.runner.list(opts.limit), null, 2));
     });

@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import { HubCache } from '../../core/models/hub/cache.js';
 import { pullModel } from '../../core/models/hub/pull.js';
 import { hubSettings, parseRepoRef } from '../../core/models/hub/settings.js';
+import { modelsPullParamsSchema } from '../../../shared/services/models.js';
 import type { CliContext } from '../context.js';
+import { commandArgv, parseFlags } from '../flags.js';
 
 export function registerHubCommands(models: Command, ctx: CliContext): void {
   models
@@ -13,8 +15,9 @@ export function registerHubCommands(models: Command, ctx: CliContext): void {
     .argument('<repo>', 'OWNER/NAME or OWNER/NAME@REVISION (branch, tag or commit)')
     .option('--include <glob...>', 'also fetch these paths (e.g. "onnx/*" or pytorch_model.bin)')
     .option('--quiet', 'no progress lines on stderr')
-    .action(async (ref: string, opts: { include?: string[]; quiet?: boolean }) => {
+    .action(async (ref: string, opts: { include?: string[]; quiet?: boolean }, cmd: Command) => {
       const { repo, revision } = parseRepoRef(ref);
+      parseFlags(modelsPullParamsSchema, { repo, revision, include: opts.include }, { flags: { repo: '<repo>', revision: '<repo>', include: '--include' }, argv: commandArgv(cmd) });
       const ac = new AbortController();
       const onSigint = () => ac.abort();
       process.once('SIGINT', onSigint);

@@ -3,7 +3,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { resolveModelDir } from '../../core/models/hub/lookup.js';
+import { modelsContract } from '../../../shared/services/models.js';
 import type { CliContext } from '../context.js';
+import { commandArgv, parseFlags } from '../flags.js';
 import { positiveInt } from './embed.js';
 
 export function registerProjectModelCommands(models: Command, ctx: CliContext): void {
@@ -16,7 +18,12 @@ export function registerProjectModelCommands(models: Command, ctx: CliContext): 
     .addOption(new Option('--role <role>', 'what it is used for (default: guessed from the config)').choices(['encoder', 'generator', 'cross-encoder']))
     .option('--query-prefix <text>', 'put this before every query this encoder embeds, e.g. "query: " (default: the folder\'s prompts)')
     .option('--passage-prefix <text>', 'put this before every passage, e.g. "passage: "')
-    .action(async (dirOrId: string, opts: { project: string; name?: string; role?: 'encoder' | 'generator' | 'cross-encoder'; queryPrefix?: string; passagePrefix?: string }) => {
+    .action(async (dirOrId: string, opts: { project: string; name?: string; role?: 'encoder' | 'generator' | 'cross-encoder'; queryPrefix?: string; passagePrefix?: string }, cmd: Command) => {
+      parseFlags(
+        modelsContract.add.input,
+        { dir: dirOrId, name: opts.name, role: opts.role, queryPrefix: opts.queryPrefix, passagePrefix: opts.passagePrefix },
+        { flags: { dir: '<dir-or-id>', name: '--name', role: '--role', queryPrefix: '--query-prefix', passagePrefix: '--passage-prefix' }, argv: commandArgv(cmd) },
+      );
       const p = await ctx.openProject(opts.project);
       const model = await p.services.impl.models.add({
         dir: resolveModelDir(dirOrId),

@@ -1,6 +1,8 @@
 // genq project create|info
 import type { Command } from 'commander';
+import { projectsContract } from '../../../shared/services/projects.js';
 import type { CliContext } from '../context.js';
+import { commandArgv, parseFlags } from '../flags.js';
 import { projectSummary } from '../../core/project/summary.js';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -11,9 +13,10 @@ export function register(program: Command, ctx: CliContext): void {
     .description('create a new project folder and print its info as JSON')
     .argument('<dir>', 'project folder (created if missing)')
     .option('--name <name>', 'display name (default: the folder name)')
-    .action(async (dir: string, opts: { name?: string }) => {
+    .action(async (dir: string, opts: { name?: string }, cmd: Command) => {
+      const input = parseFlags(projectsContract.create.input, { dir, name: opts.name }, { flags: { dir: '<dir>', name: '--name' }, argv: commandArgv(cmd) });
       const services = await ctx.services();
-      const info = await services.impl.projects.create({ dir, name: opts.name });
+      const info = await services.impl.projects.create(input);
       ctx.out(JSON.stringify(info, null, 2));
     });
 

@@ -45,3 +45,23 @@ describe('genq flags at the edge', () => {
     ]);
   });
 });
+
+describe('every command checks its flags with the API schema before touching a project', () => {
+  // A folder that does not exist: a flag error must come before any attempt to open it.
+  const nowhere = '/nonexistent/genq-project';
+  const cases: Array<[string, string[], string]> = [
+    ['import', ['import', '--project', nowhere, 'x.txt', '--max-tokens', '4'], 'genq: --max-tokens: must be an integer ≥ 8 (got 4)'],
+    ['import refinement', ['import', '--project', nowhere, 'x.txt', '--max-tokens', '100', '--overlap', '200'], 'genq: --overlap: --overlap must be below --max-tokens (got 200)'],
+    ['import --dedupe', ['import', '--project', nowhere, 'x.txt', '--dedupe', 'maybe'], 'genq: --dedupe: must be one of keep, drop, off (got maybe)'],
+    ['index', ['index', '--project', nowhere, '--model', 'm', '--ef-construction', '5000'], 'genq: --ef-construction: must be an integer ≤ 2000 (got 5000)'],
+    ['curate --split', ['curate', '--project', nowhere, '--split', '0.95'], 'genq: --split: must be a number ≤ 0.9 (got 0.95)'],
+    ['jobs list', ['jobs', 'list', '--project', nowhere, '--limit', '5000'], 'genq: --limit: must be an integer ≤ 1000 (got 5000)'],
+    ['project create', ['project', 'create', nowhere, '--name', 'x'.repeat(201)], `genq: --name: must be at most 200 characters (got ${'x'.repeat(201)})`],
+    ['models add', ['models', 'add', 'some/model', '--project', nowhere, '--name', 'x'.repeat(201)], `genq: --name: must be at most 200 characters (got ${'x'.repeat(201)})`],
+  ];
+  it.each(cases)('%s', async (_name, args, expected) => {
+    const r = await cli(args);
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([expected]);
+  });
+});
