@@ -17,7 +17,7 @@ export function JobRow({ job, onDismiss }: { job: JobSnapshot; onDismiss?(): voi
   return (
     <li className={`job job--${job.state}`} data-job-id={job.id} aria-label={`Job ${job.id}: ${job.title}`}>
       <div className="job__head">
-        <span className="job__title" title={job.kind}>
+        <span className="job__title" title={`${job.title} (${job.kind})`}>
           {job.title}
         </span>
         <span className={`badge badge--${job.state}`}>{job.state}</span>

@@ -107,6 +107,22 @@ describe.skipIf(!runE2e)('the whole journey through the UI (web mode)', () => {
     expect(pending).toBeGreaterThan(0);
     await page().locator('.curate__reader').scrollIntoViewIfNeeded();
     await stage('curate');
+    // At 1280 and 1440 px: no horizontal scrollbar anywhere, every header word whole (none overflows its column).
+    for (const width of [1280, 1440]) {
+      await page().setViewportSize({ width, height: 860 });
+      const overflow = await page().evaluate(() => {
+        const wide = (el: Element) => el.scrollWidth > el.clientWidth + 1;
+        return {
+          main: wide(document.querySelector('main')!),
+          table: wide(document.querySelector('.cq')!),
+          headers: [...document.querySelectorAll('.cq__head [role="columnheader"]')].filter(wide).map((h) => h.textContent),
+        };
+      });
+      expect(overflow, `at ${width} px`).toEqual({ main: false, table: false, headers: [] });
+      await page().locator('.curate__reader').scrollIntoViewIfNeeded();
+      await stage(`curate-${width}`);
+    }
+    await page().setViewportSize({ width: 1400, height: 860 });
     await confirm.getByRole('button', { name: /^Accept / }).click();
     await expect.poll(() => text('count-matching'), { timeout: 10_000 }).toBe('0');
     await page().getByLabel('Status').selectOption('all');
@@ -152,6 +168,9 @@ describe.skipIf(!runE2e)('the whole journey through the UI (web mode)', () => {
     await openStage(page(), 'Evaluate');
     await expect.poll(() => text('split-info'), { timeout: 10_000 }).toMatch(/held-out passages \(20%, seed 42\)/);
     expect(await page().getByTestId('eval-missing').count()).toBe(0);
+    // BM25 and both encoders (their indexes are built) are picked once the index list has arrived.
+    const form = page().getByRole('form', { name: 'Run an evaluation' });
+    await expect.poll(() => form.getByRole('checkbox', { checked: true }).count(), { timeout: 10_000 }).toBe(3);
     await page().getByRole('button', { name: 'Run evaluation' }).click();
     const table = page().getByRole('table', { name: 'Evaluation metrics' });
     await expect.poll(() => table.locator('tbody tr').count(), { timeout: 90_000 }).toBe(3);
