@@ -16,6 +16,7 @@ import { readSafetensors } from '../models/safetensors.js';
 import type { ProjectManager } from '../project/project-manager.js';
 import type { LoopState } from './checkpoint.js';
 import { DEV_METRICS } from './dev-eval.js';
+import { exportPrompts, folderPrefixes, projectModelPrefixes } from '../models/prefixes.js';
 import { exportSentenceTransformerArrays, type ParamArrays } from './export.js';
 import { TRAINING_RUN_KIND } from './jobs.js';
 import { countDevSet, countTrainingPairs } from './project-pairs.js';
@@ -123,7 +124,9 @@ export function createTrainingService(manager: ProjectManager, events: EventBus<
       const step = Number(checkpoint.slice('step-'.length));
       const modelName = name ?? `${run.config.outputName} @ step ${step}`;
       const outDir = tunedModelDir(dir, runId, `${checkpoint}-${modelName}`);
-      exportSentenceTransformerArrays(loadModelFolder(base.path), weights, outDir, { maxSeqLength: run.config.maxSeqLength });
+      const baseFolder = loadModelFolder(base.path);
+      // The run trained with the base model's project prefixes: the exported folder keeps them as its prompts.
+      exportSentenceTransformerArrays(baseFolder, weights, outDir, { maxSeqLength: run.config.maxSeqLength, ...exportPrompts(baseFolder, db.prepare('SELECT 1 FROM models WHERE id = ?').get(base.id) ? projectModelPrefixes(db, base.id) : folderPrefixes(baseFolder)) });
       const info = await tunedModelInfo(outDir);
       const id = registerTunedModel(db, { name: modelName, path: outDir, parentId: base.id, source: `training run ${runId} (${checkpoint})`, info });
       modelsChanged();

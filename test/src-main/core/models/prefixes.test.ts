@@ -22,7 +22,9 @@ import { loadWeights } from '../../../../src-main/core/models/folder.js';
 import type { CliContext } from '../../../../src-main/cli/context.js';
 import { runEmbed } from '../../../../src-main/cli/commands/embed.js';
 import { trainInputs } from '../../../../src-main/cli/train-inputs.js';
+import { trainingRunParamsSchema, type TrainingResult } from '../../../../shared/services/training.js';
 import { servicesOnNewProject, type TestServices } from '../../../helpers/services.js';
+import { addTinyBert, seedPairs } from '../training/training-fixture.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 
 const tinyBert = fileURLToPath(new URL('../../../fixtures/tiny-bert', import.meta.url));
@@ -245,5 +247,30 @@ describe('every project path applies the project prefixes', () => {
     expect(rows[0].text).toBe('whales');
     expect(rows[0].embedding.map((x) => x.toFixed(5))).toEqual(Array.from(expected, (x) => x.toFixed(5)));
     expect(rows[0].embedding.map((x) => x.toFixed(5))).not.toEqual(Array.from(unprefixed, (x) => x.toFixed(5)));
+  });
+});
+
+describe('training with prefixes (the Train page job)', () => {
+  it('writes the base model\'s project prefixes into the tuned folder and into exported checkpoints', { timeout: 120_000 }, async () => {
+    const s = await servicesOnNewProject(tempDir());
+    try {
+      const db = s.projects.require().project.db;
+      const baseId = addTinyBert(db);
+      seedPairs(db, { train: 4, evalPassages: 1 });
+      await s.impl.models.setPrefixes({ id: baseId, query: 'query: ', passage: 'passage: ' });
+      const settings = { batchSize: 4, steps: 2, maxSeqLength: 32, checkpointEvery: 1, keepCheckpoints: 10, backend: 'wasm' as const };
+      const job = await s.finished((await s.impl.training.start(trainingRunParamsSchema.parse({ modelId: baseId, settings, outputName: 'tuned' }))).id);
+      expect(job.error).toBeNull();
+      const result = job.result as TrainingResult;
+      const prompts = (dir: string) => JSON.parse(readFileSync(join(dir, 'config_sentence_transformers.json'), 'utf8')).prompts;
+      expect(prompts(result.modelPath)).toEqual({ query: 'query: ', passage: 'passage: ' });
+      // The tuned model embeds with them in the project without anyone setting them again.
+      const tuned = (await s.impl.models.list({})).find((m) => m.id === result.modelId)!;
+      expect(tuned).toMatchObject({ prefixes: { query: 'query: ', passage: 'passage: ' }, prefixesFrom: 'folder' });
+      const fromCheckpoint = await s.impl.training.exportCheckpoint({ runId: result.runId, checkpoint: 'step-0000001' });
+      expect(prompts(fromCheckpoint.path)).toEqual({ query: 'query: ', passage: 'passage: ' });
+    } finally {
+      await s.dispose();
+    }
   });
 });
