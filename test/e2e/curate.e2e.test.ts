@@ -103,6 +103,12 @@ describe.skipIf(!runE2e)('Curate page in Chromium (web mode)', () => {
     await expression.fill('accept copyRatio > 0.8');
     await expect.poll(() => text('rule-expr-preview')).toBe('accept copyRatio > 0.8: matches 40, would change 40');
     expect(await e2e.page.getByTestId('rule-expr-error').count()).toBe(0);
+    // The copy-ratio histogram's bars start right of its y-axis labels.
+    const histogram = e2e.page.locator('.ccharts__plot').first();
+    await histogram.locator('.recharts-bar-rectangle').first().waitFor({ timeout: 10_000 });
+    await histogram.scrollIntoViewIfNeeded();
+    const [axis, firstBar] = [await histogram.locator('.recharts-yAxis').boundingBox(), await histogram.locator('.recharts-bar-rectangle').first().boundingBox()];
+    expect(firstBar!.x).toBeGreaterThanOrEqual(axis!.x + axis!.width);
     await screenshot(e2e.page, 'curate-typed-rule');
     await e2e.page.getByRole('button', { name: 'Apply rule' }).click();
     await expect.poll(() => text('count-accepted')).toBe('79 accepted');

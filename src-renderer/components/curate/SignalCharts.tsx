@@ -5,6 +5,7 @@ import { Bar, BarChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { SIGNAL_NAMES, type HistogramBin, type QueryFilterInput, type SignalName } from '../../../shared/services/curation.js';
 import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
+import { formatCount } from '../../format.js';
 import { SIGNAL_LABELS } from './signal-format.js';
 
 interface Props {
@@ -15,13 +16,19 @@ interface Props {
 export function SignalCharts({ filter, version }: Props) {
   const [signal, setSignal] = useState<SignalName>('copyRatio');
   const [bins, setBins] = useState<HistogramBin[]>([]);
+  /** Matching queries without a value for the signal. */
+  const [missing, setMissing] = useState(0);
   const [docs, setDocs] = useState<Array<{ documentId: number; title: string | null; accepted: number; rejected: number; pending: number }>>([]);
   const key = JSON.stringify(filter);
   useEffect(() => {
     // The histogram shows the distribution without this signal's own conditions, so the threshold line is meaningful.
     const base = JSON.parse(key) as QueryFilterInput;
     const others = { ...base, conditions: (base.conditions ?? []).filter((c) => c.signal !== signal) };
-    void attempt(() => api.curation.histogram({ signal, bins: 24, filter: others })).then((h) => h && setBins(h.bins));
+    void attempt(() => api.curation.histogram({ signal, bins: 24, filter: others })).then((h) => {
+      if (!h) return;
+      setBins(h.bins);
+      setMissing(h.missing);
+    });
   }, [signal, key, version]);
   useEffect(() => {
     void attempt(() => api.curation.perDocument({ limit: 20 })).then((d) => d && setDocs(d));
@@ -55,7 +62,7 @@ export function SignalCharts({ filter, version }: Props) {
             </BarChart>
           </ResponsiveContainer>
         ) : (
-          <p className="muted small">No values yet: compute the signals.</p>
+          <p className="muted small">{missing > 0 ? `No values yet for ${formatCount(missing)} matching queries: compute the signals.` : 'No query matches the filter.'}</p>
         )}
       </div>
       <h2>Per document</h2>
