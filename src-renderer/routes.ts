@@ -12,6 +12,7 @@ import { Overview } from './pages/Overview.js';
 import { Projects } from './pages/Projects.js';
 import { Search } from './pages/Search.js';
 import { Train } from './pages/Train.js';
+import { WorkersPage } from './components/workers/WorkersPage.js';
 
 export interface PageProps {
   appInfo: AppInfo | null;
@@ -40,6 +41,7 @@ export const routes: RouteDef[] = [
   { id: 'evaluate', label: 'Evaluate', component: Evaluate, needsProject: true, pipeline: true },
   // GPL's optional step between Curate and Train; outside the numbered pipeline (Sidebar lists it apart).
   { id: 'mine', label: 'Mine negatives (GPL)', component: Mine, needsProject: true, pipeline: false },
+  { id: 'workers', label: 'Workers', component: WorkersPage, needsProject: true, pipeline: false },
 ];
 
 export const routesById = new Map(routes.map((r) => [r.id, r]));

@@ -70,6 +70,9 @@ export function Sidebar({ activeId, project, appInfo, theme, onToggleTheme, fini
         <li>
           <NavLink id="mine" active={activeId === 'mine'} disabled={!project} />
         </li>
+        <li>
+          <NavLink id="workers" active={activeId === 'workers'} disabled={!project} />
+        </li>
       </ul>
       <div className="sidebar__footer">
         <ThemeToggle theme={theme} onToggle={onToggleTheme} />
