@@ -251,17 +251,30 @@ describe('every project path applies the project prefixes', () => {
 });
 
 describe('training with prefixes (the Train page job)', () => {
-  it('writes the base model\'s project prefixes into the tuned folder and into exported checkpoints', { timeout: 120_000 }, async () => {
+  const settings = { batchSize: 4, steps: 2, maxSeqLength: 32, checkpointEvery: 1, keepCheckpoints: 10, backend: 'wasm' as const, dropout: 0 };
+  /** Trains 2 steps on the same pairs, with or without prefixes; the result and the services (disposed by the caller). */
+  async function trainTiny(prefixes: { query: string; passage: string } | null) {
     const s = await servicesOnNewProject(tempDir());
+    const db = s.projects.require().project.db;
+    const baseId = addTinyBert(db);
+    seedPairs(db, { train: 4, evalPassages: 1 });
+    if (prefixes) await s.impl.models.setPrefixes({ id: baseId, ...prefixes });
+    const job = await s.finished((await s.impl.training.start(trainingRunParamsSchema.parse({ modelId: baseId, settings, outputName: 'tuned' }))).id);
+    expect(job.error).toBeNull();
+    return { s, result: job.result as TrainingResult };
+  }
+
+  it('trains on prefixed pairs: the losses differ from the same run without prefixes', { timeout: 120_000 }, async () => {
+    const plain = await trainTiny(null);
+    await plain.s.dispose();
+    const prefixed = await trainTiny({ query: 'query: ', passage: 'passage: ' });
+    await prefixed.s.dispose();
+    expect(prefixed.result.finalLoss).not.toBeCloseTo(plain.result.finalLoss!, 6);
+  });
+
+  it('writes the base model\'s project prefixes into the tuned folder and into exported checkpoints', { timeout: 120_000 }, async () => {
+    const { s, result } = await trainTiny({ query: 'query: ', passage: 'passage: ' });
     try {
-      const db = s.projects.require().project.db;
-      const baseId = addTinyBert(db);
-      seedPairs(db, { train: 4, evalPassages: 1 });
-      await s.impl.models.setPrefixes({ id: baseId, query: 'query: ', passage: 'passage: ' });
-      const settings = { batchSize: 4, steps: 2, maxSeqLength: 32, checkpointEvery: 1, keepCheckpoints: 10, backend: 'wasm' as const };
-      const job = await s.finished((await s.impl.training.start(trainingRunParamsSchema.parse({ modelId: baseId, settings, outputName: 'tuned' }))).id);
-      expect(job.error).toBeNull();
-      const result = job.result as TrainingResult;
       const prompts = (dir: string) => JSON.parse(readFileSync(join(dir, 'config_sentence_transformers.json'), 'utf8')).prompts;
       expect(prompts(result.modelPath)).toEqual({ query: 'query: ', passage: 'passage: ' });
       // The tuned model embeds with them in the project without anyone setting them again.
