@@ -51,7 +51,11 @@ export async function checkFile(path: string, limits: DecodeLimits): Promise<{ s
   } catch (e) {
     if (e instanceof UnreadableFileError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found (it was moved or deleted)' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    const why =
+      code === 'ENOENT' ? 'file not found (it was moved or deleted)'
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+      : code === 'ELOOP' ? 'it is a symbolic link that loops back on itself'
+      : (e as Error).message;
     throw new UnreadableFileError(path, `cannot be read: ${why}`);
   }
   if (size === 0) throw new EmptyFileError(path, 'file is empty');
@@ -112,6 +116,34 @@ export async function* readBytes(path: string, gzip: boolean, limits: DecodeLimi
   } finally {
     gunzip.destroy();
     raw.destroy();
+  }
+}
+
+/**
+ * Decompresses a .gz once without keeping anything, so a bomb, an oversized or a truncated file
+ * fails before the import writes a single row (and in the time it takes to inflate up to the limit).
+ */
+export async function checkGzip(path: string, limits: DecodeLimits): Promise<void> {
+  for await (const chunk of readBytes(path, true, limits, { rawBytes: 0 })) void chunk;
+}
+
+/**
+ * The binary check of decodeStream on the first 4 KB only, before the file is hashed or read
+ * whole: a 1 GB file of zeros is refused at once instead of after reading it into memory.
+ */
+export async function checkTextHead(path: string, encoding: TextEncodingName | 'auto'): Promise<void> {
+  if (encoding !== 'auto') return;
+  const fh = await fsp.open(path, 'r');
+  let head: Buffer;
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  if (looksBinary(head, sniffEncoding(head).encoding)) {
+    throw new BinaryFileError(path, `looks like a binary file, not text (${basename(path)} has NUL or control bytes); choose a supported text format`);
   }
 }
 

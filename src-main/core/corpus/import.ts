@@ -6,9 +6,9 @@
 import type Database from 'better-sqlite3';
 import type { ImportFileReport, ImportParams, ImportReport } from '../../../shared/services/corpus.js';
 import type { JobProgressUpdate } from '../jobs/types.js';
-import { checkFile, type ByteCounter, type DecodeLimits } from './decode.js';
+import { checkFile, checkGzip, checkTextHead, type ByteCounter, type DecodeLimits } from './decode.js';
 import { ImportAbortedError, ImportCancelledError, ImportFileError, MalformedRecordError, UnsupportedFormatError, EmptyFileError } from './errors.js';
-import { FORMAT_READERS, formatForPath } from './formats/index.js';
+import { BINARY_FORMATS, FORMAT_READERS, formatForPath } from './formats/index.js';
 import { emptyCounters, MAX_DUPLICATE_EXAMPLES, PassageWriter, type FileCounters } from './passage-writer.js';
 import { expandPaths, fileSize, hashFile } from './source-files.js';
 import { tokenCounterFor } from './prepare.js';
@@ -154,6 +154,9 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
         const format = params.format !== 'auto' ? params.format : formatForPath(path);
         if (!format) throw new UnsupportedFormatError(path, 'has an unsupported extension (supported: txt, md, jsonl, json, csv, tsv, html, pdf, docx, optionally .gz)');
         entry.format = format;
+        // Cheap refusals before the file is hashed or read: bombs, truncated gzip, binary data.
+        if (gzip) await checkGzip(path, limits);
+        else if (!BINARY_FORMATS.has(format)) await checkTextHead(path, params.encoding);
         hash = await hashFile(path, hooks.signal);
         const resumed = partial && partial.path === path && partial.hash === hash ? partial : null;
         const earlier = resumed ? null : findSource.get(hash);
