@@ -1,7 +1,7 @@
 // End to end in a real browser: `genq serve` (built by `npm run build`) driven by Debian's
 // Chromium through playwright-core. Creates a project in the UI, visits every page, watches a job's
 // progress bar move to done, and fails on any console error.
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { heading, repoRoot, resultsDir, runE2e, screenshot, stageLink } from './helpers.js';
@@ -32,6 +32,21 @@ describe.skipIf(!runE2e)('workbench in Chromium (web mode)', () => {
     await e2e.page.getByRole('link', { name: 'Switch project…' }).click();
     await expect.poll(() => e2e.page.locator('.recent__item').count()).toBe(2);
     await screenshot(e2e.page, 'projects');
+  });
+
+  it('removes a recent project whose folder is gone', async () => {
+    const gone = path.join(e2e.tmp, 'gone');
+    await e2e.callApi('projects', 'create', { dir: gone, name: 'Gone project' });
+    await e2e.callApi('projects', 'open', { dir: path.join(e2e.tmp, 'b') });
+    rmSync(gone, { recursive: true, force: true });
+    await e2e.page.reload();
+    await expect.poll(() => e2e.page.locator('.recent__item').count(), { timeout: 10_000 }).toBe(3);
+    const item = e2e.page.locator('.recent__item', { hasText: 'Gone project' });
+    expect(await item.locator('.badge').textContent()).toBe('missing');
+    await item.getByRole('button', { name: 'Remove Gone project from the list' }).click();
+    await expect.poll(() => e2e.page.locator('.recent__item').count()).toBe(2);
+    await e2e.page.reload();
+    await expect.poll(() => e2e.page.locator('.recent__item').count(), { timeout: 10_000 }).toBe(2);
   });
 
   it('shows a failed API call as an error toast with its name and message', async () => {
