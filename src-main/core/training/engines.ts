@@ -7,6 +7,7 @@ import type { BackendName } from './backend.js';
 import type { EngineModel, EngineOptions, EngineParamTensor, TrainingEngine } from './engine.js';
 import { encoderConfigFromHf, ModelConfigError, parameterShapes } from './model.js';
 import type { Tokenize } from './step.js';
+import { OrtEngine } from './ort-engine.js';
 import { TfjsEngine } from './tfjs-engine.js';
 import { tokenizeBatch } from './trainable.js';
 
@@ -63,5 +64,5 @@ export async function createEngine(choice: EngineChoice, model: EngineModel, opt
     }
     return TfjsEngine.create(model, opts);
   }
-  throw new EngineChoiceError('the onnxruntime training engine (--engine ort) is not available in this build yet; use --engine tfjs');
+  return OrtEngine.create(model, opts);
 }

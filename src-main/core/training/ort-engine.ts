@@ -89,6 +89,23 @@ export class OrtEngine implements TrainingEngine {
     return engine;
   }
 
+  /**
+   * One session run; an onnxruntime failure (an allocation that does not fit, a device lost) becomes
+   * an OrtEngineError naming the engine, provider, what ran and the settings that shrink it.
+   */
+  private async runOn(session: OnnxSession, what: string, feeds: Record<string, DeviceTensor>, fetch: string[]): Promise<Record<string, DeviceTensor>> {
+    try {
+      return await session.runTensors(feeds, fetch);
+    } catch (e) {
+      const message = (e as Error).message.split('\n')[0];
+      const memory = /alloc|memory|OOM|bad_alloc|out of/i.test(message);
+      throw new OrtEngineError(
+        `onnxruntime training engine (${this.device.provider}): ${what} failed: ${message}` +
+          (memory ? '; it did not fit in memory: lower --mini-batch-size (GradCache), --batch-size or --max-seq-length' : ''),
+      );
+    }
+  }
+
   private sessions(dropout: boolean): Promise<PassSessions> {
     let s = this.passes.get(dropout);
     if (!s) {
@@ -125,7 +142,7 @@ export class OrtEngine implements TrainingEngine {
     const dropout = !!opts.dropout && opts.dropout.p > 0;
     const { embed, train } = await this.sessions(dropout);
     const feeds = this.tokenFeeds(tokens, opts);
-    const out = await embed.runTensors({ ...this.paramFeeds(), ...feeds }, ['sentence_embedding']);
+    const out = await this.runOn(embed, `forward of batch ${tokens.batch} × ${tokens.seq} tokens`, { ...this.paramFeeds(), ...feeds }, ['sentence_embedding']);
     const embeddings = new Float32Array(out.sentence_embedding.data as Float32Array);
     out.sentence_embedding.dispose();
     this.counting.deviceToHost += embeddings.byteLength;
@@ -144,7 +161,7 @@ export class OrtEngine implements TrainingEngine {
       const d = hostTensor({ type: 'float32', data: dEmb, dims: [tokens.batch, this.hidden] });
       const acc = hostTensor({ type: 'bool', data: Uint8Array.of(this.accumulating && prev ? 1 : 0), dims: [] });
       this.counting.hostToDevice += dEmb.byteLength + 1;
-      const result = await train.runTensors({ ...this.paramFeeds(), ...feeds, ...gradFeeds, d_embedding: d, accumulate: acc }, this.layout.map((p) => `grad.${p.name}`));
+      const result = await this.runOn(train, `backward of batch ${tokens.batch} × ${tokens.seq} tokens`, { ...this.paramFeeds(), ...feeds, ...gradFeeds, d_embedding: d, accumulate: acc }, this.layout.map((p) => `grad.${p.name}`));
       d.dispose();
       acc.dispose();
       release();
@@ -158,7 +175,7 @@ export class OrtEngine implements TrainingEngine {
 
   async gradNorm(): Promise<number> {
     if (!this.grads || !this.accumulating) return 0;
-    const out = await this.optimizer.norm.runTensors(Object.fromEntries(this.layout.map((p) => [`grad.${p.name}`, this.grads!.get(p.name)!])), ['grad_norm']);
+    const out = await this.runOn(this.optimizer.norm, 'gradient norm', Object.fromEntries(this.layout.map((p) => [`grad.${p.name}`, this.grads!.get(p.name)!])), ['grad_norm']);
     const norm = (out.grad_norm.data as Float32Array)[0];
     out.grad_norm.dispose();
     this.counting.deviceToHost += 4;
@@ -185,7 +202,7 @@ export class OrtEngine implements TrainingEngine {
       feeds[`v.${p.name}`] = this.v.get(p.name)!;
     }
     const fetch = this.layout.flatMap((p) => [`param_out.${p.name}`, `m_out.${p.name}`, `v_out.${p.name}`]);
-    const out = await this.optimizer.adamw.runTensors(feeds, fetch);
+    const out = await this.runOn(this.optimizer.adamw, 'AdamW step', feeds, fetch);
     for (const t of Object.values(scalars)) t.dispose();
     for (const p of this.layout) {
       this.params.get(p.name)!.dispose();
@@ -211,7 +228,7 @@ export class OrtEngine implements TrainingEngine {
       for (const p of this.layout) out.set(p.name, new Float32Array(tensors.get(p.name)!.data as Float32Array));
       return out;
     }
-    const res = await this.optimizer.download.runTensors(Object.fromEntries(this.layout.map((p) => [`in.${p.name}`, tensors.get(p.name)!])), this.layout.map((p) => `out.${p.name}`));
+    const res = await this.runOn(this.optimizer.download, 'reading tensors back', Object.fromEntries(this.layout.map((p) => [`in.${p.name}`, tensors.get(p.name)!])), this.layout.map((p) => `out.${p.name}`));
     for (const p of this.layout) {
       const t = res[`out.${p.name}`];
       out.set(p.name, new Float32Array(t.data as Float32Array));
@@ -224,7 +241,7 @@ export class OrtEngine implements TrainingEngine {
   private async upload(data: Map<string, Float32Array>): Promise<Tensors> {
     const host = new Map(this.layout.map((p) => [p.name, hostTensor({ type: 'float32', data: data.get(p.name)!, dims: p.shape })]));
     if (this.device.provider === 'cpu') return host;
-    const res = await this.optimizer.upload.runTensors(Object.fromEntries(this.layout.map((p) => [`in.${p.name}`, host.get(p.name)!])), this.layout.map((p) => `out.${p.name}`));
+    const res = await this.runOn(this.optimizer.upload, 'uploading tensors', Object.fromEntries(this.layout.map((p) => [`in.${p.name}`, host.get(p.name)!])), this.layout.map((p) => `out.${p.name}`));
     for (const t of host.values()) t.dispose();
     return new Map(this.layout.map((p) => [p.name, res[`out.${p.name}`]]));
   }
