@@ -64,6 +64,14 @@ describe('README command list', () => {
       .replace('../corpora/sotu.jsonl', fixture('corpus', 'sotu-excerpt.jsonl'))
       .replace('--out pairs.tsv', `--out ${join(root, 'pairs.tsv')}`);
 
+  /** Runs genq in this process; its exit code, stdout and stderr. */
+  async function genq(...args: string[]) {
+    let out = '';
+    let err = '';
+    const code = await runCli(['node', 'genq', ...args], createCliContext({ out: (l) => (out += `${l}\n`), err: (l) => (err += `${l}\n`) }));
+    return { code, out, err };
+  }
+
   it('runs every line on a fresh project: generate, curate, train, index, search, eval, export', { timeout: 180_000 }, async () => {
     const commands = readmeCommands(readFileSync(join(repoRoot, 'README.md'), 'utf8'), swap);
     expect(commands.map((c) => c.slice(0, c[0] === 'models' || c[0] === 'project' ? 2 : 1).join(' '))).toEqual([
@@ -71,9 +79,7 @@ describe('README command list', () => {
     ]);
     const outputs: Record<string, { out: string; err: string }> = {};
     for (const args of commands) {
-      let out = '';
-      let err = '';
-      const code = await runCli(['node', 'genq', ...args], createCliContext({ out: (l) => (out += `${l}\n`), err: (l) => (err += `${l}\n`) }));
+      const { code, out, err } = await genq(...args);
       if (code !== 0) throw new Error(`genq ${args.join(' ')} exited ${code}:\n${err}`);
       outputs[args[0] === 'index' ? `index ${args.at(-1)}` : args[0]] = { out, err };
     }
@@ -100,5 +106,24 @@ describe('README command list', () => {
     const lines = readFileSync(join(root, 'pairs.tsv'), 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(exported.pairs);
     for (const l of lines) expect(l.split('\t')).toHaveLength(2);
+  });
+
+  it('takes a model folder where the README takes names, registering it once and saying so; --status accepted', { timeout: 60_000 }, async () => {
+    const folder = fixture('tiny-bert');
+    const indexed = await genq('index', '--project', project, '--model', folder);
+    expect(indexed.code).toBe(0);
+    expect(indexed.err).toMatch(new RegExp(`genq: registered ${folder} in the project as model \\d+ "tiny-bert" \\(encoder\\)`));
+    const evaluated = await genq('eval', '--project', project, '--model', folder, '--model', 'tiny-bert', '--no-record');
+    expect(evaluated.code).toBe(0);
+    expect(evaluated.err).not.toMatch(/registered/);
+    const report = JSON.parse(evaluated.out) as { results: Array<{ modelId: number }> };
+    expect(report.results[0].modelId).toBe(report.results[1].modelId);
+
+    // Nobody accepted anything: restricted to accepted queries, there is nothing to export or train on.
+    const exported = await genq('export', '--project', project, '--format', 'jsonl', '--out', join(root, 'accepted.jsonl'), '--status', 'accepted');
+    expect(JSON.parse(exported.out)).toMatchObject({ pairs: 0, byStatus: { accepted: 0, pending: 0 } });
+    const trained = await genq('train', '--project', project, '--model', 'tiny-bert', '--output', join(root, 'never'), '--status', 'accepted');
+    expect(trained.code).toBe(1);
+    expect(trained.err).toMatch(/0 pairs on training passages \(accepted only\); MNR needs at least 2/);
   });
 });
