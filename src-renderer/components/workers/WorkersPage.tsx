@@ -6,7 +6,7 @@ import { WorkersPanel } from './WorkersPanel.js';
 export function WorkersPage(_props: PageProps) {
   return (
     <div className="page page--wide">
-      <PageHeader title="Workers">Generation and corpus embedding on other machines: shards of passages on a Redis queue, taken by `genq worker`s.</PageHeader>
+      <PageHeader title="Workers">Query generation and corpus embedding as shards of passages on a Redis queue, taken by genq worker processes on other machines.</PageHeader>
       <WorkersPanel />
     </div>
   );
