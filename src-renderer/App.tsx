@@ -17,8 +17,8 @@ export function App() {
   const { project, appInfo, refresh } = useProject();
   const routeId = useHashRoute();
   const jobs = useJobs(project?.dir ?? null);
-  const finished = useFinishedStages(project?.dir ?? null, jobs);
   const route = resolveRoute(routeId, !!project);
+  const finished = useFinishedStages(project?.dir ?? null, jobs, route.id);
   const Page = route.component;
   // Each page opens at its top, whatever the scroll position of the page left behind.
   const mainRef = useRef<HTMLElement>(null);

@@ -7,7 +7,8 @@ import { finishedStages } from '../components/stage-progress.js';
 /** The ticks are a hint: a failed read leaves them as they were, without a toast. */
 const quietly = <T,>(call: () => Promise<T>): Promise<T | undefined> => call().catch(() => undefined);
 
-export function useFinishedStages(projectDir: string | null, jobs: JobSnapshot[]): ReadonlySet<string> {
+/** `routeId`: also re-read on moving to another page (curation changes no job). */
+export function useFinishedStages(projectDir: string | null, jobs: JobSnapshot[], routeId: string): ReadonlySet<string> {
   const [done, setDone] = useState<ReadonlySet<string>>(new Set());
   const [modelsVersion, setModelsVersion] = useState(0);
   useEffect(() => api.models.onChanged(() => setModelsVersion((v) => v + 1)), []);
@@ -41,6 +42,6 @@ export function useFinishedStages(projectDir: string | null, jobs: JobSnapshot[]
     return () => {
       live = false;
     };
-  }, [projectDir, finishedKey, modelsVersion]);
+  }, [projectDir, finishedKey, modelsVersion, routeId]);
   return done;
 }

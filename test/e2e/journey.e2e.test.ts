@@ -131,6 +131,8 @@ describe.skipIf(!runE2e)('the whole journey through the UI (web mode)', () => {
   it('trains a few steps with its dev evaluation on the held-out split', async () => {
     await page().getByRole('link', { name: 'Next: Train →' }).click();
     await expect.poll(() => heading(page()), { timeout: 10_000 }).toContain('Train');
+    // Corpus, Models, Generate and Curate are ticked in the sidebar now.
+    await expect.poll(() => page().locator('.nav__link[data-done]').count(), { timeout: 10_000 }).toBe(4);
     await page().getByRole('form', { name: 'Training settings' }).waitFor({ timeout: 10_000 });
     await page().getByLabel('Steps').fill(String(TRAIN_STEPS));
     await page().getByLabel('Batch size').fill('4');
