@@ -25,3 +25,8 @@ export function formatTime(iso: string | null): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
+
+/** Drops the server's upload folder (<project>/uploads/<upload id>/) from a path in a message: people know the file by what they dropped. */
+export function withoutUploadFolder(text: string): string {
+  return text.replace(/(?:[^\s'"]*[\\/])?uploads[\\/][A-Za-z0-9_-]{8,64}[\\/]/g, '');
+}

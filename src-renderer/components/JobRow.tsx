@@ -2,7 +2,7 @@
 import type { JobSnapshot } from '../../shared/api.js';
 import { attempt } from '../api/call.js';
 import { api } from '../api/client.js';
-import { formatCount, formatEta, formatRate } from '../format.js';
+import { formatCount, formatEta, formatRate, withoutUploadFolder } from '../format.js';
 import { ProgressBar } from './ProgressBar.js';
 
 const ACTIVE = new Set(['running', 'queued']);
@@ -32,7 +32,7 @@ export function JobRow({ job, onDismiss }: { job: JobSnapshot; onDismiss?(): voi
           </>
         )}
       </div>
-      {p.message && <div className="job__message">{p.message}</div>}
+      {p.message && <div className="job__message">{withoutUploadFolder(p.message)}</div>}
       {job.error && (
         <div className="job__error" role="status">
           {job.error.name}: {job.error.message}
