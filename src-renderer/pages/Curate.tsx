@@ -141,13 +141,13 @@ export function Curate(_: PageProps) {
             return activeRow && setEditingId(activeRow.id);
           case ' ':
             if (!activeRow) return;
-            return setSelected((s) => {
-              const next = new Set(s);
+            {
+              const next = new Set(selected);
               const added = !next.delete(activeRow.id);
               if (added) next.add(activeRow.id);
-              setNotice(`${added ? 'Selected' : 'Unselected'} query #${activeRow.id}: ${formatCount(next.size)} selected (a / x act on them)`);
-              return next;
-            });
+              setSelected(next);
+              return setNotice(`${added ? 'Selected' : 'Unselected'} query #${activeRow.id}: ${formatCount(next.size)} selected (a / x act on them)`);
+            }
           case '/':
             return searchRef.current?.focus();
           case 'u':

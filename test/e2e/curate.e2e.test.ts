@@ -63,6 +63,11 @@ describe.skipIf(!runE2e)('Curate page in Chromium (web mode)', () => {
     const activeId = await e2e.page.locator('.cq__row--active').getAttribute('data-query-id');
     expect(await e2e.page.getByRole('region', { name: 'Query and passage' }).getAttribute('data-query-id')).toBe(activeId);
     expect(await e2e.page.getByTestId('reading-passage').locator('mark').allTextContents()).toEqual(expect.arrayContaining(['harbour']));
+    // Space selects and says so; again unselects.
+    await e2e.page.keyboard.press(' ');
+    await expect.poll(() => text('curate-notice')).toBe(`Selected query #${activeId}: 1 selected (a / x act on them)`);
+    await e2e.page.keyboard.press(' ');
+    await expect.poll(() => text('curate-notice')).toBe(`Unselected query #${activeId}: 0 selected (a / x act on them)`);
     await e2e.page.keyboard.press('x');
     await expect.poll(() => text('count-matching')).toBe('39');
     // The key says what it did and that the focus moved.
