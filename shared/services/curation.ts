@@ -1,5 +1,5 @@
 // Curation: quality signals per query, filters and saved rules, accept/reject with a persisted
-// undo log, the held-out eval split, and export/import of accepted pairs. The schemas live here so
+// undo log, the held-out eval split, and export/import of pairs (every query nobody rejected, or accepted only). The schemas live here so
 // the UI, the CLI and the job kind validate the same way.
 import { z } from 'zod';
 import { method } from '../contract.js';

@@ -1,4 +1,4 @@
-// Fine-tuning the bi-encoder: 'training.run' jobs on the project's accepted pairs, their runs,
+// Fine-tuning the bi-encoder: 'training.run' jobs on the project's pairs (queries nobody rejected), their runs,
 // metric series, checkpoints and comparisons. The settings schema lives here so the Train page,
 // the service and the job kind validate alike.
 import { z } from 'zod';

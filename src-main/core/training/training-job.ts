@@ -1,4 +1,4 @@
-// Job handler for 'training.run': fine-tunes a project encoder on the accepted pairs in the job's
+// Job handler for 'training.run': fine-tunes a project encoder on the pairs nobody rejected in the job's
 // worker thread, streams per-step metrics, evaluates on the held-out split each epoch, writes
 // checkpoints under <project>/checkpoints/run-<id>/ and finally exports and registers the tuned
 // model. A resumed job (after cancel, crash or kill -9) continues the same run from its newest
