@@ -40,6 +40,7 @@ export async function coordinateStage(opts: CoordinatorOptions): Promise<StageCo
   const stage = getStage(db, stageId);
   const connection = redisConnection(opts.redisUrl);
   const shards = new Queue(opts.queue ?? DEFAULT_SHARD_QUEUE, { connection });
+  shards.on('error', (e) => opts.log?.(`shard queue: ${e.message}`)); // connection drops while Redis restarts
   const window = opts.window ?? 64;
   const attempts = opts.attempts ?? 5;
   const log = (m: string) => opts.log?.(m);
@@ -81,7 +82,7 @@ export async function coordinateStage(opts: CoordinatorOptions): Promise<StageCo
         return;
       }
       const paused = state === 'paused';
-      const pending = unfinishedShards(db, stageId).slice(0, window);
+      const pending = unfinishedShards(db, stageId, window);
       const add: Array<{ name: string; data: ShardJob; opts: { jobId: string; attempts: number; backoff: { type: 'fixed'; delay: number }; removeOnComplete: { age: number }; removeOnFail: { age: number } } }> = [];
       for (const s of pending) {
         const id = shardJobId(stage.queueKey, s.shard);
@@ -132,6 +133,12 @@ export async function coordinateStage(opts: CoordinatorOptions): Promise<StageCo
   };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
+  // A resumed stage retries the shards that failed last time (the worker or its model may be fixed).
+  for (const s of unfinishedShards(db, stageId).filter((x) => x.state === 'failed')) {
+    const job = await shards.getJob(shardJobId(stage.queueKey, s.shard)).catch(() => undefined);
+    if (job && (await job.getState()) === 'failed') await job.remove().catch(() => undefined);
+    markShard(db, stageId, s.shard, { state: 'pending' });
+  }
   const timer = setInterval(() => void resync(), opts.resyncMs ?? 2000);
   await resync();
   const error = await finished;

@@ -62,6 +62,7 @@ export async function runGenerationStage(db: Database.Database, params: Distribu
   const ref = modelRefOf(model);
   const stage = getStage(db, cp.stageId);
   const state = { ...cp };
+  const passageExists = db.prepare('SELECT 1 FROM passages WHERE id = ?');
   const started = performance.now();
   const shardJob = (s: { shard: number; passageIds: number[] }, queueKey: string): ShardJob => ({
     kind: 'generate',
@@ -83,6 +84,7 @@ export async function runGenerationStage(db: Database.Database, params: Distribu
     shardJob,
     writeResult: (result) =>
       recordShardResult(db, cp.stageId, result.shard, { ...result, passages: result.passages as GeneratedPassage[] }, (p) => {
+        if (!passageExists.get(p.key)) return; // deleted since the shard was sent
         state.queries += insertQueries(db, state.runId, [p]);
         state.duplicates += p.duplicates;
         state.empty += p.empty;

@@ -110,11 +110,11 @@ export interface ShardRow {
   error: string | null;
 }
 
-/** Shards not done yet, in shard order (the next ones to enqueue come first). */
-export function unfinishedShards(db: Database.Database, stageId: number): ShardRow[] {
+/** Shards not done yet, in shard order (the next ones to enqueue come first), at most `limit`. */
+export function unfinishedShards(db: Database.Database, stageId: number, limit = -1): ShardRow[] {
   const rows = db
-    .prepare("SELECT shard, passage_ids, state, worker, attempts, error FROM dist_shards WHERE stage_id = ? AND state != 'done' ORDER BY shard")
-    .all(stageId) as Array<{ shard: number; passage_ids: string; state: ShardState; worker: string | null; attempts: number; error: string | null }>;
+    .prepare("SELECT shard, passage_ids, state, worker, attempts, error FROM dist_shards WHERE stage_id = ? AND state != 'done' ORDER BY shard LIMIT ?")
+    .all(stageId, limit) as Array<{ shard: number; passage_ids: string; state: ShardState; worker: string | null; attempts: number; error: string | null }>;
   return rows.map((r) => ({ shard: r.shard, passageIds: JSON.parse(r.passage_ids) as number[], state: r.state, worker: r.worker, attempts: r.attempts, error: r.error }));
 }
 

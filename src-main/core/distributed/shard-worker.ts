@@ -126,7 +126,10 @@ export class ShardWorker {
 
   private resultsQueue(queueKey: string): Queue {
     let q = this.results.get(queueKey);
-    if (!q) this.results.set(queueKey, (q = new Queue(resultsQueueName(queueKey), { connection: this.connection })));
+    if (!q) {
+      this.results.set(queueKey, (q = new Queue(resultsQueueName(queueKey), { connection: this.connection })));
+      q.on('error', (e) => this.log(`results queue: ${e.message}`));
+    }
     return q;
   }
 
