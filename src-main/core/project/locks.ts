@@ -4,7 +4,9 @@
 // process and start time. A lock whose holder process is gone (kill -9), or whose job has
 // finished, is stale and taken over, so a crash never leaves a project locked.
 import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 
 export class StageLockedError extends Error {
@@ -39,16 +41,20 @@ export function processExists(pid: number): boolean {
   }
 }
 
+/** A running job's owner writes heartbeat_at every few seconds (jobs/runner.ts); this much silence means it is gone. */
+const STALE_JOB_HEARTBEAT_MS = 120_000;
+
 function isStale(db: Database.Database, row: LockRow): boolean {
-  // Another machine's process (a project on a shared disk) cannot be checked: never stale.
-  if (row.host !== hostname()) return false;
-  if (!processExists(row.pid)) return true;
   if (row.job_id != null) {
-    // The holder process lives on (e.g. `genq serve`) but its job ended without releasing (worker crash).
-    const job = db.prepare('SELECT state FROM jobs WHERE id = ?').get(row.job_id) as { state: string } | undefined;
-    return !job || (job.state !== 'running' && job.state !== 'queued');
+    // A job's lock is stale once the job ended without releasing it (worker crash in a live
+    // `genq serve`) or its heartbeat stopped (also for a process on another machine).
+    const job = db.prepare('SELECT state, heartbeat_at FROM jobs WHERE id = ?').get(row.job_id) as { state: string; heartbeat_at: string | null } | undefined;
+    if (!job || (job.state !== 'running' && job.state !== 'queued')) return true;
+    if (job.heartbeat_at && Date.now() - Date.parse(job.heartbeat_at) > STALE_JOB_HEARTBEAT_MS) return true;
   }
-  return false;
+  // Another machine's process (a project on a shared disk) cannot be checked otherwise.
+  if (row.host !== hostname()) return false;
+  return !processExists(row.pid);
 }
 
 /**
@@ -104,4 +110,50 @@ export async function withStageLock<T>(
   } finally {
     lock.release();
   }
+}
+
+/**
+ * The same lock for a folder outside any project (`genq train --output DIR`): a file beside the
+ * folder, `<dir>.genq-lock`, created exclusively (inside the folder it would make it non-empty).
+ */
+export function acquireFolderLock(dir: string, description: string): StageLock {
+  const path = `${resolve(dir)}.genq-lock`;
+  const owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
+  const mine = JSON.stringify({ owner, pid: process.pid, host: hostname(), description, acquiredAt: new Date().toISOString() });
+  let tookOverFrom: StageLock['tookOverFrom'] = null;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(path, mine, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+      let held: { owner?: string; pid?: number; host?: string; description?: string; acquiredAt?: string } = {};
+      try {
+        held = JSON.parse(readFileSync(path, 'utf8'));
+      } catch {
+        // Unreadable or half-written by a process that died while writing it: stale.
+      }
+      const live = typeof held.pid === 'number' && (held.host !== hostname() || processExists(held.pid));
+      if (live) {
+        const where = held.host === hostname() ? `process ${held.pid}` : `process ${held.pid} on ${held.host}`;
+        throw new StageLockedError(`${held.description ?? 'Another run'} is already running in ${where} (started ${held.acquiredAt}); wait for it to finish or stop it, then try again (lock file ${path})`);
+      }
+      tookOverFrom = { pid: held.pid ?? 0, description: held.description ?? 'unknown', acquiredAt: held.acquiredAt ?? '' };
+      rmSync(path, { force: true });
+    }
+  }
+  let released = false;
+  return {
+    name: path,
+    tookOverFrom,
+    release() {
+      if (released) return;
+      released = true;
+      try {
+        if ((JSON.parse(readFileSync(path, 'utf8')) as { owner?: string }).owner === owner) rmSync(path, { force: true });
+      } catch {
+        // Already gone.
+      }
+    },
+  };
 }

@@ -3,10 +3,12 @@
 // a stale lock that the next taker takes over.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { acquireStageLock, withStageLock } from '../../../../src-main/core/project/locks.js';
+import { acquireFolderLock, acquireStageLock, withStageLock } from '../../../../src-main/core/project/locks.js';
 import { tempProjectDb, type TestDb } from '../../../helpers/project-db.js';
 
 let t: TestDb;
@@ -57,5 +59,23 @@ describe('stage locks', () => {
     expect(() => acquireStageLock(t.db, 'generation', 'again')).toThrow('already running');
     t.db.prepare("UPDATE jobs SET state = 'failed' WHERE id = ?").run(jobId);
     expect(acquireStageLock(t.db, 'generation', 'again').tookOverFrom).toMatchObject({ pid: process.pid });
+  });
+});
+
+describe('folder locks (training into one output folder)', () => {
+  test('a second taker is refused; a dead holder is taken over; release removes the file only for its owner', async () => {
+    const out = join(t.dir, 'out');
+    const first = acquireFolderLock(out, 'genq train --output out');
+    expect(() => acquireFolderLock(out, 'genq train --output out')).toThrow(`genq train --output out is already running in process ${process.pid}`);
+    first.release();
+    expect(existsSync(`${out}.genq-lock`)).toBe(false);
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    writeFileSync(`${out}.genq-lock`, JSON.stringify({ owner: 'x', pid: child.pid, host: hostname(), description: 'genq train (other)', acquiredAt: 'then' }));
+    expect(() => acquireFolderLock(out, 'mine')).toThrow(`genq train (other) is already running in process ${child.pid}`);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    const lock = acquireFolderLock(out, 'mine');
+    expect(lock.tookOverFrom).toMatchObject({ pid: child.pid });
+    lock.release();
   });
 });
