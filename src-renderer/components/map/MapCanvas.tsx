@@ -30,8 +30,17 @@ export function MapCanvas({ points, colorBy, height = 520 }: Props) {
     return () => observer.disconnect();
   }, []);
 
-  const reset = useCallback(() => setView(fitViewport(points, width, height)), [points, width, height]);
+  /** Whether the user zoomed or panned since the last fit: until then the view follows the width. */
+  const moved = useRef(false);
+  const reset = useCallback(() => {
+    moved.current = false;
+    setView(fitViewport(points, width, height));
+  }, [points, width, height]);
+  // Refit on new points, and on a width change (the first fit may use the width before layout) unless the user moved the view.
   useEffect(reset, [points]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (!moved.current) reset();
+  }, [width]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Draw.
   useEffect(() => {
@@ -80,6 +89,7 @@ export function MapCanvas({ points, colorBy, height = 520 }: Props) {
       e.preventDefault();
       const rect = c.getBoundingClientRect();
       const at = { x: e.clientX - rect.left, y: e.clientY - rect.top };
+      moved.current = true;
       setView((v) => (v ? zoomAt(v, wheelZoomFactor(e.deltaY), at) : v));
     };
     c.addEventListener('wheel', onWheel, { passive: false });
@@ -99,6 +109,7 @@ export function MapCanvas({ points, colorBy, height = 520 }: Props) {
     if (drag.current) {
       const { x, y } = drag.current;
       if (Math.abs(at.x - x) + Math.abs(at.y - y) > 0) {
+        moved.current = true;
         setView((v) => (v ? panBy(v, at.x - x, at.y - y) : v));
         drag.current = { ...at, moved: true };
         setHover(null);
