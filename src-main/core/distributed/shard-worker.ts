@@ -181,6 +181,7 @@ export class ShardWorker {
       // The shard's id as the result's id: a duplicate delivery (this shard retried after a stall) is dropped by BullMQ.
       await this.resultsQueue(data.queueKey).add('result', result, { jobId: `r-${data.shard}`, removeOnComplete: true, removeOnFail: 1000, attempts: 5 });
       this.registry.finished(data.passages.length, seconds);
+      this.log(`${data.kind} shard ${data.shard} (${data.queueKey}): ${data.passages.length} passages in ${seconds.toFixed(2)} s, ${(data.passages.length / Math.max(seconds, 1e-6)).toFixed(1)} passages/s on ${device}`);
       return { passages: data.passages.length, seconds };
     } finally {
       this.registry.stopped();
