@@ -1,33 +1,32 @@
-// npm run bench -- train
+// npm run bench -- train [--provider cpu|webgpu|cuda]
 // One MNR training step (forward, backward, clip, AdamW) of a MiniLM-L6-sized BERT (hidden 384,
 // 6 layers, 12 heads, FFN 1536, vocab 30522, random weights made here): batch 32, queries 16
-// tokens, passages 128 tokens, dropout 0.1. Reports pairs/s and ms per step per backend, the
-// model FLOPs per step, achieved GFLOP/s, and in the same run the GFLOP/s of a plain matmul on the
-// same backend and on onnxruntime-node (the machine's practical peak).
-// The cpu backend (~0.7 GFLOP/s) would need minutes per step, so it runs a reduced workload
-// (batch 2, queries 8, passages 16 tokens) and its metrics say so.
-// Time is measured twice: wall clock, and this process's CPU time. The tfjs backends run on one
-// thread, so on a shared machine (several busy processes per core) the wall clock mostly measures
-// the neighbours; the *_cputime metrics compare the training step and the plain matmul on CPU time.
+// tokens, passages 128 tokens, dropout 0.1, in ONE run on
+//   - the onnxruntime engine (ort-engine.ts) on the chosen provider (default cpu), and
+//   - the tfjs engine on WebAssembly (the ratio peer; CPU runs only),
+// with the step's model GFLOP/s against a plain onnxruntime MatMul of the step's own shapes measured
+// in the same run, and host↔device bytes per step. Then an mpnet-base-sized model (hidden 768, 12
+// layers, FFN 3072) at batch 24, q16/p192 on the onnxruntime engine: pairs/s and peak RSS (run
+// first, so the process's peak RSS is that of this model). PyTorch figures are printed as
+// references (ratio null): they come from other machines, not from this run.
+// Timings on a shared machine swing ±30–50%; compare only within one run.
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import * as ort from 'onnxruntime-node';
 import { OnnxGraph } from '../src-main/core/models/onnx/graph.js';
+import { hostTensor, OnnxSession, type DeviceTensor, type ProviderChoice } from '../src-main/core/models/session.js';
 import { AdamW, clipGradNorm } from '../src-main/core/training/adamw.js';
-import { useBackend, type BackendName } from '../src-main/core/training/backend.js';
+import { useBackend } from '../src-main/core/training/backend.js';
 import { GradStore, type Params } from '../src-main/core/training/layers.js';
 import { mnrLoss } from '../src-main/core/training/mnr-loss.js';
 import { encoderForward, parameterShapes, type EncoderConfig, type TokenBatch } from '../src-main/core/training/model.js';
 import { pool } from '../src-main/core/training/pooling.js';
 import { dropoutSeeds, mulberry32 } from '../src-main/core/training/rng.js';
+import { ortEngineFor, timeOrtSteps, type Workload } from './train-ort.js';
 
 const CONFIG: EncoderConfig = {
   architecture: 'bert', vocabSize: 30522, hiddenSize: 384, numLayers: 6, numHeads: 12, intermediateSize: 1536, maxPositions: 512,
   typeVocabSize: 2, layerNormEps: 1e-12, hiddenDropout: 0.1, attentionDropout: 0.1, padId: 0, relativeBuckets: 32,
 };
-const MATMUL_N = 1024;
-
-interface Workload { batch: number; qLen: number; pLen: number; steps: number }
 
 /** Matmul FLOPs of forward + backward (backward = 2 × forward): linears and attention; embeddings, norms, softmax excluded. */
 export function stepFlops(c: EncoderConfig, w: Workload): number {
@@ -104,72 +103,119 @@ function timeTraining(w: Workload): Timing {
 
 const mean = (ts: Timing[]): Timing => ({ wallMs: ts.reduce((a, t) => a + t.wallMs, 0) / ts.length, cpuMs: ts.reduce((a, t) => a + t.cpuMs, 0) / ts.length });
 
-/** GFLOP/s of a plain n³ matmul, by wall clock and by CPU time. */
-function tfMatmulGflops(n: number, reps: number): { wall: number; cpu: number } {
-  const a = tf.randomUniform([n, n]);
-  const b = tf.randomUniform([n, n]);
-  tf.matMul(a, b).dispose();
-  const t = timed(() => {
-    for (let i = 0; i < reps; i++) {
-      // (Not inside tf.tidy: tidy walks a returned typed array element by element.)
-      const c = tf.matMul(a, b);
-      c.dataSync();
-      c.dispose();
-    }
-  });
-  tf.dispose([a, b]);
-  const flop = 2 * n ** 3 * reps;
-  return { wall: flop / (t.wallMs * 1e6), cpu: flop / (t.cpuMs * 1e6) };
-}
+const MPNET_BASE: EncoderConfig = {
+  architecture: 'mpnet', vocabSize: 30527, hiddenSize: 768, numLayers: 12, numHeads: 12, intermediateSize: 3072, maxPositions: 514,
+  typeVocabSize: 0, layerNormEps: 1e-5, hiddenDropout: 0.1, attentionDropout: 0.1, padId: 1, relativeBuckets: 32,
+};
 
-async function ortMatmulGflops(n: number, reps: number): Promise<number> {
-  const g = new OnnxGraph('matmul');
-  g.input('a', 'float32', [n, n]);
-  g.input('b', 'float32', [n, n]);
-  g.output(g.op('MatMul', ['a', 'b'], {}, { name: 'c' }), 'float32', [n, n]);
-  const session = await ort.InferenceSession.create(g.toBytes(), { intraOpNumThreads: availableParallelism() });
-  const data = Float32Array.from({ length: n * n }, (_, i) => (i % 7) / 7);
-  const feeds = { a: new ort.Tensor('float32', data, [n, n]), b: new ort.Tensor('float32', data, [n, n]) };
-  await session.run(feeds);
+/**
+ * GFLOP/s of plain onnxruntime MatMuls with the step's own shapes (one layer's linears and
+ * attention products for the query and passage batches), on the same provider and threads.
+ */
+async function ortStepShapesGflops(c: EncoderConfig, w: Workload, provider: ProviderChoice, reps: number): Promise<number> {
+  const H = c.hiddenSize;
+  const I = c.intermediateSize;
+  const nh = c.numHeads;
+  const g = new OnnxGraph('step-matmuls');
+  const feeds: Record<string, DeviceTensor> = {};
+  const input = (name: string, dims: number[]) => {
+    g.input(name, 'float32', dims);
+    const n = dims.reduce((a, b) => a * b, 1);
+    feeds[name] = hostTensor({ type: 'float32', data: Float32Array.from({ length: n }, (_, i) => ((i % 13) - 6) / 13), dims });
+    return name;
+  };
+  const wQkv = input('w_qkv', [H, 3 * H]);
+  const wO = input('w_o', [H, H]);
+  const w1 = input('w_1', [H, I]);
+  const w2 = input('w_2', [I, H]);
+  let flop = 0;
+  const outs: string[] = [];
+  for (const [tag, S] of [['q', w.qLen], ['p', w.pLen]] as const) {
+    const N = w.batch * S;
+    const x = input(`x_${tag}`, [N, H]);
+    const inner = input(`inner_${tag}`, [N, I]);
+    const q = input(`q_${tag}`, [w.batch, nh, S, H / nh]);
+    const k = input(`k_${tag}`, [w.batch, nh, H / nh, S]);
+    const probs = input(`probs_${tag}`, [w.batch, nh, S, S]);
+    outs.push(g.op('MatMul', [x, wQkv]), g.op('MatMul', [x, wO]), g.op('MatMul', [x, w1]), g.op('MatMul', [inner, w2]), g.op('MatMul', [q, k]), g.op('MatMul', [probs, q]));
+    flop += 2 * N * (3 * H * H + H * H + 2 * H * I) + 2 * 2 * N * S * H;
+  }
+  outs.forEach((o, i) => g.output(g.op('Identity', [o], {}, { name: `out_${i}` }), 'float32', []));
+  const session = await OnnxSession.create(g.toBytes(), { provider, threads: availableParallelism(), deviceOutputs: outs.map((_, i) => `out_${i}`) });
+  const fetch = outs.map((_, i) => `out_${i}`);
+  const dispose = (r: Record<string, DeviceTensor>) => Object.values(r).forEach((t) => t.dispose());
+  dispose(await session.runTensors(feeds, fetch));
   const t0 = performance.now();
-  for (let i = 0; i < reps; i++) await session.run(feeds);
+  for (let i = 0; i < reps; i++) dispose(await session.runTensors(feeds, fetch));
   const ms = (performance.now() - t0) / reps;
   await session.release();
-  return (2 * n ** 3) / (ms * 1e6);
+  return flop / (ms * 1e6);
 }
 
-const line = (metric: string, ours: number, peer: string, peerValue: number) =>
-  console.log(JSON.stringify({ bench: 'train', metric, ours: +ours.toPrecision(4), peer, peer_value: +peerValue.toPrecision(4), ratio: +(ours / peerValue).toPrecision(4) }));
+interface Line {
+  metric: string;
+  ours: number;
+  peer: string;
+  peerValue: number;
+  /** false: the peer is a reference from elsewhere, not measured in this run (ratio null). */
+  measured?: boolean;
+}
+
+const line = ({ metric, ours, peer, peerValue, measured = true }: Line) =>
+  console.log(JSON.stringify({ bench: 'train', metric, ours: +ours.toPrecision(4), peer, peer_value: +peerValue.toPrecision(4), ratio: measured ? +(ours / peerValue).toPrecision(4) : null }));
+
+function providerArg(): ProviderChoice {
+  const i = process.argv.indexOf('--provider');
+  const value = i >= 0 ? process.argv[i + 1] : 'cpu';
+  if (!['cpu', 'webgpu', 'cuda', 'dml', 'coreml', 'auto'].includes(value)) throw new Error(`--provider ${value}: expected cpu, webgpu, cuda, dml, coreml or auto`);
+  return value as ProviderChoice;
+}
 
 export async function run(): Promise<void> {
-  const ortGflops = await ortMatmulGflops(MATMUL_N, 10);
-  const results: Array<{ backend: BackendName; w: Workload; step: Timing; mm: { wall: number; cpu: number } }> = [];
-  for (const [backend, w] of [['wasm', { batch: 32, qLen: 16, pLen: 128, steps: 2 }], ['cpu', { batch: 2, qLen: 8, pLen: 16, steps: 1 }]] as const) {
-    const active = await useBackend(backend);
-    const reps = backend === 'cpu' ? 1 : 8;
-    const mmBefore = tfMatmulGflops(MATMUL_N, reps);
-    const step = timeTraining(w);
-    // The plain matmul before and after the steps, averaged: the machine's load drifts.
-    const mmAfter = tfMatmulGflops(MATMUL_N, reps);
-    const mm = { wall: (mmBefore.wall + mmAfter.wall) / 2, cpu: (mmBefore.cpu + mmAfter.cpu) / 2 };
-    results.push({ backend: active, w, step, mm });
-    const flop = stepFlops(CONFIG, w);
-    console.error(
-      `${active}: batch ${w.batch} q${w.qLen} p${w.pLen}: ${step.wallMs.toFixed(0)} ms/step wall, ${step.cpuMs.toFixed(0)} ms/step CPU, ${(flop / 1e9).toFixed(1)} GFLOP/step, ` +
-        `${(flop / (step.wallMs * 1e6)).toFixed(2)} GFLOP/s wall / ${(flop / (step.cpuMs * 1e6)).toFixed(2)} CPU (plain matmul ${mm.wall.toFixed(2)} wall / ${mm.cpu.toFixed(2)} CPU; onnxruntime ${ortGflops.toFixed(1)} GFLOP/s wall)`,
-    );
+  const provider = providerArg();
+  const threads = availableParallelism();
+  const log = (s: string) => console.error(s);
+
+  // mpnet-base size first: the process's peak RSS is then this model's.
+  const base: Workload = { batch: 24, qLen: 16, pLen: 192, steps: 1 };
+  const rss0 = process.resourceUsage().maxRSS * 1024;
+  const baseEngine = await ortEngineFor(MPNET_BASE, provider, threads);
+  const baseTiming = await timeOrtSteps(baseEngine, base, log);
+  const baseDevice = baseEngine.device.provider;
+  await baseEngine.dispose();
+  const basePeakRss = process.resourceUsage().maxRSS * 1024;
+  log(`mpnet-base on ort ${baseDevice}: ${baseTiming.msPerStep.toFixed(0)} ms/step, peak RSS ${(basePeakRss / 2 ** 30).toFixed(2)} GiB (before: ${(rss0 / 2 ** 30).toFixed(2)} GiB)`);
+
+  const w: Workload = { batch: 32, qLen: 16, pLen: 128, steps: 2 };
+  const flop = stepFlops(CONFIG, w);
+  const mmBefore = await ortStepShapesGflops(CONFIG, w, provider, 3);
+  const engine = await ortEngineFor(CONFIG, provider, threads);
+  const ortTiming = await timeOrtSteps(engine, w, log);
+  const device = engine.device.provider;
+  await engine.dispose();
+  const mmAfter = await ortStepShapesGflops(CONFIG, w, provider, 3);
+  const mm = (mmBefore + mmAfter) / 2; // the machine's load drifts: before and after, averaged
+  const ortGflops = flop / (ortTiming.msPerStep * 1e6);
+  log(`MiniLM-L6 on ort ${device}: ${ortTiming.msPerStep.toFixed(0)} ms/step, ${ortGflops.toFixed(1)} GFLOP/s; plain MatMul of the step's shapes ${mm.toFixed(1)} GFLOP/s`);
+
+  let tfjs: Timing | null = null;
+  if (device === 'cpu') {
+    await useBackend('wasm');
+    tfjs = timeTraining(w);
+    log(`MiniLM-L6 on tfjs wasm: ${tfjs.wallMs.toFixed(0)} ms/step`);
   }
-  for (const r of results) {
-    const tag = r.backend === 'cpu' ? 'cpu_b2_q8_p16' : r.backend;
-    const flop = stepFlops(CONFIG, r.w);
-    const gflopsWall = flop / (r.step.wallMs * 1e6);
-    const gflopsCpu = flop / (r.step.cpuMs * 1e6);
-    line(`pairs_per_sec_${tag}`, (r.w.batch * 1000) / r.step.wallMs, 'PyTorch 2.11, 2 threads, batch 32 q16 p128 (issue reference, another x86 server)', 12.6);
-    line(`ms_per_step_${tag}`, r.step.wallMs, 'PyTorch 2.11 at 12.6 pairs/s (batch 32)', (32 * 1000) / 12.6);
-    line(`ms_per_step_cputime_${tag}`, r.step.cpuMs, 'the same steps by wall clock (ms)', r.step.wallMs);
-    line(`gflop_per_step_${tag}`, flop / 1e9, 'model FLOPs per step (matmuls, forward + backward)', flop / 1e9);
-    line(`train_gflops_vs_backend_matmul_${tag}`, gflopsWall, `tfjs ${r.backend} plain matmul ${MATMUL_N}³ GFLOP/s (wall clock)`, r.mm.wall);
-    line(`train_gflops_vs_backend_matmul_cputime_${tag}`, gflopsCpu, `tfjs ${r.backend} plain matmul ${MATMUL_N}³ GFLOP/s (both on CPU time)`, r.mm.cpu);
-    line(`train_gflops_vs_onnxruntime_${tag}`, gflopsWall, `onnxruntime-node MatMul ${MATMUL_N}³ GFLOP/s, ${availableParallelism()} threads (wall clock)`, ortGflops);
-  }
+
+  const tag = `ort_${device}`;
+  const pairs = (ms: number, batch: number) => (batch * 1000) / ms;
+  if (tfjs) line({ metric: `pairs_per_sec_${tag}_vs_tfjs_wasm`, ours: pairs(ortTiming.msPerStep, w.batch), peer: 'tfjs engine on WebAssembly, same workload, this run', peerValue: pairs(tfjs.wallMs, w.batch) });
+  line({ metric: `train_gflops_vs_matmul_${tag}`, ours: ortGflops, peer: `plain onnxruntime MatMuls of the step's shapes on ${device}, ${threads} threads, this run (goal ratio ≥ 0.6)`, peerValue: mm });
+  line({ metric: `ms_per_step_${tag}`, ours: ortTiming.msPerStep, peer: 'reference: PyTorch 2.11, 2 threads, 12.6 pairs/s (issue 12, another x86 server)', peerValue: (32 * 1000) / 12.6, measured: false });
+  line({ metric: `bytes_per_step_${tag}`, ours: ortTiming.bytesPerStep, peer: 'parameter bytes of the model (what a host round trip of the weights would move)', peerValue: 4 * paramCount(CONFIG) });
+  line({ metric: `pairs_per_sec_mpnet_base_b24_q16_p192_ort_${baseDevice}`, ours: pairs(baseTiming.msPerStep, base.batch), peer: 'reference: PyTorch 2.11 fp32 on an H100, 409 pairs/s (issue 12); goal on that GPU ≥ 50%', peerValue: 409, measured: false });
+  line({ metric: `peak_rss_gib_mpnet_base_b24_q16_p192_ort_${baseDevice}`, ours: basePeakRss / 2 ** 30, peer: 'reference: 24 GiB machine without a GPU (issue 17)', peerValue: 24, measured: false });
+  line({ metric: `bytes_per_step_mpnet_base_ort_${baseDevice}`, ours: baseTiming.bytesPerStep, peer: 'parameter bytes of the model', peerValue: 4 * paramCount(MPNET_BASE) });
+}
+
+function paramCount(c: EncoderConfig): number {
+  return parameterShapes(c).reduce((a, [, shape]) => a + shape.reduce((x, y) => x * y, 1), 0);
 }

@@ -76,6 +76,8 @@ export interface GenerationEstimate {
   secondsPerPassage: number;
   seconds: number;
   provider: string;
+  /** The provider with why preferred ones were not used. */
+  device: { provider: string; fallbackReasons: string[] };
   calibrationPassages: number;
 }
 

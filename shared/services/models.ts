@@ -27,6 +27,8 @@ export interface ModelInfo {
   shippedOnnx: boolean;
   /** Execution provider that runs it here (cpu, cuda, dml, coreml, webgpu); null when not loaded. */
   provider: string | null;
+  /** The provider with why preferred ones were not used; null when not loaded. */
+  device?: DeviceReport | null;
   /** Bytes of every file in the folder. */
   sizeOnDisk: number;
   /** config_sentence_transformers.json "prompts" (name → prefix text); {} when the folder has none. */
@@ -57,10 +59,17 @@ export interface ProjectModel {
   prefixesFrom?: 'project' | 'folder';
 }
 
+/** Which execution provider ran a model and why preferred ones were not used (one line each). */
+export interface DeviceReport {
+  provider: string;
+  fallbackReasons: string[];
+}
+
 export interface TryEmbedResult {
   cosine: number;
   dimension: number;
   provider: string;
+  device: DeviceReport;
   milliseconds: number;
 }
 

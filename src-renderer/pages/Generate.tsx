@@ -120,7 +120,7 @@ export function Generate(_props: PageProps) {
           )}
           {estimate && (
             <span className="small" data-testid="estimate">
-              ≈ {formatEta(estimate.seconds)} for {formatCount(estimate.passages)} passages ({estimate.secondsPerPassage.toFixed(3)} s/passage on {estimate.provider}, timed on {estimate.calibrationPassages})
+              ≈ {formatEta(estimate.seconds)} for {formatCount(estimate.passages)} passages ({estimate.secondsPerPassage.toFixed(3)} s/passage on <span title={estimate.device?.fallbackReasons.join('\n') || undefined}>{estimate.provider}</span>, timed on {estimate.calibrationPassages})
             </span>
           )}
         </div>

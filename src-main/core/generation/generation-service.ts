@@ -42,12 +42,12 @@ export function createGenerationService(manager: ProjectManager): GenqApiImpl['g
       // Passages spread over the length-sorted list, so the sample's lengths look like the scope's.
       const step = Math.max(1, Math.floor(ids.length / CALIBRATION_PASSAGES));
       const sample = passageTexts(db, ids.filter((_, i) => i % step === 0).slice(0, CALIBRATION_PASSAGES)).map((p) => ({ key: p.id, text: p.text }));
-      if (sample.length === 0) return { passages: 0, secondsPerPassage: 0, seconds: 0, provider: generator.model.provider, calibrationPassages: 0 };
+      if (sample.length === 0) return { passages: 0, secondsPerPassage: 0, seconds: 0, provider: generator.model.provider, device: generator.model.device, calibrationPassages: 0 };
       await generateQueries(generator.model, generator.tokenizer, sample.slice(0, 1), { ...params.settings, maxLength: Math.min(2, params.settings.maxLength), minLength: 0 });
       const t = performance.now();
       await generateQueries(generator.model, generator.tokenizer, sample, params.settings);
       const secondsPerPassage = (performance.now() - t) / 1000 / sample.length;
-      return { passages: ids.length, secondsPerPassage, seconds: secondsPerPassage * ids.length, provider: generator.model.provider, calibrationPassages: sample.length };
+      return { passages: ids.length, secondsPerPassage, seconds: secondsPerPassage * ids.length, provider: generator.model.provider, device: generator.model.device, calibrationPassages: sample.length };
     },
     // Parsed again so in-process callers that skip the dispatcher get the defaults too.
     count: async ({ scope }) => ({ passages: countScope(project().db, generationScopeSchema.parse(scope ?? {})) }),

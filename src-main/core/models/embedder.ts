@@ -61,6 +61,10 @@ export class Embedder {
   get provider(): ProviderName {
     return this.session.provider;
   }
+  /** The provider and why preferred ones were not used. */
+  get device(): { provider: ProviderName; fallbackReasons: string[] } {
+    return this.session.device;
+  }
   get dimension(): number {
     return this.folder.config.hidden_size as number;
   }

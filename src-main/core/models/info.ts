@@ -15,9 +15,11 @@ export async function modelInfo(dir: string, opts: EmbedderOptions & { load?: bo
   const folder = loadModelFolder(dir);
   const sequenceClassifier = ((folder.config.architectures ?? []) as string[]).some((a) => a.endsWith('ForSequenceClassification'));
   let provider: string | null = null;
+  let device: { provider: string; fallbackReasons: string[] } | null = null;
   if (opts.load && folder.architecture !== 't5' && !sequenceClassifier) {
     const embedder = await Embedder.load(dir, opts);
     provider = embedder.provider;
+    device = embedder.device;
     await embedder.release();
   }
   const c = folder.config;
@@ -37,6 +39,7 @@ export async function modelInfo(dir: string, opts: EmbedderOptions & { load?: bo
     sequenceClassifier,
     shippedOnnx: folder.shippedOnnx !== undefined,
     provider,
+    device,
     sizeOnDisk: folderSize(folder.dir),
     prompts: folder.prompts,
     defaultPromptName: folder.defaultPromptName,

@@ -131,7 +131,7 @@ export function createModelsService(manager: ProjectManager, events: EventBus<Ap
       const embedder = await embedderFor(model.path);
       const t0 = performance.now();
       const [va, vb] = await embedder.embed([a, b]);
-      return { cosine: cosineSimilarity(va, vb), dimension: va.length, provider: embedder.provider, milliseconds: performance.now() - t0 };
+      return { cosine: cosineSimilarity(va, vb), dimension: va.length, provider: embedder.provider, device: embedder.device, milliseconds: performance.now() - t0 };
     },
   };
 }

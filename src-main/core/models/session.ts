@@ -101,6 +101,11 @@ export class OnnxSession {
     readonly fallbackReasons: string[],
   ) {}
 
+  /** Which provider runs the graph and why preferred ones were not used (for API results and the UI). */
+  get device(): { provider: ProviderName; fallbackReasons: string[] } {
+    return { provider: this.provider, fallbackReasons: [...this.fallbackReasons] };
+  }
+
   get inputNames(): readonly string[] {
     return this.session.inputNames;
   }

@@ -50,7 +50,7 @@ export function ModelTable({ models }: { models: ProjectModel[] }) {
                   {info?.maxSeqLength ?? '—'}
                 </td>
                 <td data-fact="pooling">{info ? poolingLabel(info) : '—'}</td>
-                <td data-fact="provider">{info?.provider ?? 'not loaded'}</td>
+                <td data-fact="provider" title={info?.device?.fallbackReasons.join('\n') || undefined}>{info?.provider ?? 'not loaded'}</td>
                 <td className="num" data-fact="size">
                   {info ? formatBytes(info.sizeOnDisk) : '—'}
                 </td>

@@ -60,7 +60,7 @@ export function TryEmbed({ models }: { models: ProjectModel[] }) {
               <span className="cosine__fill" style={{ width: `${Math.max(0, Math.min(1, result.cosine)) * 100}%` }} />
             </span>
             <span className="muted small">
-              {describeCosine(result.cosine)} · {result.dimension}-d · {result.provider} · {result.milliseconds.toFixed(0)} ms
+              {describeCosine(result.cosine)} · {result.dimension}-d · <span title={result.device?.fallbackReasons.join('\n') || undefined}>{result.provider}</span> · {result.milliseconds.toFixed(0)} ms
             </span>
           </output>
         )}

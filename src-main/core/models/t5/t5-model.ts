@@ -93,6 +93,10 @@ export class T5Model implements Seq2SeqModel {
   get provider(): ProviderName {
     return this.stepSession.provider;
   }
+  /** The provider and why preferred ones were not used. */
+  get device(): { provider: ProviderName; fallbackReasons: string[] } {
+    return this.stepSession.device;
+  }
   get decoderStartId(): number {
     return this.config.decoderStartId;
   }

@@ -1,0 +1,76 @@
+// The onnxruntime training engine on synthetic models for bench/train.ts: random weights of a
+// given encoder size, random token batches, and timed steps (forward both columns, MNR loss on the
+// host, backward, gradient norm, AdamW) with bytes moved host↔device per step.
+import type { ModelFolder } from '../src-main/core/models/folder.js';
+import type { ProviderChoice } from '../src-main/core/models/session.js';
+import type { EngineParamTensor } from '../src-main/core/training/engine.js';
+import { mnrLossHost } from '../src-main/core/training/losses/mnr.js';
+import { parameterShapes, type EncoderConfig, type TokenBatch } from '../src-main/core/training/model.js';
+import { OrtEngine } from '../src-main/core/training/ort-engine.js';
+import { mulberry32, mixSeed } from '../src-main/core/training/rng.js';
+
+const DROP = Number(process.env.GENQ_BENCH_DROPOUT ?? 0.1);
+export interface Workload {
+  batch: number;
+  qLen: number;
+  pLen: number;
+  steps: number;
+}
+
+/** The config.json fields the graph builders read. */
+function hfConfig(c: EncoderConfig): Record<string, any> {
+  return {
+    hidden_size: c.hiddenSize, num_attention_heads: c.numHeads, num_hidden_layers: c.numLayers, intermediate_size: c.intermediateSize,
+    layer_norm_eps: c.layerNormEps, hidden_act: 'gelu', max_position_embeddings: c.maxPositions, vocab_size: c.vocabSize,
+    type_vocab_size: c.typeVocabSize, pad_token_id: c.padId, relative_attention_num_buckets: c.relativeBuckets,
+  };
+}
+
+export function randomWeights(c: EncoderConfig, seed: number): Map<string, EngineParamTensor> {
+  const rand = mulberry32(seed);
+  const out = new Map<string, EngineParamTensor>();
+  for (const [name, shape] of parameterShapes(c)) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(n);
+    if (name.includes('LayerNorm.weight')) data.fill(1);
+    else if (!name.endsWith('.bias')) for (let i = 0; i < n; i++) data[i] = (rand() * 2 - 1) * 0.035; // ≈ N(0, 0.02) scale
+    out.set(name, { shape, data });
+  }
+  return out;
+}
+
+export function randomBatch(batch: number, seq: number, rand: () => number): TokenBatch {
+  const ids = new Int32Array(batch * seq);
+  for (let i = 0; i < ids.length; i++) ids[i] = 1000 + Math.floor(rand() * 29000);
+  return { ids, mask: new Int32Array(batch * seq).fill(1), batch, seq };
+}
+
+export async function ortEngineFor(c: EncoderConfig, provider: ProviderChoice, threads?: number): Promise<OrtEngine> {
+  const folder = { config: hfConfig(c), architecture: c.architecture, pooling: 'mean', normalize: false } as unknown as ModelFolder;
+  return OrtEngine.create({ folder, config: c, weights: randomWeights(c, 1) }, { adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01 }, provider, threads });
+}
+
+export interface OrtTiming { msPerStep: number; bytesPerStep: number }
+
+/** Mean wall time of `w.steps` steps after one warm-up step; dropout 0.1 as in training. */
+export async function timeOrtSteps(engine: OrtEngine, w: Workload, log: (s: string) => void): Promise<OrtTiming> {
+  const rand = mulberry32(2);
+  const times: number[] = [];
+  for (let step = 0; step <= w.steps; step++) {
+    const q = randomBatch(w.batch, w.qLen, rand);
+    const p = randomBatch(w.batch, w.pLen, rand);
+    const t0 = performance.now();
+    const qf = await engine.forward(q, { keep: true, dropout: { p: DROP, seed: mixSeed(1, step, 0) } });
+    const pf = await engine.forward(p, { keep: true, dropout: { p: DROP, seed: mixSeed(1, step, 1) } });
+    const r = mnrLossHost([qf.embeddings, pf.embeddings], w.batch, engine.hidden, { scale: 20 });
+    await qf.backward(r.dEmb[0]);
+    await pf.backward(r.dEmb[1]);
+    const norm = await engine.gradNorm();
+    await engine.apply(2e-5, Math.min(1, 1 / (norm + 1e-6)));
+    const ms = performance.now() - t0;
+    if (step > 0) times.push(ms);
+    log(`  ort ${engine.device.provider} step ${step}${step === 0 ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms`);
+  }
+  const moved = engine.transferStats();
+  return { msPerStep: times.reduce((a, b) => a + b, 0) / times.length, bytesPerStep: moved.hostToDevice + moved.deviceToHost };
+}
