@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { GenerationResult } from '../../../shared/services/generation.js';
 import type { JobContext, JobHandler } from '../jobs/types.js';
+import { withStageLock } from '../project/locks.js';
 import { generatorModel } from '../generation/generation-job.js';
 import { createGenerationRun, insertQueries, passageTexts, pendingPassageIds, setRunSummary } from '../generation/store-queries.js';
 import { coordinateStage } from './coordinator.js';
@@ -100,20 +101,27 @@ export async function runGenerationStage(db: Database.Database, params: Distribu
 }
 
 const handler: JobHandler<DistributedGenerationParams, Checkpoint> = {
-  async run(ctx: JobContext<DistributedGenerationParams, Checkpoint>) {
-    const { db, params } = ctx;
-    let cp = ctx.checkpoint;
-    if (!cp) {
-      cp = planGenerationStage(db, params, ctx.jobId);
-      ctx.saveCheckpoint(cp);
-    } else ctx.log('info', `Resuming distributed stage ${cp.stageId} (run ${cp.runId})`);
-    return runGenerationStage(db, params, cp, {
-      signal: ctx.signal,
-      log: (m) => ctx.log('info', m),
-      progress: ({ done, total, message }) => ctx.progress({ done, total, unit: 'passages', message }),
-      saved: (s) => ctx.saveCheckpoint(s),
-    });
-  },
+  // The in-process job's lock: one generation per project at a time, on workers or not.
+  run: (ctx) =>
+    withStageLock(ctx.db, 'generation', `Query generation on workers (job ${ctx.jobId})`, () => runJob(ctx), {
+      jobId: ctx.jobId,
+      log: (message) => ctx.log('warn', message),
+    }),
 };
+
+async function runJob(ctx: JobContext<DistributedGenerationParams, Checkpoint>): Promise<GenerationResult> {
+  const { db, params } = ctx;
+  let cp = ctx.checkpoint;
+  if (!cp) {
+    cp = planGenerationStage(db, params, ctx.jobId);
+    ctx.saveCheckpoint(cp);
+  } else ctx.log('info', `Resuming distributed stage ${cp.stageId} (run ${cp.runId})`);
+  return runGenerationStage(db, params, cp, {
+    signal: ctx.signal,
+    log: (m) => ctx.log('info', m),
+    progress: ({ done, total, message }) => ctx.progress({ done, total, unit: 'passages', message }),
+    saved: (s) => ctx.saveCheckpoint(s),
+  });
+}
 
 export default handler;
