@@ -2,7 +2,7 @@
 // progress bar, pause (cancel) / resume, a live stream of the newest queries beside their passages
 // and a throughput chart from the job's metric points.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { GeneratedQuery, GenerationEstimate, GenerationResult, GenerationRunParamsInput, GenerationScope, GenerationSettings, ProjectModel } from '../../shared/api.js';
+import type { GeneratedQuery, GenerationEstimate, GenerationRunParamsInput, GenerationScope, GenerationSettings, ProjectModel } from '../../shared/api.js';
 import { attempt } from '../api/call.js';
 import { api } from '../api/client.js';
 import '../components/generate/generate.css';
@@ -32,7 +32,17 @@ export function Generate(_props: PageProps) {
   const [latest, setLatest] = useState<GeneratedQuery[]>([]);
   const [points, setPoints] = useState<ThroughputPoint[]>([]);
   const running = !!job && !FINISHED_STATES.has(job.state);
-  const runId = (job?.result as GenerationResult | null)?.runId;
+  // Generation runs numbered in this project (the first is #1), not by the shared runs table's id.
+  const [runNumbers, setRunNumbers] = useState<Map<number, number>>(new Map());
+  useEffect(() => {
+    if (!job) return;
+    void attempt(() => api.generation.runs({})).then((runs) => {
+      if (!runs) return;
+      const ordered = [...runs].sort((a, b) => a.id - b.id);
+      setRunNumbers(new Map(ordered.flatMap((r, i) => (r.jobId !== null ? [[r.jobId, i + 1] as [number, number]] : []))));
+    });
+  }, [job?.id, job?.state]); // eslint-disable-line react-hooks/exhaustive-deps
+  const runNumber = job ? runNumbers.get(job.id) : undefined;
 
   useEffect(() => {
     void attempt(() => api.models.list({})).then((list) => {
@@ -128,7 +138,7 @@ export function Generate(_props: PageProps) {
       {job && (
         <section className="card" aria-label="Generation progress">
           <h2>
-            Run {runId ? `#${runId}` : ''} — {job.state}
+            Run {runNumber ? `#${runNumber}` : ''} — {job.state}
           </h2>
           <ProgressBar done={job.progress.done} total={job.progress.total} label="Generation progress" state={job.state} />
           <p className="small" data-testid="generation-progress">

@@ -56,7 +56,8 @@ describe.skipIf(!runE2e)('the whole journey through the UI (web mode)', () => {
     await page().getByLabel('Queries per passage').fill('2');
     await page().getByLabel('Max length').fill('10');
     await page().getByRole('button', { name: 'Generate queries' }).click();
-    await expect.poll(() => page().getByRole('region', { name: 'Generation progress' }).locator('h2').textContent(), { timeout: 90_000 }).toMatch(/done/);
+    // The project's first generation run is #1.
+    await expect.poll(() => page().getByRole('region', { name: 'Generation progress' }).locator('h2').textContent(), { timeout: 90_000 }).toBe('Run #1 — done');
     await expect.poll(() => text('scope-count'), { timeout: 10_000 }).toBe('0 passages in scope');
     expect(await text('generate-blocked')).toContain('Every passage already has queries');
     await stage('generate');
