@@ -21,6 +21,7 @@ interface WorkerCliOptions {
   lockMs?: number;
   id?: string;
   delayMs?: number;
+  maxDeferrals?: number;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -35,6 +36,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--path-map <from=to>', 'the coordinator\'s path prefix FROM is mounted at TO here (repeatable)', (v, all: PathMap[]) => [...all, parsePathMap(v)], [] as PathMap[])
     .option('--lock-ms <ms>', 'a shard whose worker goes silent this long is handed to another worker (default 30000)', positiveInt('--lock-ms'))
     .option('--id <id>', 'worker id shown in the Workers panel (default host-pid-random)')
+    .addOption(new Option('--max-deferrals <n>', 'times a shard whose model this worker cannot load is put back for others before its error counts as a failed attempt (default 50)').argParser(positiveInt('--max-deferrals')).hideHelp())
     .addOption(new Option('--delay-ms <ms>', 'sleep this long in each shard before computing (simulates a slower device)').argParser(positiveInt('--delay-ms')).hideHelp())
     .action(async (opts: WorkerCliOptions) => {
       const { ShardWorker } = await import('../../core/distributed/shard-worker.js');
@@ -50,6 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
         heartbeatMs: opts.lockMs ? Math.max(200, Math.min(2000, Math.floor(opts.lockMs / 2))) : undefined,
         id: opts.id,
         delayMs: opts.delayMs,
+        maxDeferrals: opts.maxDeferrals,
         log: (line) => ctx.err(line),
       });
       await worker.start();

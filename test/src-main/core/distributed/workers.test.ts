@@ -255,4 +255,23 @@ describe('distributed generation', () => {
       await stopWorker(worker);
     }
   });
+
+  it('no worker can load the model: the stage fails with the model error; rerun with a good worker, the failed shards are retried', async () => {
+    const wrong = await startWorker('only-wrong', ['--path-map', `${TINY_T5}=${TINY_BERT}`, '--max-deferrals', '1']);
+    let good: ChildProcess | null = null;
+    try {
+      const p = params({ shardSize: 20 }); // 2 shards
+      const cp = planGenerationStage(db, p, null);
+      await expect(runGenerationStage(db, p, cp)).rejects.toThrow(/shard \d+ failed after \d+ attempt\(s\): worker only-wrong cannot run shard \d+: model tiny-t5: .*tiny-bert did not load as a T5 query generator/);
+      expect(db.prepare('SELECT state, error FROM dist_stages WHERE id = ?').get(cp.stageId)).toMatchObject({ state: 'failed', error: expect.stringContaining('did not load as a T5 query generator') });
+      await stopWorker(wrong);
+      good = await startWorker('good-after');
+      const result = await runGenerationStage(db, p, cp);
+      expect(queriesOf(db, result.runId)).toEqual(reference);
+      expect(db.prepare('SELECT state FROM dist_stages WHERE id = ?').get(cp.stageId)).toEqual({ state: 'done' });
+    } finally {
+      await stopWorker(wrong);
+      if (good) await stopWorker(good);
+    }
+  });
 });
