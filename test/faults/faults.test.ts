@@ -74,9 +74,10 @@ describe('fault injection', () => {
       const { paths, total } = writeCorpus(root, 3, 600);
       const setup = await servicesOnNewProject(root);
       await setup.dispose();
-      const child = startStage(setup.dir, 'corpus', 'startImport', { paths });
+      // Chunks of ~20 ms, so that most kills land inside a file with some of it committed.
+      const child = startStage(setup.dir, 'corpus', 'startImport', { paths }, undefined, { GENQ_IMPORT_CHUNK_MS: '20' });
       const { jobId } = await child.first;
-      const delay = Math.round(rng() * 4000);
+      const delay = Math.round(100 + rng() * 2500);
       await sleep(delay);
       await child.kill();
       const what = `iteration ${i} (killed ${delay} ms after start)`;
@@ -89,7 +90,9 @@ describe('fault injection', () => {
           await s.impl.jobs.resume({ id: jobId! });
           const end = await s.finished(jobId!);
           log.expect(end.state === 'done', `${what}: resumed import ended ${end.state} ${end.error?.message ?? ''}`);
-        }
+          const lines = (await s.impl.jobs.logs({ id: jobId!, limit: 500 })).map((l) => l.message);
+          log.note(lines.some((m) => m.includes('continuing after the')) ? 'resumed inside a file' : 'resumed between files');
+        } else log.note('finished before the kill');
       } finally {
         await s.dispose();
       }

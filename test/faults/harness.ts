@@ -32,10 +32,11 @@ export interface StageChild {
 }
 
 /** Starts `genq`'s services in a child on `dir` and calls service.method(params) there. */
-export function startStage(dir: string, service: string, method: string, params: unknown, repeat?: number): StageChild {
+export function startStage(dir: string, service: string, method: string, params: unknown, repeat?: number, env: NodeJS.ProcessEnv = {}): StageChild {
   const args = [childScript, dir, service, method, JSON.stringify(params), ...(repeat ? [String(repeat)] : [])];
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: repoRoot,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -92,12 +93,18 @@ export function brokenDocuments(db: Database.Database): number {
 /** Runs `check` with a failure message collected instead of thrown, so an iteration reports every problem. */
 export class FaultLog {
   readonly failures: string[] = [];
+  /** How often each notable path was taken (e.g. a resume continuing a half-imported file). */
+  readonly seen = new Map<string, number>();
   iterations = 0;
+  note(what: string): void {
+    this.seen.set(what, (this.seen.get(what) ?? 0) + 1);
+  }
   expect(ok: boolean, what: string): void {
     if (!ok) this.failures.push(what);
   }
   summary(stage: string): string {
-    return `faults ${stage}: ${this.iterations} iteration(s), ${this.failures.length} failure(s)${this.failures.length ? `:\n  ${this.failures.join('\n  ')}` : ''}`;
+    const seen = [...this.seen].map(([what, n]) => `${what} ×${n}`).join(', ');
+    return `faults ${stage}: ${this.iterations} iteration(s), ${this.failures.length} failure(s)${seen ? ` (${seen})` : ''}${this.failures.length ? `:\n  ${this.failures.join('\n  ')}` : ''}`;
   }
 }
 

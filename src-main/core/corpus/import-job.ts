@@ -13,6 +13,8 @@ const handler: JobHandler<ImportParams, ImportCheckpoint> = {
       progress: (update) => ctx.progress(update),
       log: (level, message) => ctx.log(level, message),
       saveCheckpoint: (checkpoint) => ctx.saveCheckpoint(checkpoint),
+      // GENQ_IMPORT_CHUNK_MS: shorter chunks, so the fault-injection suite's kills land inside files.
+      chunkCommitMs: process.env.GENQ_IMPORT_CHUNK_MS ? Number(process.env.GENQ_IMPORT_CHUNK_MS) : undefined,
     });
   },
 };
