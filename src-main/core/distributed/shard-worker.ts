@@ -12,7 +12,7 @@ import type { ProviderChoice } from '../models/session.js';
 import { QueryGenerator } from '../models/t5/query-generator.js';
 import { generateQueries } from '../generation/generate-queries.js';
 import { DEFAULT_SHARD_QUEUE, resultsQueueName, shardJobSchema, vectorToBase64, type ModelRef, type ShardJob, type ShardResult } from './protocol.js';
-import { redisConnection } from './redis.js';
+import { redisConnection, waitUntilReady } from './redis.js';
 import { WorkerRegistry } from './worker-registry.js';
 import { ModelUnavailableError, resolveWorkerModel, type PathMap } from './worker-models.js';
 
@@ -85,6 +85,14 @@ export class ShardWorker {
 
   /** Starts taking shards; resolves once the worker is connected. */
   async start(): Promise<void> {
+    try {
+      await waitUntilReady(this.connection, this.opts.redisUrl);
+    } catch (e) {
+      // Stop retrying (a wrong password never heals), so the process can exit with the error.
+      this.connection.disconnect();
+      await Promise.race([this.worker.close(true).catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+      throw e;
+    }
     await this.registry.beat();
     this.heartbeat = setInterval(() => void this.registry.beat().catch(() => undefined), this.opts.heartbeatMs ?? 2000);
     void this.worker.run().catch((e: Error) => this.log(`worker stopped: ${e.message}`));
