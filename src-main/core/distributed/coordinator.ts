@@ -9,7 +9,7 @@
 import type Database from 'better-sqlite3';
 import { Queue, Worker, type Job } from 'bullmq';
 import { DEFAULT_SHARD_QUEUE, resultsQueueName, shardJobId, type ShardJob, type ShardResult } from './protocol.js';
-import { redisConnection, redactRedisUrl } from './redis.js';
+import { redisConnection, redactRedisUrl, waitUntilReady } from './redis.js';
 import { getStage, markShard, setStageState, stageCounts, unfinishedShards, type ShardRow, type StageCounts } from './shard-store.js';
 
 export class DistributedStageError extends Error {
@@ -39,6 +39,12 @@ export async function coordinateStage(opts: CoordinatorOptions): Promise<StageCo
   const { db, stageId } = opts;
   const stage = getStage(db, stageId);
   const connection = redisConnection(opts.redisUrl);
+  try {
+    await waitUntilReady(connection, opts.redisUrl); // a wrong URL fails the stage now; later outages are ridden out
+  } catch (e) {
+    connection.disconnect();
+    throw e;
+  }
   const shards = new Queue(opts.queue ?? DEFAULT_SHARD_QUEUE, { connection });
   shards.on('error', (e) => opts.log?.(`shard queue: ${e.message}`)); // connection drops while Redis restarts
   const window = opts.window ?? 64;
