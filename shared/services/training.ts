@@ -46,6 +46,8 @@ export const trainingSettingsSchema = z.object({
   provider: z.enum(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml']).default('auto'),
   /** 'mnr' (GenQ: MultipleNegativesRankingLoss on query–passage pairs) or 'margin-mse' (GPL: mined triplets with cross-encoder margins). */
   loss: z.enum(['mnr', 'margin-mse']).default('mnr'),
+  /** Queries trained on: every one nobody rejected (pending + accepted; curation is pruning), or accepted only. */
+  pairStatuses: z.enum(['not-rejected', 'accepted']).default('not-rejected'),
 });
 export type TrainingSettings = z.output<typeof trainingSettingsSchema>;
 export type TrainingSettingsInput = z.input<typeof trainingSettingsSchema>;
@@ -137,7 +139,10 @@ export interface TrainingCheckpointInfo {
 }
 
 export interface TrainingPairCounts {
+  /** Pairs of every query nobody rejected on training passages: accepted + pending. */
   pairs: number;
+  accepted: number;
+  pending: number;
   evalQueries: number;
   evalPassages: number;
 }
@@ -149,8 +154,28 @@ export interface TrainingComparison {
 const runId = z.number().int().positive();
 const checkpoint = z.string().regex(/^step-\d+$/, 'a checkpoint is named step-NNNNNNN');
 
+/** A run's memory plan before it starts (training/memory-plan.ts). */
+export interface TrainingMemoryEstimate {
+  engine: 'ort' | 'tfjs';
+  provider: string;
+  /** Estimated peak bytes at the chosen mini-batch, and for the whole batch in one pass. */
+  peakBytes: number;
+  fullBatchBytes: number;
+  budgetBytes: number;
+  /** "the 4 GiB WebAssembly heap…", "host RAM (24.9 GB)", "webgpu device memory (…)". */
+  budgetSource: string;
+  /** The GradCache mini-batch picked (or asked for); absent: the whole batch in one pass. */
+  miniBatchSize?: number;
+  fits: boolean;
+  /** One line, e.g. "batch 24 as 4 mini-batches of 6: estimated 9.1 GB peak …", or why nothing fits. */
+  message: string;
+  maxSeqLength: number;
+}
+
 export const trainingContract = {
   start: method<JobSnapshot>()(trainingRunParamsSchema),
+  /** Memory estimate for a base model and settings, before "Start training". */
+  estimate: method<TrainingMemoryEstimate>()(z.object({ modelId: z.number().int().positive(), settings: trainingSettingsSchema.prefault({}) })),
   /** Training pairs and dev-set size right now. */
   counts: method<TrainingPairCounts>()(z.object({})),
   runs: method<TrainingRun[]>()(z.object({})),

@@ -16,7 +16,8 @@ import { resolveModelFolder } from '../../core/models/model-ref.js';
 import { exportPrompts, folderPrefixes, projectModelPrefixes, type ModelPrefixes } from '../../core/models/prefixes.js';
 import { pairExamples, type Example } from '../../core/training/batches.js';
 import { latestCheckpoint } from '../../core/training/checkpoint.js';
-import { createEngine, openTrainingModel, type EngineChoice } from '../../core/training/engines.js';
+import { createEngine, openTrainingModel, planRun, type EngineChoice } from '../../core/training/engines.js';
+import { isOutOfMemory, memoryError, TrainingMemoryError } from '../../core/training/memory-plan.js';
 import { exportSentenceTransformerArrays } from '../../core/training/export.js';
 import type { PairStatuses } from '../../core/training/project-pairs.js';
 import { adamwOptions, DEFAULT_SETTINGS, runTraining, type TrainSettings } from '../../core/training/trainer.js';
@@ -131,6 +132,13 @@ export async function runTrain(opts: TrainCliOptions, ctx: CliContext, argv?: st
   if (opts.resume && !latestCheckpoint(checkpointDir)) {
     throw new Error(`--resume: no complete checkpoint in ${checkpointDir}${existsSync(checkpointDir) ? '' : ' (the folder does not exist)'}; run without --resume to start from scratch`);
   }
+  // Before any weights load: does the step fit, and in how many GradCache mini-batches?
+  const plan = planRun({
+    modelDir: inputs.modelDir, engine: opts.engine, backend: opts.backend, provider: opts.provider, batchSize: opts.batchSize,
+    columns: inputs.data.examples[0]?.texts.length ?? 2, maxSeqLength: opts.maxSeqLength, dropout: opts.dropout, miniBatchSize: opts.miniBatchSize,
+  });
+  if (!plan.fits) throw new TrainingMemoryError(`batch ${opts.batchSize} × max_seq_length ${opts.maxSeqLength ?? 'default'} ${plan.message}`);
+  ctx.err(`genq train: memory: ${plan.message}`);
   const opened = openTrainingModel(inputs.modelDir);
   const { folder } = opened.model;
   const maxSeqLength = opts.maxSeqLength ?? folder.maxSeqLength;
@@ -139,10 +147,11 @@ export async function runTrain(opts: TrainCliOptions, ctx: CliContext, argv?: st
     batchSize: opts.batchSize, epochs: opts.epochs, steps: opts.steps, lr: opts.lr,
     warmupRatio: opts.warmupSteps === undefined ? (opts.warmupRatio ?? DEFAULT_SETTINGS.warmupRatio) : undefined, warmupSteps: opts.warmupSteps,
     weightDecay: opts.weightDecay, adamEps: opts.adamEps, maxGradNorm: opts.maxGradNorm, maxSeqLength, dropout: opts.dropout,
-    shuffle: opts.shuffle, seed: opts.seed, symmetric: Boolean(opts.symmetric), miniBatchSize: opts.miniBatchSize,
+    shuffle: opts.shuffle, seed: opts.seed, symmetric: Boolean(opts.symmetric), miniBatchSize: plan.miniBatchSize,
     checkpointDir, checkpointEvery: opts.checkpointEvery,
   };
   const engine = await createEngine(opts.engine, opened.model, { adamw: adamwOptions(settings), provider: opts.provider, backend: opts.backend });
+  if (engine.name === 'tfjs') opened.model.weights.clear(); // copied into the engine's tensors; frees ~4 bytes per parameter
   try {
     for (const reason of engine.device.fallbackReasons) ctx.err(`genq train: not used: ${reason}`);
     ctx.err(`genq train: ${folder.architecture} on ${engine.device.engine} ${engine.device.provider}, ${inputs.data.describe}, batch ${settings.batchSize}, max_seq_length ${maxSeqLength}, loss ${opts.loss}`);
@@ -151,7 +160,9 @@ export async function runTrain(opts: TrainCliOptions, ctx: CliContext, argv?: st
       settings,
       { onStep: (e) => ctx.out(JSON.stringify({ step: e.step, loss: e.loss, lr: e.lr })), onCheckpoint: (e) => ctx.err(`genq train: checkpoint ${e.dir}`) },
       opts.resume,
-    );
+    ).catch((e: unknown) => {
+      throw isOutOfMemory(e) ? memoryError(e, plan, `the ${engine.device.engine} engine (${engine.device.provider})`) : e;
+    });
     if (opts.overwrite) rmSync(opts.output, { recursive: true, force: true });
     exportSentenceTransformerArrays(folder, await engine.exportParams(), opts.output, { maxSeqLength, ...exportPrompts(folder, inputs.prefixes) });
     await inputs.register(opts.output);

@@ -5,6 +5,7 @@ import { loadModelFolder, loadWeights } from '../models/folder.js';
 import { TextTokenizer } from '../models/tokenizer.js';
 import type { BackendName } from './backend.js';
 import type { EngineModel, EngineOptions, EngineParamTensor, TrainingEngine } from './engine.js';
+import { planMemory, type MemoryPlan } from './memory-plan.js';
 import { encoderConfigFromHf, ModelConfigError, parameterShapes } from './model.js';
 import type { Tokenize } from './step.js';
 import { OrtEngine } from './ort-engine.js';
@@ -57,7 +58,7 @@ export interface CreateEngineOptions extends EngineOptions {
 
 /** Builds the chosen engine ('auto': DEFAULT_ENGINE). */
 export async function createEngine(choice: EngineChoice, model: EngineModel, opts: CreateEngineOptions): Promise<TrainingEngine> {
-  const engine = choice === 'auto' ? DEFAULT_ENGINE : choice;
+  const engine = resolveEngine(choice);
   if (engine === 'tfjs') {
     if (opts.provider && opts.provider !== 'auto' && opts.provider !== 'cpu') {
       throw new EngineChoiceError(`the tfjs engine runs on the CPU (${opts.backend ?? 'auto'} backend); provider "${opts.provider}" needs --engine ort`);
@@ -65,4 +66,40 @@ export async function createEngine(choice: EngineChoice, model: EngineModel, opt
     return TfjsEngine.create(model, opts);
   }
   return OrtEngine.create(model, opts);
+}
+
+/** The engine a choice runs on. */
+export function resolveEngine(choice: EngineChoice): Exclude<EngineChoice, 'auto'> {
+  return choice === 'auto' ? DEFAULT_ENGINE : choice;
+}
+
+export interface RunPlanInput {
+  /** The model folder (only config.json is read). */
+  modelDir: string;
+  engine: EngineChoice;
+  backend?: BackendName | 'auto';
+  provider?: EngineOptions['provider'];
+  batchSize: number;
+  columns: number;
+  /** Undefined: the model's max_seq_length. */
+  maxSeqLength?: number;
+  dropout?: number;
+  miniBatchSize?: number;
+  deviceMemoryBytes?: number;
+}
+
+/**
+ * The memory plan of a run, before any weights load: the engine's device as it will most likely be
+ * (tfjs 'auto' is wasm unless tfjs-node is installed; ort without a reported GPU size plans for host RAM).
+ */
+export function planRun(input: RunPlanInput): MemoryPlan {
+  const folder = loadModelFolder(input.modelDir);
+  const config = encoderConfigFromHf(folder.config, folder.architecture);
+  const engine = resolveEngine(input.engine);
+  const provider = engine === 'tfjs' ? (input.backend && input.backend !== 'auto' ? input.backend : 'wasm') : (input.provider ?? 'auto');
+  return planMemory({
+    config, engine, provider, batchSize: input.batchSize, columns: input.columns,
+    maxSeqLength: Math.min(input.maxSeqLength ?? folder.maxSeqLength, folder.maxSeqLength),
+    dropout: input.dropout ?? Math.max(config.hiddenDropout, config.attentionDropout), miniBatchSize: input.miniBatchSize, deviceMemoryBytes: input.deviceMemoryBytes,
+  });
 }

@@ -88,9 +88,10 @@ export class TfjsEngine implements TrainingEngine {
   }
 
   async gradNorm(): Promise<number> {
-    const g = [...this.grads.grads.values()];
-    if (g.length === 0) return 0;
-    return tf.tidy(() => tf.sqrt(tf.addN(g.map((t) => tf.sum(tf.square(t))))).dataSync()[0]);
+    // One tensor's square at a time: squaring them all first would hold a second copy of every gradient.
+    let sum = 0;
+    for (const g of this.grads.grads.values()) sum += tf.tidy(() => tf.sum(tf.square(g)).dataSync()[0]);
+    return Math.sqrt(sum);
   }
 
   async apply(lr: number, clipCoef: number): Promise<void> {

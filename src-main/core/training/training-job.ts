@@ -13,7 +13,8 @@ import { pairExamples, type Example } from './batches.js';
 import { latestCheckpoint, loadCheckpoint } from './checkpoint.js';
 import { evaluateDevSet } from './dev-eval.js';
 import type { TrainingEngine } from './engine.js';
-import { createEngine, openTrainingModel } from './engines.js';
+import { createEngine, openTrainingModel, planRun } from './engines.js';
+import { isOutOfMemory, memoryError, TrainingMemoryError } from './memory-plan.js';
 import { exportSentenceTransformerArrays } from './export.js';
 import { exportPrompts, prefixDevSet, prefixPairs, projectModelPrefixes, type ModelPrefixes } from '../models/prefixes.js';
 import { countTrainingPairsByStatus, devSet, trainingPairs } from './project-pairs.js';
@@ -60,9 +61,9 @@ function runData(db: Database.Database, s: TrainingRunParams['settings'], prefix
     const forEpoch = data.examplesForEpoch!;
     return { ...data, examples: data.examples.map(prefix), examplesForEpoch: (epoch) => forEpoch(epoch).map(prefix) };
   }
-  const pairs = prefixPairs(trainingPairs(db), prefixes);
-  if (pairs.length < 2) throw new TrainingJobError(`the project has ${pairs.length} pair(s) nobody rejected on training-split passages; MNR training needs at least 2 (generate queries, or un-reject some on the Curate page)`);
-  const n = countTrainingPairsByStatus(db);
+  const pairs = prefixPairs(trainingPairs(db, s.pairStatuses), prefixes);
+  if (pairs.length < 2) throw new TrainingJobError(`the project has ${pairs.length} ${s.pairStatuses === 'accepted' ? 'accepted pair(s)' : 'pair(s) nobody rejected'} on training-split passages; MNR training needs at least 2 (${s.pairStatuses === 'accepted' ? 'accept queries on the Curate page' : 'generate queries, or un-reject some on the Curate page'})`);
+  const n = countTrainingPairsByStatus(db, s.pairStatuses);
   return { examples: pairExamples(pairs), describe: `${pairs.length} pairs (${n.accepted} accepted, ${n.pending} pending)` };
 }
 
@@ -124,8 +125,17 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
       mkdirSync(root, { recursive: true });
       const settings = engineSettings(config, root);
       const s = config.settings;
+      // Memory before the weights load: the largest GradCache mini-batch that fits, or a refusal with the numbers.
+      const plan = planRun({
+        modelDir: config.baseModel.path, engine: s.engine ?? 'auto', backend: s.backend, provider: s.provider, batchSize: s.batchSize,
+        columns: data.examples[0]?.texts.length ?? 2, maxSeqLength: config.maxSeqLength, dropout: s.dropout, miniBatchSize: s.miniBatchSize,
+      });
+      if (!plan.fits) throw new TrainingMemoryError(`batch ${s.batchSize} × max_seq_length ${config.maxSeqLength} ${plan.message}`);
+      ctx.log('info', `Memory: ${plan.message}`);
+      settings.miniBatchSize = plan.miniBatchSize;
       const live = await createEngine(s.engine ?? 'auto', opened.model, { adamw: adamwOptions(settings), provider: s.provider, backend: s.backend });
       engine = live;
+      if (live.name === 'tfjs') opened.model.weights.clear(); // copied into the engine's tensors; frees ~4 bytes per parameter
       const startStep = from ? loadCheckpoint(from).state.step : 0;
       trimMetricPoints(db, runId, startStep);
       const device = `${live.device.engine} ${live.device.provider}`;
@@ -171,7 +181,9 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
             : undefined,
         },
         from ?? undefined,
-      );
+      ).catch((e: unknown) => {
+        throw isOutOfMemory(e) ? memoryError(e, plan, `the ${live.device.engine} engine (${live.device.provider})`) : e;
+      });
       if (result.stopped === 'aborted') return null;
       if (result.stopped === 'early-stopping') ctx.log('info', `Early stopping after ${result.steps} steps: no better MRR@10 in ${settings.earlyStoppingPatience} evaluations`);
 

@@ -18,8 +18,9 @@ import type { LoopState } from './checkpoint.js';
 import { DEV_METRICS } from './dev-eval.js';
 import { exportPrompts, folderPrefixes, projectModelPrefixes } from '../models/prefixes.js';
 import { exportSentenceTransformerArrays, type ParamArrays } from './export.js';
+import { planRun, resolveEngine } from './engines.js';
 import { TRAINING_RUN_KIND } from './jobs.js';
-import { countDevSet, countTrainingPairs } from './project-pairs.js';
+import { countDevSet, countTrainingPairs, countTrainingPairsByStatus } from './project-pairs.js';
 import { downsample, getTrainingRun, listTrainingRuns, metricSeries } from './training-runs.js';
 import { baseEncoder, checkpointRoot, registerTunedModel, TrainingModelError, tunedModelDir, tunedModelInfo } from './tuned-model.js';
 
@@ -89,17 +90,30 @@ export function createTrainingService(manager: ProjectManager, events: EventBus<
     const { db } = project();
     if (!params.resume) {
       baseEncoder(db, params.modelId); // fail now, not in the worker
-      const pairs = countTrainingPairs(db);
-      if (pairs < 2) throw new TrainingServiceError(`the project has ${pairs} pair(s) nobody rejected on training-split passages; MNR training needs at least 2 (generate queries, or un-reject some on the Curate page)`);
+      const pairs = countTrainingPairs(db, params.settings.pairStatuses);
+      if (pairs < 2) throw new TrainingServiceError(`the project has ${pairs} ${params.settings.pairStatuses === 'accepted' ? 'accepted pair(s)' : 'pair(s) nobody rejected'} on training-split passages; MNR training needs at least 2 (${params.settings.pairStatuses === 'accepted' ? 'accept queries on the Curate page' : 'generate queries, or un-reject some on the Curate page'})`);
     }
     return runner().start(TRAINING_RUN_KIND, params);
   };
 
   return {
     start: async (input) => start(input),
+    estimate: async ({ modelId, settings }) => {
+      const base = baseEncoder(project().db, modelId);
+      const engine = resolveEngine(settings.engine);
+      const folderMax = loadModelFolder(base.path).maxSeqLength;
+      const maxSeqLength = Math.min(settings.maxSeqLength ?? folderMax, folderMax);
+      const plan = planRun({
+        modelDir: base.path, engine: settings.engine, backend: settings.backend, provider: settings.provider, batchSize: settings.batchSize,
+        columns: settings.loss === 'margin-mse' ? 3 : 2, maxSeqLength, dropout: settings.dropout, miniBatchSize: settings.miniBatchSize,
+      });
+      const provider = engine === 'tfjs' ? (settings.backend === 'auto' ? 'wasm' : settings.backend) : settings.provider;
+      return { engine, provider, maxSeqLength, ...plan };
+    },
     counts: async () => {
       const { db } = project();
-      return { pairs: countTrainingPairs(db), ...countDevSet(db, trainingRunParamsSchema.shape.settings.parse({}).evalMaxQueries) };
+      const n = countTrainingPairsByStatus(db);
+      return { pairs: n.accepted + n.pending, ...n, ...countDevSet(db, trainingRunParamsSchema.shape.settings.parse({}).evalMaxQueries) };
     },
     runs: async () => listTrainingRuns(project().db),
     run: async ({ runId }) => getTrainingRun(project().db, runId),
