@@ -193,7 +193,7 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
                 hooks.saveCheckpoint({ completed: [...completed], report, partial: null });
               }
             },
-          }, hooks.chunkCommitMs);
+          }, hooks.chunkCommitMs, hooks.chunkCommitMs === 0 ? 0 : undefined);
           let skipDocuments = 0;
           if (resumed) {
             chunks.resumePartial(resumed.startAfterId);
@@ -212,13 +212,12 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
           const batches = new PreparedBatches(startPreparer(), (doc, prepared) => {
             chunks!.ensureOpen();
             writer.write(doc, prepared, source, counters);
-            chunks!.afterDocument();
             const now = Date.now();
             if (now - lastProgress > 100) {
               lastProgress = now;
               progress(path, bytes.rawBytes, counters.passages);
             }
-          });
+          }, () => chunks!.maybeCommit());
           try {
             for await (const item of items) {
               if (hooks.signal?.aborted) throw new ImportCancelledError();

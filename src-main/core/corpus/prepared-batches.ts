@@ -24,6 +24,8 @@ export class PreparedBatches {
   constructor(
     private readonly preparer: DocumentPreparer,
     private readonly write: (doc: SourceDocument, prepared: PreparedDocument) => void,
+    /** Awaited after each batch is written (the import commits a chunk there). */
+    private readonly afterBatch: () => Promise<void> = async () => undefined,
   ) {
     this.maxInFlight = 2 * preparer.threads;
   }
@@ -64,5 +66,6 @@ export class PreparedBatches {
     const { docs, prepared } = this.inFlight.shift()!;
     const results = await prepared;
     for (let i = 0; i < docs.length; i++) this.write(docs[i], results[i]);
+    await this.afterBatch();
   }
 }

@@ -12,9 +12,9 @@ let t: TestDb;
 beforeEach(() => (t = tempProjectDb()));
 afterEach(() => t.close());
 
-function jsonl(name: string, docs: number, bad?: number): string {
+function jsonl(name: string, docs: number, bad?: number, repeat = 30): string {
   const lines = Array.from({ length: docs }, (_, i) =>
-    i === bad ? '{"id": broken' : JSON.stringify({ _id: `d${i}`, text: `Document ${i} talks about topic ${i} at some length. `.repeat(30) }),
+    i === bad ? '{"id": broken' : JSON.stringify({ _id: `d${i}`, text: `Document ${i} talks about topic ${i} at some length. `.repeat(repeat) }),
   );
   const path = join(t.dir, name);
   writeFileSync(path, `${lines.join('\n')}\n`);
@@ -29,7 +29,8 @@ function brokenDocuments(db: Database.Database): number {
 
 describe('chunked import commits', () => {
   test('one file commits in several chunks; another connection sees each chunk, never half a document', async () => {
-    const path = jsonl('many.jsonl', 40);
+    // ~250 KB documents: a prepared batch (1 MB of text) holds four, and chunks commit between batches.
+    const path = jsonl('many.jsonl', 16, undefined, 5000);
     const other = new Database(join(t.dir, 'project.sqlite'), { readonly: true });
     const seen: number[] = [];
     try {
@@ -46,9 +47,9 @@ describe('chunked import commits', () => {
     } finally {
       other.close();
     }
-    expect(seen.length).toBeGreaterThan(5);
+    expect(seen.length).toBeGreaterThanOrEqual(3);
     expect(seen.at(-1)).toBeGreaterThan(0);
-    expect(count(t.db, 'SELECT count(*) n FROM documents')).toBe(40);
+    expect(count(t.db, 'SELECT count(*) n FROM documents')).toBe(16);
     expect(brokenDocuments(t.db)).toBe(0);
   });
 
