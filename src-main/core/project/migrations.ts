@@ -10,6 +10,7 @@ import { SCHEMA_V6_MINING } from './schema-v6-mining.js';
 import { SCHEMA_V7_DISTRIBUTED } from './schema-v7-distributed.js';
 import { SCHEMA_V8_MODEL_PREFIXES } from './schema-v8-model-prefixes.js';
 import { SCHEMA_V9_STAGE_LOCKS } from './schema-v9-stage-locks.js';
+import { SCHEMA_V10_DISTRIBUTED_MINING } from './schema-v10-distributed-mining.js';
 import { SchemaTooNewError } from './errors.js';
 
 export interface Migration {
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, sql: SCHEMA_V7_DISTRIBUTED },
   { version: 8, sql: SCHEMA_V8_MODEL_PREFIXES },
   { version: 9, sql: SCHEMA_V9_STAGE_LOCKS },
+  { version: 10, sql: SCHEMA_V10_DISTRIBUTED_MINING },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
