@@ -19,8 +19,8 @@ export class EngineChoiceError extends Error {
   override name = 'EngineChoiceError';
 }
 
-/** What 'auto' means today. */
-export const DEFAULT_ENGINE: Exclude<EngineChoice, 'auto'> = 'tfjs';
+/** What 'auto' means: onnxruntime since its trajectories match PyTorch (ort-trajectory.test.ts); tfjs stays selectable. */
+export const DEFAULT_ENGINE: Exclude<EngineChoice, 'auto'> = 'ort';
 
 export interface OpenedTrainingModel {
   model: EngineModel;

@@ -21,7 +21,7 @@ describe('genq train', () => {
     const out = join(dir, 'tuned');
     const r = await runCli(['train', '--model', FIXTURE, '--pairs', pairsFile, '--output', out, '--steps', '12', '--batch-size', '8', '--lr', '1e-3',
       '--warmup-steps', '3', '--weight-decay', '0.01', '--adam-eps', '1e-6', '--max-grad-norm', '1', '--dropout', '0', '--no-shuffle', '--backend', 'wasm']);
-    expect(r.stderr).toMatch(/bert on tfjs wasm, 96 pairs, batch 8/);
+    expect(r.stderr).toMatch(/bert on ort cpu, 96 pairs, batch 8/); // the default engine
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number; lr: number });
     expect(lines.map((l) => l.step)).toEqual([...Array(12).keys()]);

@@ -38,7 +38,7 @@ describe('training.run job', () => {
       expect(end.state).toBe('done');
       const result = end.result as TrainingResult;
       // 20 pairs, batch 4, no duplicate texts in a batch → 5 steps per epoch.
-      expect(result).toMatchObject({ steps: 10, totalSteps: 10, stopped: 'completed', pairs: 20, backend: 'wasm' });
+      expect(result).toMatchObject({ steps: 10, totalSteps: 10, stopped: 'completed', pairs: 20, engine: 'ort', backend: 'cpu', device: 'ort cpu' }); // the default engine and the device that ran
       expect(Number.isFinite(result.finalLoss)).toBe(true);
       // Base model (epoch -1) and each of the two epochs, on 8 accepted dev queries (rejected ones left out).
       expect(result.evals.map((e) => [e.step, e.epoch])).toEqual([[0, -1], [5, 0], [10, 1]]);
