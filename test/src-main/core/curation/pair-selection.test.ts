@@ -8,6 +8,10 @@ import { exportPairs } from '../../../../src-main/core/curation/export.js';
 import { heldOutEvalSet } from '../../../../src-main/core/eval/held-out.js';
 import { missingHeldOut } from '../../../../src-main/core/eval/run-eval.js';
 import { countTrainingPairs, countTrainingPairsByStatus, devSet, trainingPairs } from '../../../../src-main/core/training/project-pairs.js';
+import { trainingRunParamsSchema } from '../../../../shared/services/training.js';
+import { servicesOnNewProject } from '../../../helpers/services.js';
+import { useTempDirs } from '../../../helpers/temp-dir.js';
+import { addTinyBert, seedPairs } from '../training/training-fixture.js';
 import { seed, tempCurationDb, type CurationDb } from './helpers.js';
 
 let t: CurationDb;
@@ -61,5 +65,27 @@ describe('what Evaluate says is missing', () => {
     t.db.prepare("UPDATE passages SET split = CASE WHEN id = 4 THEN 'eval' ELSE 'train' END").run();
     t.db.prepare("UPDATE queries SET status = 'rejected' WHERE passage_id = 4").run();
     expect(missingHeldOut(t.db)).toMatch(/^all 2 queries on the 1 held-out passage\(s\) are rejected/);
+  });
+});
+
+describe('the Train page', () => {
+  const tempDir = useTempDirs('genq-pair-selection-');
+  it('counts pending and accepted pairs, and refuses "accepted only" when nothing was accepted', async () => {
+    const s = await servicesOnNewProject(tempDir());
+    try {
+      const db = s.projects.require().project.db;
+      const baseId = addTinyBert(db);
+      seedPairs(db, { train: 3, evalPassages: 1 });
+      db.prepare("UPDATE queries SET status = 'pending' WHERE id > 2 AND status = 'accepted'").run();
+      expect(await s.impl.training.counts({})).toMatchObject({ pairs: 6, accepted: 2, pending: 4 });
+      db.prepare("UPDATE queries SET status = 'pending' WHERE status = 'accepted'").run();
+      const params = (pairStatuses: 'accepted' | 'not-rejected') => trainingRunParamsSchema.parse({ modelId: baseId, settings: { pairStatuses, backend: 'wasm' } });
+      await expect(s.impl.training.start(params('accepted'))).rejects.toThrow(/has 0 accepted pair\(s\) on training-split passages.*accept queries on the Curate page/);
+      const job = await s.impl.training.start(params('not-rejected'));
+      await s.impl.jobs.cancel({ id: job.id });
+      await s.finished(job.id);
+    } finally {
+      await s.dispose();
+    }
   });
 });

@@ -31,7 +31,7 @@ describe('training service', () => {
       const bad = (await call({ modelId: baseId, settings: { batchSize: 1 } })) as { ok: boolean; error: { message: string } };
       expect(bad.ok).toBe(false);
       expect(bad.error.message).toMatch(/batchSize/);
-      expect(await s.impl.training.counts({})).toEqual({ pairs: 6, evalQueries: 2, evalPassages: 1 });
+      expect(await s.impl.training.counts({})).toEqual({ pairs: 6, accepted: 6, pending: 0, evalQueries: 2, evalPassages: 1 });
       expect(await s.impl.training.runs({})).toEqual([]);
       await expect(s.impl.training.run({ runId: 5 })).rejects.toThrow(/no training run with id 5/);
     } finally {
