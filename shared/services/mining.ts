@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { method } from '../contract.js';
 import type { JobSnapshot } from './jobs.js';
+import { workersOptionSchema } from './workers.js';
 
 export const miningRetrieverSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('bm25') }),
@@ -29,6 +30,8 @@ export const miningParamsSchema = z
     threads: z.number().int().min(1).max(256).optional(),
     /** Queries whose rows commit together with the job's checkpoint. */
     queriesPerBatch: z.number().int().min(1).max(10_000).default(64),
+    /** Run the cross-encoder labelling on `genq worker`s (one shard = one batch of queriesPerBatch); absent: in-process. */
+    workers: workersOptionSchema.omit({ shardSize: true }).optional(),
   })
   .refine((p) => new Set(p.retrievers.map(retrieverKey)).size === p.retrievers.length, { message: 'each retriever may be given once', path: ['retrievers'] });
 export type MiningParams = z.output<typeof miningParamsSchema>;

@@ -69,7 +69,7 @@ export type StageState = 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
 
 export interface StageStatus {
   id: number;
-  kind: 'generate' | 'embed';
+  kind: 'generate' | 'embed' | 'mine';
   state: StageState;
   jobId: number | null;
   runId: number | null;

@@ -55,6 +55,11 @@ export class CrossEncoder {
     return new CrossEncoder(folder, tokenizer, session, maxLength);
   }
 
+  /** The execution provider running the model (a `genq worker` reports it per shard). */
+  get provider(): string {
+    return this.session.provider;
+  }
+
   /** Raw logits, one per (query, passage) pair. */
   async logits(pairs: ReadonlyArray<readonly [string, string]>, opts: { batchSize?: number } = {}): Promise<Float32Array> {
     const batchSize = Math.max(1, opts.batchSize ?? 32);

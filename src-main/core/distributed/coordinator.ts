@@ -20,8 +20,11 @@ export interface CoordinatorOptions {
   db: Database.Database;
   redisUrl: string;
   stageId: number;
-  /** Shard payload for the queue (passage texts looked up here; workers never see the database). */
-  shardJob(shard: ShardRow, queueKey: string): ShardJob;
+  /**
+   * Shard payload for the queue (texts looked up here; workers never see the database). May be
+   * async (a mining shard retrieves its candidates first); a throw ends the stage with that error.
+   */
+  shardJob(shard: ShardRow, queueKey: string): ShardJob | Promise<ShardJob>;
   /** Writes one delivered result inside the coordinator's transaction; returns passages newly written. */
   writeResult(result: ShardResult): number;
   queue?: string;
@@ -104,8 +107,19 @@ export async function coordinateStage(opts: CoordinatorOptions): Promise<StageCo
           if (now !== 'active') continue;
         }
         if (state === 'missing' || state === 'unknown') {
-          add.push({ name: `shard-${s.shard}`, data: opts.shardJob(s, stage.queueKey), opts: { jobId: id, attempts, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } } });
+          let data: ShardJob;
+          let slow = false;
+          try {
+            const made = opts.shardJob(s, stage.queueKey);
+            slow = made instanceof Promise;
+            data = await made;
+          } catch (e) {
+            settle(e as Error);
+            return;
+          }
+          add.push({ name: `shard-${s.shard}`, data, opts: { jobId: id, attempts, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } } });
           markShard(db, stageId, s.shard, { state: 'queued' });
+          if (slow) await shards.addBulk(add.splice(0)); // workers start on it while the next one is prepared
         } else if (state === 'active' || (paused && job)) {
           const progress = job!.progress as { worker?: string } | number;
           markShard(db, stageId, s.shard, { state: 'running', worker: typeof progress === 'object' ? (progress.worker ?? null) : null, attempts: job!.attemptsStarted });

@@ -5,6 +5,8 @@
 // already queued is a no-op, which is what makes re-enqueueing after a Redis restart safe.
 import { z } from 'zod';
 import { generationSettingsSchema } from '../../../shared/services/generation.js';
+import { miningShardQuerySchema } from '../mining/mining-shard.js';
+import type { MinedQueryRow } from '../mining/store.js';
 
 export const DEFAULT_SHARD_QUEUE = 'genq-shards';
 export const resultsQueueName = (queueKey: string) => `genq-results-${queueKey}`;
@@ -48,6 +50,17 @@ export const shardJobSchema = z.discriminatedUnion('kind', [
     refusedBy: z.array(z.string()).default([]),
     deferrals: z.number().int().default(0),
   }),
+  z.object({
+    /** Cross-encoder labelling of one mining batch: the texts of each query, its positive and negatives. */
+    kind: z.literal('mine'),
+    queueKey: z.string(),
+    shard: z.number().int().min(0),
+    model: modelRefSchema,
+    batchSize: z.number().int().min(1),
+    queries: z.array(miningShardQuerySchema),
+    refusedBy: z.array(z.string()).default([]),
+    deferrals: z.number().int().default(0),
+  }),
 ]);
 export type ShardJob = z.infer<typeof shardJobSchema>;
 
@@ -65,6 +78,15 @@ export interface EmbeddedPassage {
   vector: string;
 }
 
+/** A labelled mining query (keyed by its query id in dist_results): the row insertMinedQueries stores. */
+export interface ScoredQuery {
+  key: number;
+  row: MinedQueryRow;
+}
+
+/** What a shard holds, whatever its kind (passages, or queries for a mining shard). */
+export const shardItems = (job: ShardJob): number => (job.kind === 'mine' ? job.queries.length : job.passages.length);
+
 export interface ShardResult {
   shard: number;
   worker: string;
@@ -72,7 +94,7 @@ export interface ShardResult {
   device: string;
   /** Compute time on the worker (model load excluded). */
   seconds: number;
-  passages: GeneratedPassage[] | EmbeddedPassage[];
+  passages: GeneratedPassage[] | EmbeddedPassage[] | ScoredQuery[];
 }
 
 export type { WorkerInfo } from '../../../shared/services/workers.js';

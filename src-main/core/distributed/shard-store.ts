@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 
-export type StageKind = 'generate' | 'embed';
+export type StageKind = 'generate' | 'embed' | 'mine';
 export type StageState = 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
 export type ShardState = 'pending' | 'queued' | 'running' | 'done' | 'failed';
 

@@ -1,5 +1,6 @@
 // `genq worker`: takes shards from the BullMQ queue, runs them with the same functions the
-// in-process stages use (generateQueries keyed by passage id, Embedder.embed), and posts each
+// in-process stages use (generateQueries keyed by passage id, Embedder.embed, scoreMiningShard
+// for a mining batch's cross-encoder labels), and posts each
 // result to its stage's results queue under the shard's id (a retried shard's second result is a
 // no-op there, and the coordinator's write is idempotent anyway). BullMQ's lock + stalled check
 // hands the shard of a worker that died (kill -9, lost machine) to another worker. A worker that
@@ -7,11 +8,13 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import { CrossEncoder } from '../curation/cross-encoder.js';
+import { scoreMiningShard } from '../mining/mining-shard.js';
 import { Embedder } from '../models/embedder.js';
 import type { ProviderChoice } from '../models/session.js';
 import { QueryGenerator } from '../models/t5/query-generator.js';
 import { generateQueries } from '../generation/generate-queries.js';
-import { DEFAULT_SHARD_QUEUE, resultsQueueName, shardJobSchema, vectorToBase64, type ModelRef, type ShardJob, type ShardResult } from './protocol.js';
+import { DEFAULT_SHARD_QUEUE, resultsQueueName, shardItems, shardJobSchema, vectorToBase64, type ModelRef, type ShardJob, type ShardResult } from './protocol.js';
 import { redisConnection, waitUntilReady } from './redis.js';
 import { WorkerRegistry } from './worker-registry.js';
 import { ModelUnavailableError, resolveWorkerModel, type PathMap } from './worker-models.js';
@@ -40,7 +43,7 @@ export interface ShardWorkerOptions {
   log?(line: string): void;
 }
 
-type Loaded = { kind: 'generate'; generator: QueryGenerator } | { kind: 'embed'; embedder: Embedder };
+type Loaded = { kind: 'generate'; generator: QueryGenerator } | { kind: 'embed'; embedder: Embedder } | { kind: 'mine'; crossEncoder: CrossEncoder };
 
 const modelKey = (kind: string, ref: ModelRef) => `${kind}\n${ref.path}\n${ref.repo ?? ''}@${ref.revision ?? ''}`;
 
@@ -109,6 +112,7 @@ export class ShardWorker {
       const m = await p.catch(() => null);
       if (m?.kind === 'generate') await m.generator.release();
       if (m?.kind === 'embed') await m.embedder.release();
+      if (m?.kind === 'mine') await m.crossEncoder.release();
     }
     this.connection.disconnect();
   }
@@ -121,9 +125,12 @@ export class ShardWorker {
         const dir = resolveWorkerModel(ref, { pathMaps: this.opts.pathMaps, hubCacheDir: this.opts.hubCacheDir });
         const load = { threads: this.opts.threads, provider: this.opts.provider, cacheDir: this.opts.graphCacheDir };
         try {
-          return kind === 'generate' ? { kind, generator: await QueryGenerator.load(dir, load) } : { kind, embedder: await Embedder.load(dir, { ...load, prefixes }) };
+          if (kind === 'generate') return { kind, generator: await QueryGenerator.load(dir, load) };
+          if (kind === 'mine') return { kind, crossEncoder: await CrossEncoder.load(dir, load) };
+          return { kind, embedder: await Embedder.load(dir, { ...load, prefixes }) };
         } catch (e) {
-          throw new ModelUnavailableError(`model ${ref.name}: ${dir} did not load as a ${kind === 'generate' ? 'T5 query generator' : 'sentence encoder'}: ${(e as Error).message}`);
+          const what = kind === 'generate' ? 'T5 query generator' : kind === 'mine' ? 'cross-encoder' : 'sentence encoder';
+          throw new ModelUnavailableError(`model ${ref.name}: ${dir} did not load as a ${what}: ${(e as Error).message}`);
         }
       })();
       this.models.set(key, p);
@@ -164,12 +171,16 @@ export class ShardWorker {
       await job.moveToDelayed(Date.now() + 100, token);
       throw new DelayedError();
     }
-    const device = loaded.kind === 'generate' ? loaded.generator.model.provider : loaded.embedder.provider;
+    const device = loaded.kind === 'generate' ? loaded.generator.model.provider : loaded.kind === 'mine' ? loaded.crossEncoder.provider : loaded.embedder.provider;
     return this.deliver(data, device, async () => {
       if (loaded.kind === 'generate' && data.kind === 'generate') return generateQueries(loaded.generator.model, loaded.generator.tokenizer, data.passages, data.settings);
       if (loaded.kind === 'embed' && data.kind === 'embed') {
         const vectors = await loaded.embedder.embedPassages(data.passages.map((p) => p.text), { batchSize: data.batchSize });
         return data.passages.map((p, i) => ({ key: p.key, vector: vectorToBase64(vectors[i]) }));
+      }
+      if (loaded.kind === 'mine' && data.kind === 'mine') {
+        const rows = await scoreMiningShard(loaded.crossEncoder, data.queries, data.batchSize);
+        return rows.map((row) => ({ key: row.queryId, row }));
       }
       throw new Error(`internal: a ${loaded.kind} model for a ${data.kind} shard`);
     }, job);
@@ -177,6 +188,7 @@ export class ShardWorker {
 
   /** Computes a shard and posts its result to the stage's results queue. */
   private async deliver(data: ShardJob, device: string, compute: () => Promise<ShardResult['passages']>, job?: Job): Promise<{ passages: number; seconds: number }> {
+    const items = shardItems(data);
     this.registry.started();
     try {
       this.registry.sawDevice(device);
@@ -188,9 +200,9 @@ export class ShardWorker {
       const result: ShardResult = { shard: data.shard, worker: this.id, device, seconds, passages };
       // The shard's id as the result's id: a duplicate delivery (this shard retried after a stall) is dropped by BullMQ.
       await this.resultsQueue(data.queueKey).add('result', result, { jobId: `r-${data.shard}`, removeOnComplete: true, removeOnFail: 1000, attempts: 5 });
-      this.registry.finished(data.passages.length, seconds);
-      this.log(`${data.kind} shard ${data.shard} (${data.queueKey}): ${data.passages.length} passages in ${seconds.toFixed(2)} s, ${(data.passages.length / Math.max(seconds, 1e-6)).toFixed(1)} passages/s on ${device}`);
-      return { passages: data.passages.length, seconds };
+      this.registry.finished(items, seconds);
+      this.log(`${data.kind} shard ${data.shard} (${data.queueKey}): ${items} passages in ${seconds.toFixed(2)} s, ${(items / Math.max(seconds, 1e-6)).toFixed(1)} passages/s on ${device}`);
+      return { passages: items, seconds };
     } finally {
       this.registry.stopped();
     }

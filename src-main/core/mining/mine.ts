@@ -9,6 +9,8 @@
 //   4. rows and checkpoint in ONE transaction: after a cancel, crash or kill -9 the resumed job
 //      continues after the last committed query; the (run, query, passage) primary keys make a
 //      second insert of a query impossible rather than silent.
+// Steps 1–2 and step 3 are the two halves in mining-shard.ts; with `params.workers` the job runs
+// mineOnWorkers (mine-on-workers.ts) instead, step 3 on `genq worker`s.
 //
 // Margins are PRECOMPUTED here for every sampled candidate instead of being computed for the one
 // negative each query draws per epoch during training. Cost, in cross-encoder pairs, for Q queries,
@@ -29,7 +31,7 @@
 import type Database from 'better-sqlite3';
 import type { MiningParams, MiningReport } from '../../../shared/services/mining.js';
 import { CrossEncoder, CrossEncoderError } from '../curation/cross-encoder.js';
-import { pickNegatives, unionCandidates } from './candidates.js';
+import { MINED_QUERIES, pickBatchNegatives, scoreMiningShard, type BatchQuery } from './mining-shard.js';
 import { openMiningRetriever, type MiningRetrieverHandle } from './retrievers.js';
 import { createMiningRun, finishMiningRun, insertMinedQueries, miningReport, type MinedQueryRow } from './store.js';
 
@@ -63,9 +65,6 @@ export class MiningCancelledError extends Error {
   override name = 'MiningCancelledError';
 }
 
-/** Queries whose negatives are mined: not rejected, on training-split passages that are not duplicates. */
-const MINED_QUERIES = "FROM queries q JOIN passages p ON p.id = q.passage_id WHERE q.status != 'rejected' AND p.split = 'train' AND p.duplicate_of IS NULL";
-
 export function countMinableQueries(db: Database.Database): number {
   return (db.prepare(`SELECT COUNT(*) AS n ${MINED_QUERIES}`).get() as { n: number }).n;
 }
@@ -77,13 +76,37 @@ export function crossEncoderRow(db: Database.Database, modelId: number): { id: n
   return row;
 }
 
-function retrieverName(db: Database.Database, spec: MiningParams['retrievers'][number]): string {
+export function retrieverName(db: Database.Database, spec: MiningParams['retrievers'][number]): string {
   if (spec.kind === 'bm25') return 'bm25';
   const row = db.prepare('SELECT name FROM models WHERE id = ?').get(spec.modelId) as { name: string } | undefined;
   return `${row?.name ?? '?'} (model ${spec.modelId})`;
 }
 
-const seconds = (start: number) => (performance.now() - start) / 1000;
+export const seconds = (start: number) => (performance.now() - start) / 1000;
+
+/** Opens the params' retrievers into `into` (released by the caller, also after a failure), timing each. */
+export async function openMiningRetrievers(
+  projectDir: string,
+  db: Database.Database,
+  params: MiningParams,
+  into: MiningRetrieverHandle[],
+  timings: MiningTimings,
+  hooks: Pick<MiningHooks, 'signal' | 'log' | 'progress'> = {},
+): Promise<void> {
+  for (const spec of params.retrievers) {
+    const t = performance.now();
+    into.push(
+      await openMiningRetriever(projectDir, db, spec, {
+        batchSize: params.batchSize,
+        threads: params.threads,
+        signal: hooks.signal,
+        log: (m) => hooks.log?.('info', m),
+        progress: (done, all, message) => hooks.progress?.({ done: 0, total: 0, unit: 'queries', message: `${message} ${done}/${all}` }),
+      }),
+    );
+    timings[spec.kind === 'bm25' ? 'bm25' : 'dense'] += seconds(t);
+  }
+}
 
 export async function mineHardNegatives(db: Database.Database, projectDir: string, params: MiningParams, hooks: MiningHooks = {}): Promise<MiningReport> {
   const ce = crossEncoderRow(db, params.crossEncoderId);
@@ -107,22 +130,9 @@ export async function mineHardNegatives(db: Database.Database, projectDir: strin
   const retrievers: MiningRetrieverHandle[] = [];
   let crossEncoder: CrossEncoder | null = null;
   try {
-    for (const spec of params.retrievers) {
-      const t = performance.now();
-      retrievers.push(
-        await openMiningRetriever(projectDir, db, spec, {
-          batchSize: params.batchSize,
-          threads: params.threads,
-          signal: hooks.signal,
-          log: (m) => hooks.log?.('info', m),
-          progress: (done, all, message) => hooks.progress?.({ done: state.done, total, unit: 'queries', message: `${message} ${done}/${all}` }),
-        }),
-      );
-      state.timings[spec.kind === 'bm25' ? 'bm25' : 'dense'] += seconds(t);
-    }
+    await openMiningRetrievers(projectDir, db, params, retrievers, state.timings, { ...hooks, progress: (u) => hooks.progress?.({ ...u, done: state.done, total }) });
     crossEncoder = await CrossEncoder.load(ce.path, { threads: params.threads });
     const next = db.prepare(`SELECT q.id, q.text, q.passage_id AS passageId, p.text AS positive ${MINED_QUERIES} AND q.id > ? ORDER BY q.id LIMIT ?`);
-    const textsOf = db.prepare('SELECT id, text FROM passages WHERE id IN (SELECT value FROM json_each(?))');
     const save = db.transaction((rows: MinedQueryRow[], last: number) => {
       insertMinedQueries(db, state.runId, rows);
       state.afterQueryId = last;
@@ -133,37 +143,16 @@ export async function mineHardNegatives(db: Database.Database, projectDir: strin
     for (;;) {
       if (hooks.signal?.aborted) throw new MiningCancelledError('mining cancelled');
       let t = performance.now();
-      const batch = next.all(state.afterQueryId, perBatch) as Array<{ id: number; text: string; passageId: number; positive: string }>;
+      const batch = next.all(state.afterQueryId, perBatch) as BatchQuery[];
       if (batch.length === 0) break;
       state.timings.other += seconds(t);
-      const rankings: number[][][] = []; // [retriever][query][rank] → passage id
-      for (const r of retrievers) {
-        t = performance.now();
-        rankings.push(await r.search(batch.map((q) => q.text), params.k));
-        state.timings[r.kind === 'bm25' ? 'bm25' : 'dense'] += seconds(t);
-      }
+      // The same two halves a distributed run splits between this process and its workers (mining-shard.ts).
+      const shard = await pickBatchNegatives(db, retrievers, batch, params, state.timings);
       t = performance.now();
-      const unions = batch.map((_, i) => unionCandidates(rankings.map((perQuery) => perQuery[i])));
-      const ids = [...new Set(unions.flatMap((u) => u.map((c) => c.passageId)))];
-      const texts = new Map((textsOf.all(JSON.stringify(ids)) as Array<{ id: number; text: string }>).map((p) => [p.id, p.text]));
-      const picks = batch.map((q, i) => pickNegatives(unions[i], { id: q.passageId, text: q.positive }, (id) => texts.get(id)!, { n: params.negativesPerQuery, seed: params.seed, queryId: q.id }));
-      state.timings.other += seconds(t);
-      t = performance.now();
-      // One call for all pairs: positives first, then each query's negatives.
-      const pairs: Array<[string, string]> = batch.map((q) => [q.text, q.positive]);
-      batch.forEach((q, i) => picks[i].negatives.forEach((c) => pairs.push([q.text, texts.get(c.passageId)!])));
-      const logits = await crossEncoder.logits(pairs, { batchSize: params.batchSize });
+      const rows: MinedQueryRow[] = await scoreMiningShard(crossEncoder, shard, params.batchSize);
       state.timings.crossEncoder += seconds(t);
       if (hooks.signal?.aborted) throw new MiningCancelledError('mining cancelled');
       t = performance.now();
-      let at = batch.length;
-      const rows: MinedQueryRow[] = batch.map((q, i) => ({
-        queryId: q.id,
-        positiveId: q.passageId,
-        cePositive: logits[i],
-        pool: picks[i].pool,
-        negatives: picks[i].negatives.map((c) => ({ ...c, ceScore: logits[at++] })),
-      }));
       save(rows, batch[batch.length - 1].id);
       state.timings.other += seconds(t);
       hooks.progress?.({ done: state.done, total, unit: 'queries', message: `mining run ${state.runId}` });
