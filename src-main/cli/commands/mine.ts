@@ -1,9 +1,11 @@
 // genq mine --project DIR --retriever bm25 --retriever MODEL [--k 50] --cross-encoder MODEL
-//   [--negatives-per-query N] [--seed S] [--batch-size B] [--threads T]
+//   [--negatives-per-query N] [--seed S] [--batch-size B] [--threads T] [--workers redis://…]
 // GPL hard-negative mining as a resumable 'mining.run' job: top-k passages per query from each
 // retriever, the positive and copies of it excluded, N negatives sampled with the seed, margins
 // CE(q, pos) − CE(q, neg) from the cross-encoder. A run interrupted with the same settings (kill,
 // Ctrl-C) is resumed instead of started again. Progress on stderr; the JSON report on stdout.
+// --workers: the cross-encoder labelling runs on `genq worker`s taking shards from that Redis
+// (retrieval stays here, next to the project); same negatives and margins as in-process.
 import type { Command } from 'commander';
 import { miningParamsSchema, type MiningReport } from '../../../shared/services/mining.js';
 import type { JobSnapshot } from '../../../shared/services/jobs.js';
@@ -21,6 +23,7 @@ interface MineOptions {
   seed?: string;
   batchSize?: string;
   threads?: string;
+  workers?: string;
 }
 
 export class MineError extends Error {
@@ -49,6 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--seed <n>', 'sampling seed (default 42)')
     .option('--batch-size <n>', 'cross-encoder pairs and encoder texts per forward pass (default 32)')
     .option('--threads <n>', 'onnxruntime intra-op threads (default: all cores)')
+    .option('--workers <redis-url>', 'label on `genq worker`s taking shards from this Redis (redis://[user:password@]host:port or rediss://)')
     .action(async (opts: MineOptions) => {
       const p = await ctx.openProject(opts.project);
       const retrievers = [];
@@ -63,8 +67,9 @@ export function register(program: Command, ctx: CliContext): void {
         seed: numeric(opts.seed),
         batchSize: numeric(opts.batchSize),
         threads: numeric(opts.threads),
+        workers: opts.workers === undefined ? undefined : { redisUrl: opts.workers },
       });
-      if (!parsed.success) throw new MineError(formatZodError('genq mine', parsed.error).replace(/\bnegativesPerQuery\b/, '--negatives-per-query').replace(/\bbatchSize\b/, '--batch-size').replace(/\bretrievers\b/, '--retriever'));
+      if (!parsed.success) throw new MineError(formatZodError('genq mine', parsed.error).replace(/\bnegativesPerQuery\b/, '--negatives-per-query').replace(/\bbatchSize\b/, '--batch-size').replace(/\bretrievers\b/, '--retriever').replace(/\bworkers\.redisUrl\b/, '--workers'));
       const params = parsed.data;
 
       const interrupted = (await p.services.impl.jobs.list({ limit: 1000 })).find((j) => j.kind === 'mining.run' && j.resumable && sameParams(j.params, params));

@@ -15,7 +15,7 @@ import { batchQueries, MINED_QUERIES, pickBatchNegatives } from '../mining/minin
 import type { MiningRetrieverHandle } from '../mining/retrievers.js';
 import { createMiningRun, finishMiningRun, insertMinedQueries, miningReport } from '../mining/store.js';
 import { coordinateStage, DistributedStageError } from './coordinator.js';
-import type { ScoredQuery, ShardJob } from './protocol.js';
+import type { ScoredQuery, ShardJob, ShardResult } from './protocol.js';
 import { redactRedisUrl } from './redis-url.js';
 import { createStage, getStage, recordShardResult, splitIntoShards } from './shard-store.js';
 import { modelRefOf } from './worker-models.js';
@@ -43,6 +43,20 @@ export function planMiningStage(db: Database.Database, params: MiningParams, job
   })();
 }
 
+/**
+ * Writes one delivered mining shard (call inside a transaction): each query's rows once per stage,
+ * whatever number of times the shard arrives. Returns the queries newly written.
+ */
+export function writeMiningResult(db: Database.Database, cp: DistributedMiningCheckpoint, result: ShardResult): number {
+  const queryExists = db.prepare('SELECT 1 FROM queries WHERE id = ?');
+  const passageExists = db.prepare('SELECT 1 FROM passages WHERE id = ?');
+  return recordShardResult(db, cp.stageId, result.shard, { ...result, passages: result.passages as ScoredQuery[] }, ({ key, row }) => {
+    // Deleted since the shard was sent: the query goes, a vanished negative is left out.
+    if (!queryExists.get(key) || !passageExists.get(row.positiveId)) return;
+    insertMinedQueries(db, cp.runId, [{ ...row, negatives: row.negatives.filter((n) => passageExists.get(n.passageId)) }]);
+  });
+}
+
 /** Runs (or resumes) a planned mining stage to the end; returns the run's report. */
 export async function runMiningStage(db: Database.Database, projectDir: string, params: MiningParams, cp: DistributedMiningCheckpoint, hooks: MiningHooks = {}): Promise<MiningReport> {
   const workers = params.workers;
@@ -53,8 +67,6 @@ export async function runMiningStage(db: Database.Database, projectDir: string, 
   const total = countMinableQueries(db);
   const timings: MiningTimings = { bm25: 0, dense: 0, crossEncoder: 0, other: 0 };
   const retrievers: MiningRetrieverHandle[] = [];
-  const queryExists = db.prepare('SELECT 1 FROM queries WHERE id = ?');
-  const passageExists = db.prepare('SELECT 1 FROM passages WHERE id = ?');
   try {
     await openMiningRetrievers(projectDir, db, params, retrievers, timings, hooks);
     await coordinateStage({
@@ -76,12 +88,7 @@ export async function runMiningStage(db: Database.Database, projectDir: string, 
         refusedBy: [],
         deferrals: 0,
       }),
-      writeResult: (result) =>
-        recordShardResult(db, cp.stageId, result.shard, { ...result, passages: result.passages as ScoredQuery[] }, ({ key, row }) => {
-          // Deleted since the shard was sent: the query goes, a vanished negative is left out.
-          if (!queryExists.get(key) || !passageExists.get(row.positiveId)) return;
-          insertMinedQueries(db, cp.runId, [{ ...row, negatives: row.negatives.filter((n) => passageExists.get(n.passageId)) }]);
-        }),
+      writeResult: (result) => writeMiningResult(db, cp, result),
       progress: (c) => hooks.progress?.({ done: c.passagesDone, total, unit: 'queries', message: `${c.done}/${c.total} shards labelled on workers (${c.running} running), mining run ${cp.runId}` }),
     });
   } finally {

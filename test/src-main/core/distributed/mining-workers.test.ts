@@ -1,0 +1,151 @@
+// `genq mine --workers`: the 'mining.run' job with params.workers on two `genq worker` child
+// processes gives the in-process run's negatives for the same seed (same queries, candidates,
+// retriever flags, ranks and pools; CE scores and margins within 1e-5), a shard delivered twice
+// writes nothing the second time, and a worker killed with SIGKILL mid-shard loses nothing (the
+// stalled shard is retried by the other worker). ~40 s on the 2-core machine (child processes).
+import type { ChildProcess } from 'node:child_process';
+import type Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { miningParamsSchema, type MiningReport } from '../../../../shared/services/mining.js';
+import { planMiningStage, runMiningStage, writeMiningResult } from '../../../../src-main/core/distributed/distributed-mining.js';
+import { shardsPerWorker, stageCounts } from '../../../../src-main/core/distributed/shard-store.js';
+import { servicesOnNewProject, type TestServices } from '../../../helpers/services.js';
+import { useTempDirs, waitUntil } from '../../../helpers/temp-dir.js';
+import { buildMiningProject, type MiningFixture } from '../mining/mining-fixture.js';
+import { RedisServer } from './redis-server.js';
+import { startWorkerProcess, stopWorkerProcess } from './worker-process.js';
+
+const tempDir = useTempDirs('genq-distributed-mining-');
+
+interface QueryRow {
+  query_id: number;
+  positive_id: number;
+  ce_positive: number;
+  pool: number;
+}
+interface CandidateRow {
+  query_id: number;
+  passage_id: number;
+  found_by: number;
+  ranks: string;
+  ce_score: number;
+  margin: number;
+}
+const queriesOf = (db: Database.Database, runId: number) => db.prepare('SELECT query_id, positive_id, ce_positive, pool FROM mining_queries WHERE run_id = ? ORDER BY query_id').all(runId) as QueryRow[];
+const candidatesOf = (db: Database.Database, runId: number) =>
+  db.prepare('SELECT query_id, passage_id, found_by, ranks, ce_score, margin FROM mining_candidates WHERE run_id = ? ORDER BY query_id, passage_id').all(runId) as CandidateRow[];
+
+let redis: RedisServer;
+let s: TestServices;
+let db: Database.Database;
+let f: MiningFixture;
+let graphCache: string;
+let refQueries: QueryRow[];
+let refCandidates: CandidateRow[];
+const children: ChildProcess[] = [];
+
+const base = () => ({ retrievers: [{ kind: 'bm25' as const }, { kind: 'model' as const, modelId: f.encoderId }], crossEncoderId: f.crossEncoderId, k: 8, negativesPerQuery: 3, seed: 11, batchSize: 8, threads: 1, queriesPerBatch: 6 });
+
+async function worker(id: string, extra: string[] = []) {
+  const child = await startWorkerProcess({ redisUrl: redis.url, id, graphCache, extra });
+  children.push(child);
+  return child;
+}
+
+/** The run equals the in-process reference: same rows; scores and margins equal up to float noise. */
+function expectSameAsReference(runId: number) {
+  const qs = queriesOf(db, runId);
+  expect(qs.map(({ ce_positive: _, ...r }) => r)).toEqual(refQueries.map(({ ce_positive: _, ...r }) => r));
+  qs.forEach((q, i) => expect(Math.abs(q.ce_positive - refQueries[i].ce_positive)).toBeLessThan(1e-5));
+  const cs = candidatesOf(db, runId);
+  expect(cs.map(({ ce_score: _a, margin: _b, ...r }) => r)).toEqual(refCandidates.map(({ ce_score: _a, margin: _b, ...r }) => r));
+  cs.forEach((c, i) => {
+    expect(Math.abs(c.ce_score - refCandidates[i].ce_score)).toBeLessThan(1e-5);
+    expect(Math.abs(c.margin - refCandidates[i].margin)).toBeLessThan(1e-5);
+  });
+}
+
+beforeAll(async () => {
+  redis = await RedisServer.start();
+  graphCache = tempDir();
+  s = await servicesOnNewProject(tempDir());
+  db = s.projects.require().project.db;
+  f = await buildMiningProject(s, db, { passages: 24, queriesPerPassage: 2 });
+  const job = await s.impl.mining.start(base());
+  const end = await s.finished(job.id);
+  expect(end.state, JSON.stringify(end.error)).toBe('done');
+  const runId = (end.result as MiningReport).runId;
+  refQueries = queriesOf(db, runId);
+  refCandidates = candidatesOf(db, runId);
+  expect(refQueries.length).toBeGreaterThan(30);
+  expect(refCandidates.length).toBeGreaterThan(refQueries.length * 2);
+});
+
+afterAll(async () => {
+  for (const c of children) await stopWorkerProcess(c, 'SIGKILL');
+  await s?.dispose();
+  await redis?.stop();
+});
+
+describe('mining on workers', () => {
+  it('two workers: the negatives and margins of the in-process run with the same seed', async () => {
+    const workers = await Promise.all(['m1', 'm2'].map((id) => worker(id, ['--delay-ms', '100'])));
+    try {
+      const job = await s.impl.mining.start({ ...base(), workers: { redisUrl: redis.url, resyncMs: 200 } });
+      expect(job.title).toContain(`on workers (${redis.url})`);
+      const end = await s.finished(job.id);
+      expect(end.state, JSON.stringify(end.error)).toBe('done');
+      const report = end.result as MiningReport;
+      expectSameAsReference(report.runId);
+      expect(report).toMatchObject({ queries: refQueries.length, triplets: refCandidates.length, dropped: 0 });
+      const stage = db.prepare("SELECT id FROM dist_stages WHERE kind = 'mine' ORDER BY id DESC").get() as { id: number };
+      const shards = Math.ceil(refQueries.length / 6);
+      expect(stageCounts(db, stage.id)).toMatchObject({ total: shards, done: shards, failed: 0, passagesDone: refQueries.length });
+      const perWorker = shardsPerWorker(db, stage.id);
+      expect(perWorker.reduce((n, w) => n + w.done, 0)).toBe(shards);
+      expect(perWorker.every((w) => ['m1', 'm2'].includes(w.worker) && w.device === 'cpu')).toBe(true);
+    } finally {
+      for (const w of workers) await stopWorkerProcess(w);
+    }
+  });
+
+  it('a shard delivered twice: its queries are written once, the second delivery changes nothing', () => {
+    const params = miningParamsSchema.parse({ ...base(), workers: { redisUrl: redis.url } });
+    const cp = planMiningStage(db, params, null);
+    const [q0, q1] = refQueries;
+    const negs = (qid: number, shift: number) => refCandidates.filter((c) => c.query_id === qid).map((c) => ({ passageId: c.passage_id, foundBy: c.found_by, ranks: JSON.parse(c.ranks) as Array<number | null>, ceScore: c.ce_score + shift }));
+    const delivery = (shift: number) => ({
+      shard: 0,
+      worker: 'x',
+      device: 'cpu',
+      seconds: 0.1,
+      passages: [q0, q1].map((q) => ({ key: q.query_id, row: { queryId: q.query_id, positiveId: q.positive_id, cePositive: q.ce_positive, pool: q.pool, negatives: negs(q.query_id, shift) } })),
+    });
+    const write = (shift: number) => db.transaction(() => writeMiningResult(db, cp, delivery(shift)))();
+    expect(write(0)).toBe(2);
+    expect(write(5)).toBe(0); // a retried shard's result (other float noise here) is not written again
+    expect(queriesOf(db, cp.runId)).toEqual([q0, q1]);
+    expect(candidatesOf(db, cp.runId)).toEqual(refCandidates.filter((c) => c.query_id === q0.query_id || c.query_id === q1.query_id));
+  });
+
+  it('kill -9 of a worker mid-shard: the stalled shard is retried by the other worker, nothing lost or duplicated', async () => {
+    const doomed = await worker('doomed', ['--delay-ms', '5000']);
+    let rescuer: ChildProcess | null = null;
+    try {
+      const params = miningParamsSchema.parse({ ...base(), workers: { redisUrl: redis.url, resyncMs: 200 } });
+      const cp = planMiningStage(db, params, null);
+      const run = runMiningStage(db, s.dir, params, cp);
+      await waitUntil(() => db.prepare("SELECT 1 FROM dist_shards WHERE stage_id = ? AND state = 'running' AND worker = 'doomed'").get(cp.stageId), 20_000, 'a shard running on the doomed worker');
+      await stopWorkerProcess(doomed, 'SIGKILL');
+      rescuer = await worker('rescuer');
+      const report = await run;
+      expectSameAsReference(report.runId);
+      const shards = Math.ceil(refQueries.length / 6);
+      expect(db.prepare("SELECT COUNT(*) AS n FROM dist_shards WHERE stage_id = ? AND worker = 'rescuer' AND state = 'done'").get(cp.stageId)).toEqual({ n: shards });
+      expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT passage_id) AS d FROM dist_results WHERE stage_id = ?').get(cp.stageId)).toEqual({ n: refQueries.length, d: refQueries.length });
+    } finally {
+      await stopWorkerProcess(doomed, 'SIGKILL');
+      if (rescuer) await stopWorkerProcess(rescuer);
+    }
+  });
+});
