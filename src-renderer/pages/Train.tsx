@@ -1,7 +1,8 @@
-// Step 5, Train: fine-tune a bi-encoder on the accepted pairs with MNR loss. Settings with
-// defaults, the live loss and learning-rate curves of the selected run, its dev metrics per
-// epoch, throughput and checkpoints, and a comparison of runs.
-import { useEffect, useState } from 'react';
+// Step 5, Train: fine-tune a bi-encoder, GenQ (MNR on the curated pairs) or GPL (MarginMSE on mined
+// hard negatives). Settings with defaults, engine/device and the memory plan, the live loss and
+// learning-rate curves of the selected run (scrolled into view when a run starts), its dev metrics
+// per epoch, throughput and checkpoints, and a comparison of runs.
+import { useEffect, useRef, useState } from 'react';
 import type { JobSnapshot, ProjectModel } from '../../shared/api.js';
 import { attempt } from '../api/call.js';
 import { api } from '../api/client.js';
@@ -22,6 +23,8 @@ export function Train() {
   const { runs, refresh } = useTrainingRuns();
   const [job, setJob] = useLatestJob('training.run');
   const [selected, setSelected] = useState<number | null>(null);
+  const runSection = useRef<HTMLElement>(null);
+  const [scrollTo, setScrollTo] = useState<number | null>(null);
   useEffect(() => {
     let live = true;
     void attempt(() => api.models.list({})).then((m) => live && m && setModels(m));
@@ -39,14 +42,21 @@ export function Train() {
   const started = (j: JobSnapshot) => {
     setJob(j);
     setSelected(null);
+    setScrollTo(j.id);
     refresh();
   };
+  // Once the new run is listed, bring its live charts into view.
+  useEffect(() => {
+    if (scrollTo === null || !run || run.jobId !== scrollTo) return;
+    runSection.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    setScrollTo(null);
+  }, [scrollTo, run]);
 
   return (
     <div className="page page--wide">
       <PageHeader title="Train" step={5}>
-        Fine-tune the bi-encoder on the curated pairs with the multiple-negatives ranking loss (in-batch negatives), as sentence-transformers does, and
-        measure it on the held-out split after every epoch.
+        Fine-tune the bi-encoder as sentence-transformers does: GenQ with the multiple-negatives ranking loss on the curated pairs (in-batch negatives), or
+        GPL with MarginMSE on mined hard negatives and cross-encoder margins; measure it on the held-out split after every epoch.
       </PageHeader>
       <section className="card" aria-label="New training run">
         <h2>New run</h2>
@@ -58,7 +68,7 @@ export function Train() {
         )}
       </section>
       {run && (
-        <section className="card" aria-label={`Run ${run.id}`}>
+        <section className="card" aria-label={`Run ${run.id}`} ref={runSection}>
           <h2>
             Run #{run.id} <span className="muted small">{run.name}</span>
           </h2>

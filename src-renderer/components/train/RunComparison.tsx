@@ -5,7 +5,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { TrainingComparison, TrainingRun } from '../../../shared/api.js';
 import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
-import { mergeSeries, smooth } from './curves.js';
+import { fitDomain, mergeSeries, smooth } from './curves.js';
 
 const COLORS = ['var(--accent)', 'var(--ok)', 'var(--warn)', 'var(--danger)', '#8e44ad', '#16a085', '#7f8c8d'];
 const best = (points: Array<{ value: number }> | undefined) => (points?.length ? Math.max(...points.map((p) => p.value)) : undefined);
@@ -73,7 +73,7 @@ export function RunComparison({ runs }: { runs: TrainingRun[] }) {
             <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 11 }} allowDecimals={false} />
-              <YAxis tick={{ fontSize: 11 }} width={52} domain={[0, 'auto']} tickFormatter={(v: number) => v.toFixed(2)} />
+              <YAxis tick={{ fontSize: 11 }} width={52} domain={fitDomain(rows)} tickFormatter={(v: number) => v.toFixed(2)} />
               <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} labelFormatter={(s) => `step ${s}`} />
               <Legend wrapperStyle={{ fontSize: 12 }} />
               {data.runs.map((r, i) => (

@@ -5,6 +5,7 @@ import { formatEta } from '../../format.js';
 import { routeHref } from '../../hooks/useHashRoute.js';
 import { ProgressBar } from '../ProgressBar.js';
 import { epochEvals } from './curves.js';
+import { runDevice } from './train-facts.js';
 import type { SeriesMap } from './useTraining.js';
 
 const DEV_METRICS = ['mrr@10', 'recall@10', 'ndcg@10'] as const;
@@ -22,7 +23,9 @@ export function RunSummary({ run, series }: { run: TrainingRun; series: SeriesMa
         <span className={`pill train-status train-status--${run.status}`} data-status={run.status}>
           {run.status}
         </span>
-        <span className="mono small">{run.config.settings.backend === 'auto' ? (run.summary?.backend ?? 'auto backend') : run.config.settings.backend}</span>
+        <span className="mono small" data-fact="device" title="the engine and device that ran (or were asked for, until the run reports)">
+          {runDevice(run)}
+        </span>
         <span>
           step <b data-fact="steps">{stepsDone}</b> of {run.config.totalSteps}
         </span>

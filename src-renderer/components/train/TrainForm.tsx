@@ -1,12 +1,15 @@
-// Settings of a new training run: the base encoder, the output name and every setting with its
-// default and a one-line explanation; shows how many pairs and dev queries the run will use.
+// Settings of a new training run: the base encoder, the output name, the mode (GenQ MNR / GPL
+// MarginMSE) and engine/device, every setting with its default and a one-line explanation; shows how
+// many pairs and dev queries the run will use and the memory plan before "Start training".
 import { useEffect, useState } from 'react';
 import type { JobSnapshot, ProjectModel, TrainingPairCounts, TrainingRunParamsInput } from '../../../shared/api.js';
 import { trainingSettingsSchema } from '../../../shared/services/training.js';
 import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
 import { formatCount } from '../../format.js';
+import { MemoryEstimate, useMemoryEstimate } from './MemoryEstimate.js';
 import { SETTING_FIELDS, type SettingField } from './settings-fields.js';
+import { TrainingMode, type ModeValues } from './TrainingMode.js';
 
 const DEFAULTS = trainingSettingsSchema.parse({});
 
@@ -66,15 +69,19 @@ export function TrainForm({ models, onStarted, busy }: { models: ProjectModel[];
   const [values, setValues] = useState<Values>(initialValues);
   const [counts, setCounts] = useState<TrainingPairCounts | null>(null);
   const [starting, setStarting] = useState(false);
+  const [mode, setMode] = useState<ModeValues>({ loss: DEFAULTS.loss, engine: DEFAULTS.engine, provider: DEFAULTS.provider });
   useEffect(() => {
     void attempt(() => api.training.counts({})).then((c) => c && setCounts(c));
   }, []);
   const chosen = modelId ?? encoders[0]?.id ?? null;
+  const settings = { ...toSettings(values), ...mode };
+  const estimate = useMemoryEstimate(chosen, settings);
+  const tooFewPairs = mode.loss === 'mnr' && counts !== null && counts.pairs < 2;
 
   const start = async () => {
     if (chosen === null) return;
     setStarting(true);
-    const params: TrainingRunParamsInput = { modelId: chosen, settings: toSettings(values), ...(outputName.trim() ? { outputName: outputName.trim() } : {}) };
+    const params: TrainingRunParamsInput = { modelId: chosen, settings, ...(outputName.trim() ? { outputName: outputName.trim() } : {}) };
     const job = await attempt(() => api.training.start(params));
     setStarting(false);
     if (job) onStarted(job);
@@ -101,22 +108,24 @@ export function TrainForm({ models, onStarted, busy }: { models: ProjectModel[];
           <div className="muted small">Written as a sentence-transformers folder under the project’s models/.</div>
         </div>
       </div>
+      <TrainingMode models={models} value={mode} onChange={setMode} />
       <div className="train-form__grid">
         {SETTING_FIELDS.map((f) => (
           <Field key={f.key} field={f} value={values[f.key]} onChange={(v) => setValues((cur) => ({ ...cur, [f.key]: v }))} />
         ))}
       </div>
       <div className="train-form__go">
-        <button className="button button--primary" type="submit" disabled={starting || busy || chosen === null || (counts !== null && counts.pairs < 2)}>
+        <button className="button button--primary" type="submit" disabled={starting || busy || chosen === null || tooFewPairs || estimate?.fits === false}>
           Start training
         </button>
-        {counts && (
+        {counts && mode.loss === 'mnr' && (
           <span className="muted" aria-label="Training data">
             {formatCount(counts.pairs)} accepted pairs · dev set {formatCount(counts.evalQueries)} queries over {formatCount(counts.evalPassages)} held-out passages
           </span>
         )}
         {busy && <span className="muted">A training run is in progress.</span>}
       </div>
+      <MemoryEstimate estimate={estimate} />
     </form>
   );
 }

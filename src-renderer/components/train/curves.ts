@@ -56,3 +56,22 @@ export function addPoints(into: MetricSeriesPoint[], points: MetricSeriesPoint[]
   }
   return out;
 }
+
+/**
+ * A y-axis range fitted to the plotted values (not from 0): a loss that moves between 2.1 and 2.4
+ * fills the chart. 5% padding of the span (or of the value when flat); 'auto' while there is no data.
+ */
+export function fitDomain(rows: ReadonlyArray<Record<string, number | undefined>>, keys?: readonly string[]): [number, number] | ['auto', 'auto'] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const r of rows) {
+    for (const [k, v] of Object.entries(r)) {
+      if (k === 'step' || (keys && !keys.includes(k)) || typeof v !== 'number' || !Number.isFinite(v)) continue;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+  }
+  if (min > max) return ['auto', 'auto'];
+  const pad = (max - min) * 0.05 || Math.abs(max) * 0.05 || 0.05;
+  return [min - pad, max + pad];
+}
