@@ -1,5 +1,5 @@
 // The onnxruntime training engine (CPU / WebGPU / CUDA) behind the TrainingEngine seam. Graphs come
-// from models/onnx/* (training-graph.ts: forward and forward+backward with parameters as inputs;
+// from models/onnx/* (training-graph.ts: forward, and forward/backward halves with parameters as inputs;
 // adamw-graph.ts: gradient norm, AdamW, copies) and run through session.ts.
 //
 // State on the device: parameters, accumulated gradients and Adam moments are onnxruntime tensors
@@ -8,13 +8,14 @@
 // scalars and receives embeddings and the gradient norm: O(batch · seq + batch · hidden) bytes,
 // independent of the parameter count (transferStats()).
 //
-// Cost: backward() runs the train graph, which recomputes the forward before the backward (the
-// embeddings pass keeps nothing), so a kept pass costs one extra forward (~4/3 of the minimum).
+// A kept pass runs the forward half of the training graph, which also outputs every value the
+// backward reads ("saved", device-resident until backward() or release()); backward() runs the
+// backward half on them. An unkept pass (eval, GradCache's first pass) runs a forward-only graph.
 import type { AdamWState } from './adamw.js';
 import type { EngineDevice, EngineForward, EngineModel, EngineOptions, EngineParamTensor, ForwardOptions, TrainingEngine, TransferStats } from './engine.js';
 import type { TokenBatch } from './model.js';
 import { buildAdamWGraph, buildCopyGraph, buildGradNormGraph } from '../models/onnx/adamw-graph.js';
-import { buildTrainingGraphs, fromDeviceLayout, toDeviceLayout, type DeviceParam, type TrainingGraphSpec } from '../models/onnx/training-graph.js';
+import { buildTrainingGraphs, fromDeviceLayout, toDeviceLayout, type DeviceParam, type TrainingGraphs, type TrainingGraphSpec } from '../models/onnx/training-graph.js';
 import { hostTensor, onHost, OnnxSession, type DeviceTensor, type SessionOptions } from '../models/session.js';
 
 export class OrtEngineError extends Error {
@@ -23,9 +24,41 @@ export class OrtEngineError extends Error {
 
 type Tensors = Map<string, DeviceTensor>;
 
+/**
+ * Sessions of one dropout variant. On CPU a kept pass is embed, then train (forward + backward in
+ * one run: onnxruntime-node copies every CPU output into JS memory, and copying the saved
+ * activations cost more than recomputing them); on GPU providers forward (saved values stay in
+ * device memory) then backward.
+ */
 interface PassSessions {
+  /** forward only → sentence_embedding */
   embed: OnnxSession;
-  train: OnnxSession;
+  /** CPU: forward + backward → grad.* */
+  train?: OnnxSession;
+  /** GPU: forward → sentence_embedding + saved values */
+  forward?: OnnxSession;
+  /** GPU: saved values + d_embedding + running sums → grad.* */
+  backward?: OnnxSession;
+  saved: string[];
+}
+
+/** The kept-pass sessions for the provider (see PassSessions). */
+async function kept(graphs: TrainingGraphs, opts: SessionOptions, gradNames: string[], split?: boolean): Promise<Omit<PassSessions, 'embed'>> {
+  if (!(split ?? opts.provider !== 'cpu')) return { train: await OnnxSession.create(graphs.train, { ...opts, deviceOutputs: gradNames }), saved: [] };
+  const [forward, backward] = await Promise.all([
+    OnnxSession.create(graphs.forward, { ...opts, deviceOutputs: graphs.saved }),
+    OnnxSession.create(graphs.backward, { ...opts, deviceOutputs: gradNames }),
+  ]);
+  return { forward, backward, saved: graphs.saved };
+}
+
+/** The feeds a session declares as inputs (a graph half reads only some of the pass's tensors). */
+function pick(session: OnnxSession, feeds: Record<string, DeviceTensor>): Record<string, DeviceTensor> {
+  return Object.fromEntries(session.inputNames.map((n) => {
+    const t = feeds[n];
+    if (!t) throw new OrtEngineError(`graph input "${n}" has no tensor`);
+    return [n, t];
+  }));
 }
 
 export class OrtEngine implements TrainingEngine {
@@ -44,6 +77,7 @@ export class OrtEngine implements TrainingEngine {
     private readonly layout: DeviceParam[],
     private readonly opts: EngineOptions,
     private readonly sessionOpts: SessionOptions,
+    private readonly split: boolean | undefined,
     readonly device: EngineDevice,
     private readonly optimizer: { adamw: OnnxSession; norm: OnnxSession; upload: OnnxSession; download: OnnxSession },
     private params: Tensors,
@@ -53,7 +87,8 @@ export class OrtEngine implements TrainingEngine {
     this.hidden = spec.config.hidden_size;
   }
 
-  static async create(model: EngineModel, opts: EngineOptions): Promise<OrtEngine> {
+  /** `splitPasses`: force the forward/backward halves (GPU default) or the one-run pass (CPU default); for tests. */
+  static async create(model: EngineModel, opts: EngineOptions & { splitPasses?: boolean }): Promise<OrtEngine> {
     const { folder, config } = model;
     const spec: TrainingGraphSpec = {
       architecture: config.architecture,
@@ -66,6 +101,7 @@ export class OrtEngine implements TrainingEngine {
     const graphs = buildTrainingGraphs(spec, { dropout: false });
     const layout = graphs.params;
     const base: SessionOptions = { provider: opts.provider ?? 'auto', threads: opts.threads };
+    const split = opts.splitPasses;
     const noDecay = opts.adamw.noDecay;
     // A fused q/k/v tensor decays as its query part does.
     const optimizerParams = layout.map((p) => ({ name: p.name, shape: p.shape, decay: opts.adamw.weightDecay !== 0 && !(noDecay?.(p.hf[0]) ?? false) }));
@@ -73,8 +109,8 @@ export class OrtEngine implements TrainingEngine {
     // Every later session uses the provider the first one got (no second round of fallbacks).
     const chosen: SessionOptions = { ...base, provider: embed.provider };
     const names = (prefix: string) => layout.map((p) => `${prefix}.${p.name}`);
-    const [train, adamw, norm, upload, download] = await Promise.all([
-      OnnxSession.create(graphs.train, { ...chosen, deviceOutputs: names('grad') }),
+    const [passes, adamw, norm, upload, download] = await Promise.all([
+      kept(graphs, chosen, names('grad'), split),
       OnnxSession.create(buildAdamWGraph(optimizerParams, opts.adamw), { ...chosen, deviceOutputs: [...names('param_out'), ...names('m_out'), ...names('v_out')] }),
       OnnxSession.create(buildGradNormGraph(layout), chosen),
       OnnxSession.create(buildCopyGraph(layout), { ...chosen, deviceOutputs: names('out') }),
@@ -82,8 +118,8 @@ export class OrtEngine implements TrainingEngine {
     ]);
     const device: EngineDevice = { engine: 'ort', provider: embed.provider, fallbackReasons: embed.fallbackReasons };
     const empty = new Map<string, DeviceTensor>();
-    const engine = new OrtEngine(spec, layout, opts, chosen, device, { adamw, norm, upload, download }, empty, new Map(), new Map());
-    engine.passes.set(false, Promise.resolve({ embed, train }));
+    const engine = new OrtEngine(spec, layout, opts, chosen, split, device, { adamw, norm, upload, download }, empty, new Map(), new Map());
+    engine.passes.set(false, Promise.resolve({ embed, ...passes }));
     await engine.importState(model.weights);
     engine.resetStats();
     return engine;
@@ -110,10 +146,9 @@ export class OrtEngine implements TrainingEngine {
     let s = this.passes.get(dropout);
     if (!s) {
       const graphs = buildTrainingGraphs(this.spec, { dropout });
-      s = Promise.all([
-        OnnxSession.create(graphs.embed, this.sessionOpts),
-        OnnxSession.create(graphs.train, { ...this.sessionOpts, deviceOutputs: this.layout.map((p) => `grad.${p.name}`) }),
-      ]).then(([embed, train]) => ({ embed, train }));
+      s = Promise.all([OnnxSession.create(graphs.embed, this.sessionOpts), kept(graphs, this.sessionOpts, this.layout.map((p) => `grad.${p.name}`), this.split)]).then(
+        ([embed, passes]) => ({ embed, ...passes }),
+      );
       this.passes.set(dropout, s);
     }
     return s;
@@ -140,20 +175,26 @@ export class OrtEngine implements TrainingEngine {
 
   async forward(tokens: TokenBatch, opts: ForwardOptions): Promise<EngineForward> {
     const dropout = !!opts.dropout && opts.dropout.p > 0;
-    const { embed, train } = await this.sessions(dropout);
+    const s = await this.sessions(dropout);
     const feeds = this.tokenFeeds(tokens, opts);
-    const out = await this.runOn(embed, `forward of batch ${tokens.batch} × ${tokens.seq} tokens`, { ...this.paramFeeds(), ...feeds }, ['sentence_embedding']);
+    const what = `${opts.keep ? 'training ' : ''}forward of batch ${tokens.batch} × ${tokens.seq} tokens`;
+    const out = opts.keep && s.forward
+      ? await this.runOn(s.forward, what, pick(s.forward, { ...this.paramFeeds(), ...feeds }), [...new Set(['sentence_embedding', ...s.saved])])
+      : await this.runOn(s.embed, what, { ...this.paramFeeds(), ...feeds }, ['sentence_embedding']);
     const embeddings = new Float32Array(out.sentence_embedding.data as Float32Array);
-    out.sentence_embedding.dispose();
+    if (!opts.keep || !s.saved.includes('sentence_embedding')) out.sentence_embedding.dispose();
     this.counting.deviceToHost += embeddings.byteLength;
-    let used = false;
+    const saved: Record<string, DeviceTensor> = opts.keep ? Object.fromEntries(s.saved.map((n) => [n, out[n]])) : {};
+    let done = false;
     const release = () => {
-      for (const t of Object.values(feeds)) t.dispose();
+      if (done) return;
+      done = true;
+      for (const t of [...Object.values(feeds), ...Object.values(saved)]) t.dispose();
     };
+    if (!opts.keep) release();
     const backward = async (dEmb: Float32Array): Promise<void> => {
       if (!opts.keep) throw new OrtEngineError('backward() on a forward run with keep: false');
-      if (used) throw new OrtEngineError('backward() called twice on one forward pass');
-      used = true;
+      if (done) throw new OrtEngineError('backward() called twice, or after release(), on one forward pass');
       if (dEmb.length !== tokens.batch * this.hidden) throw new OrtEngineError(`dEmb holds ${dEmb.length} values, expected ${tokens.batch} × ${this.hidden}`);
       const prev = this.grads;
       const gradFeeds: Record<string, DeviceTensor> = {};
@@ -161,16 +202,20 @@ export class OrtEngine implements TrainingEngine {
       const d = hostTensor({ type: 'float32', data: dEmb, dims: [tokens.batch, this.hidden] });
       const acc = hostTensor({ type: 'bool', data: Uint8Array.of(this.accumulating && prev ? 1 : 0), dims: [] });
       this.counting.hostToDevice += dEmb.byteLength + 1;
-      const result = await this.runOn(train, `backward of batch ${tokens.batch} × ${tokens.seq} tokens`, { ...this.paramFeeds(), ...feeds, ...gradFeeds, d_embedding: d, accumulate: acc }, this.layout.map((p) => `grad.${p.name}`));
-      d.dispose();
-      acc.dispose();
-      release();
-      if (prev) for (const t of prev.values()) t.dispose();
-      this.grads = new Map(this.layout.map((p) => [p.name, result[`grad.${p.name}`]]));
-      this.accumulating = true;
+      try {
+        const all = { ...this.paramFeeds(), ...feeds, ...saved, ...gradFeeds, d_embedding: d, accumulate: acc };
+        const session = (s.backward ?? s.train)!;
+        const result = await this.runOn(session, `backward of batch ${tokens.batch} × ${tokens.seq} tokens`, pick(session, all), this.layout.map((p) => `grad.${p.name}`));
+        if (prev) for (const t of prev.values()) t.dispose();
+        this.grads = new Map(this.layout.map((p) => [p.name, result[`grad.${p.name}`]]));
+        this.accumulating = true;
+      } finally {
+        d.dispose();
+        acc.dispose();
+        release();
+      }
     };
-    if (!opts.keep) release();
-    return { embeddings, batch: tokens.batch, hidden: this.hidden, backward, release: () => (used || !opts.keep ? undefined : release()) };
+    return { embeddings, batch: tokens.batch, hidden: this.hidden, backward, release };
   }
 
   async gradNorm(): Promise<number> {
@@ -298,7 +343,7 @@ export class OrtEngine implements TrainingEngine {
     const sessions = [...Object.values(this.optimizer)];
     for (const p of this.passes.values()) {
       const s = await p;
-      sessions.push(s.embed, s.train);
+      sessions.push(...[s.embed, s.train, s.forward, s.backward].filter((x): x is OnnxSession => !!x));
     }
     await Promise.all(sessions.map((s) => s.release()));
   }

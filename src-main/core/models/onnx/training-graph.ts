@@ -2,8 +2,10 @@
 // (encoder.ts/layers.ts/pooling.ts) but with every parameter a graph INPUT (fed from device-resident
 // tensors each run) and training-mode dropout:
 //   embed graph: params, input_ids, attention_mask (, dropout seed/p) → sentence_embedding [batch, h]
-//   train graph: the same forward, then backward.ts from d_embedding [batch, h] to every parameter;
-//                the gradients are added to fed running sums (grad_in.*, used when `accumulate`) → grad.*
+//   forward + backward graphs of a kept pass: the same forward, then backward.ts from d_embedding
+//                [batch, h] to every parameter, the gradients added to fed running sums (grad_in.*,
+//                used when `accumulate`) → grad.*; split-graph.ts cuts it in two, the forward
+//                outputting the values the backward reads (kept on the device in between)
 // Device layout (AdamW is elementwise, so any fixed layout is the same trajectory): Linear weights
 // transposed to [in, out]; Q/K/V fused into one [h, 3h] weight and [3h] bias per layer (the attention
 // scale stays a separate Mul: folding it into Wq would change what AdamW updates). deviceLayout()
@@ -14,6 +16,7 @@ import { dropoutInGraph, type DropoutInputs } from './dropout.js';
 import { encoderLayers, type EncoderWeightSource } from './encoder.js';
 import { OnnxGraph, OnnxGraphError } from './graph.js';
 import { poolInGraph } from './pooling.js';
+import { splitAtBackward } from './split-graph.js';
 
 export interface TrainingGraphSpec {
   architecture: 'bert' | 'mpnet';
@@ -84,8 +87,16 @@ function buildForward(g: OnnxGraph, spec: TrainingGraphSpec, src: EncoderWeightS
 export interface TrainingGraphs {
   /** Device parameters in input order. */
   params: DeviceParam[];
+  /** Forward only (eval passes, GradCache's first pass): → sentence_embedding. */
   embed: Uint8Array;
+  /** Kept pass in one run (CPU: recomputing the forward is cheaper than onnxruntime-node copying saved values to JS): → grad.* */
   train: Uint8Array;
+  /** Kept pass, forward half (GPU providers: saved values stay on the device): → sentence_embedding + the saved values. */
+  forward: Uint8Array;
+  /** Kept pass, backward half: saved values, d_embedding, grad_in.*, accumulate (+ inputs it reads) → grad.* */
+  backward: Uint8Array;
+  /** Values the forward hands to the backward (device-resident between the two runs). */
+  saved: string[];
 }
 
 /** `dropout`: whether the graphs take dropout_seed (int64 scalar) and dropout_p (float scalar) inputs. */
@@ -105,6 +116,7 @@ export function buildTrainingGraphs(spec: TrainingGraphSpec, opts: { dropout: bo
   const t = make(`${spec.architecture}-train-step`);
   const dEmb = t.g.input('d_embedding', 'float32', ['batch', h]);
   const accumulate = t.g.input('accumulate', 'bool', []);
+  const forwardNodes = t.g.nodeViews.length;
   const grads = appendBackward(t.g, { output: t.emb, dOutput: dEmb, targets: t.src.params.map((p) => p.name) });
   for (const p of t.src.params) {
     const d = grads.get(p.name);
@@ -114,10 +126,14 @@ export function buildTrainingGraphs(spec: TrainingGraphSpec, opts: { dropout: bo
     const sum = t.g.op('Add', [t.g.op('Where', [accumulate, prev, t.g.floats([0])]), d], {}, { name: `grad.${p.name}` });
     t.g.output(sum, 'float32', p.shape);
   }
+  const split = splitAtBackward(t.g, forwardNodes, [t.emb]);
   return {
     params: t.src.params,
     embed: e.g.toBytes({ docString: 'training-mode forward built by genq-workbench' }),
     train: t.g.toBytes({ docString: 'training forward + backward built by genq-workbench' }),
+    forward: split.forward,
+    backward: split.backward,
+    saved: split.saved,
   };
 }
 

@@ -19,9 +19,9 @@ export function fixture(name: string) {
   return { dir, ref, opened: openTrainingModel(dir) };
 }
 
-export async function ortEngine(name: string, provider: 'cpu' | 'webgpu', adamw = REFERENCE_ADAMW) {
+export async function ortEngine(name: string, provider: 'cpu' | 'webgpu', adamw = REFERENCE_ADAMW, splitPasses?: boolean) {
   const f = fixture(name);
-  const engine = await OrtEngine.create(f.opened.model, { adamw, provider, threads: 2 });
+  const engine = await OrtEngine.create(f.opened.model, { adamw, provider, threads: 2, splitPasses });
   return { ...f, engine };
 }
 
