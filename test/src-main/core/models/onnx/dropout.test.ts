@@ -34,6 +34,11 @@ describe('dropoutInGraph', () => {
     expect(dropped).toBeGreaterThan(0.09);
     expect(dropped).toBeLessThan(0.11);
     expect(new Set(a0.filter((x) => x !== 0))).toEqual(new Set([Math.fround(1 / 0.9)]));
+    // Neighbouring elements independent: both dropped at rate ≈ p² (0.01).
+    let pairs = 0;
+    for (let i = 0; i + 1 < N; i++) if (a0[i] === 0 && a0[i + 1] === 0) pairs++;
+    expect(pairs / (N - 1)).toBeGreaterThan(0.006);
+    expect(pairs / (N - 1)).toBeLessThan(0.014);
     const [b0] = await masks(42, 0.1);
     expect(differing(a0, b0)).toBe(0);
     const [c0] = await masks(43, 0.1);
