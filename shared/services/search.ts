@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { method } from '../contract.js';
 import type { JobSnapshot } from './jobs.js';
+import { workersOptionSchema } from './workers.js';
 
 /** Params of the 'index.build' job kind (validated here so UI, CLI and job agree). */
 export const indexBuildParamsSchema = z.object({
@@ -14,6 +15,8 @@ export const indexBuildParamsSchema = z.object({
   efConstruction: z.number().int().min(8).max(2000).optional(),
   ef: z.number().int().min(1).max(5000).optional(),
   batchSize: z.number().int().min(1).max(1024).default(32),
+  /** Embed the passages on `genq worker`s taking shards from this Redis (then build here); absent: in-process. */
+  workers: workersOptionSchema.optional(),
 });
 export type IndexBuildParams = z.output<typeof indexBuildParamsSchema>;
 export type IndexBuildParamsInput = z.input<typeof indexBuildParamsSchema>;

@@ -1,8 +1,9 @@
 // Step 3, Generate: pick a T5 generator and settings, see an estimate, run 'generation.run' with a
 // progress bar, pause (cancel) / resume, a live stream of the newest queries beside their passages
-// and a throughput chart from the job's metric points.
+// and a throughput chart from the job's metric points. "Run on workers" starts the same run as a
+// 'distributed.generation' job (workers.startGeneration), shown here like a local run.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { GeneratedQuery, GenerationEstimate, GenerationRunParamsInput, GenerationScope, GenerationSettings, ProjectModel } from '../../shared/api.js';
+import type { GeneratedQuery, GenerationEstimate, GenerationRunParamsInput, GenerationScope, GenerationSettings, JobSnapshot, ProjectModel } from '../../shared/api.js';
 import { attempt } from '../api/call.js';
 import { api } from '../api/client.js';
 import '../components/generate/generate.css';
@@ -11,6 +12,7 @@ import { DEFAULT_SETTINGS } from '../components/generate/settings-fields.js';
 import { SettingsForm } from '../components/generate/SettingsForm.js';
 import { ThroughputChart, type ThroughputPoint } from '../components/generate/ThroughputChart.js';
 import { PageHeader } from '../components/PageHeader.js';
+import { initialWorkersChoice, RunOnWorkers, workersBlockedReason, workersOption } from '../components/workers/RunOnWorkers.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { formatCount, formatEta, formatRate } from '../format.js';
 import { generateBlockedReason } from '../components/generate/blocked-reason.js';
@@ -19,6 +21,7 @@ import { FINISHED_STATES, useLatestJob } from '../hooks/useLatestJob.js';
 import type { PageProps } from '../routes.js';
 
 const KIND = 'generation.run';
+const WORKERS_KIND = 'distributed.generation';
 
 export function Generate(_props: PageProps) {
   const [models, setModels] = useState<ProjectModel[]>([]);
@@ -28,7 +31,12 @@ export function Generate(_props: PageProps) {
   const [inScope, setInScope] = useState<number | null>(null);
   const [estimate, setEstimate] = useState<GenerationEstimate | null>(null);
   const [estimating, setEstimating] = useState(false);
-  const [job, setJob] = useLatestJob(KIND);
+  const [localJob, setLocalJob] = useLatestJob(KIND);
+  const [workersJob, setWorkersJob] = useLatestJob(WORKERS_KIND);
+  // The newer of the two kinds: a run on workers is shown like a local one.
+  const job = !workersJob || (localJob && localJob.id > workersJob.id) ? localJob : workersJob;
+  const setJob = (j: JobSnapshot) => (j.kind === WORKERS_KIND ? setWorkersJob(j) : setLocalJob(j));
+  const [workers, setWorkers] = useState(initialWorkersChoice);
   const [latest, setLatest] = useState<GeneratedQuery[]>([]);
   const [points, setPoints] = useState<ThroughputPoint[]>([]);
   const running = !!job && !FINISHED_STATES.has(job.state);
@@ -88,13 +96,14 @@ export function Generate(_props: PageProps) {
     });
   }, [job?.id]);
 
-  const blocked = generateBlockedReason({ hasGenerator: models.some((m) => m.role === 'generator'), running, inScope, corpusPassages, scope });
+  const blocked = generateBlockedReason({ hasGenerator: models.some((m) => m.role === 'generator'), running, inScope, corpusPassages, scope }) ?? workersBlockedReason(workers);
   const params = (): GenerationRunParamsInput | null => (modelId ? { modelId, scope, settings } : null);
   const start = async () => {
     const p = params();
     if (!p) return;
     setPoints([]);
-    const started = await attempt(() => api.generation.start(p));
+    const onWorkers = workersOption(workers);
+    const started = await attempt(() => (onWorkers ? api.workers.startGeneration({ run: p, workers: onWorkers }) : api.generation.start(p)));
     if (started) setJob(started);
   };
   const runEstimate = async () => {
@@ -113,8 +122,9 @@ export function Generate(_props: PageProps) {
       <section className="card">
         <h2>Settings</h2>
         <SettingsForm models={models} modelId={modelId} onModel={setModelId} settings={settings} onSettings={setSettings} scope={scope} onScope={setScope} disabled={running} />
+        <RunOnWorkers value={workers} onChange={setWorkers} disabled={running} what="passages are sharded over the workers, same queries as here for the seed" />
         <div className="generate__actions">
-          <button className="button button--primary" disabled={!modelId || running || inScope === 0} onClick={() => void start()}>
+          <button className="button button--primary" disabled={!modelId || running || inScope === 0 || !!workersBlockedReason(workers)} onClick={() => void start()}>
             Generate queries
           </button>
           <button className="button" disabled={!modelId || running || estimating || inScope === 0} onClick={() => void runEstimate()}>

@@ -1,6 +1,7 @@
 // Mine (GPL): pick retrievers and a cross-encoder, run the resumable 'mining.run' job with
 // progress, then inspect each query's mined hard negatives with their cross-encoder scores and
 // margins (why a negative is hard) and drop false negatives by hand or below a margin threshold.
+// "Run on workers" sends the cross-encoder labelling to `genq worker`s (params.workers).
 import { useCallback, useEffect, useState } from 'react';
 import type { MinedNegative, MinedQuery, MiningReport, ProjectModel } from '../../shared/api.js';
 import { attempt } from '../api/call.js';
@@ -11,6 +12,7 @@ import { DEFAULT_MINE_FORM, MineSetup, mineParams, type MineForm } from '../comp
 import { NegativesPane } from '../components/mine/NegativesPane.js';
 import { ThresholdDrop } from '../components/mine/ThresholdDrop.js';
 import { PageHeader } from '../components/PageHeader.js';
+import { initialWorkersChoice, RunOnWorkers, workersBlockedReason, workersOption } from '../components/workers/RunOnWorkers.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { formatCount, formatEta, formatRate } from '../format.js';
 import { FINISHED_STATES, useLatestJob } from '../hooks/useLatestJob.js';
@@ -31,6 +33,7 @@ function Stat({ label, value, title }: { label: string; value: string; title?: s
 export function Mine(_props: PageProps) {
   const [models, setModels] = useState<ProjectModel[]>([]);
   const [form, setForm] = useState<MineForm>(DEFAULT_MINE_FORM);
+  const [workers, setWorkers] = useState(initialWorkersChoice);
   const [job, setJob] = useLatestJob(KIND);
   const running = !!job && !FINISHED_STATES.has(job.state);
   const [report, setReport] = useState<MiningReport | null>(null);
@@ -67,7 +70,8 @@ export function Mine(_props: PageProps) {
   }, [runId]);
   useEffect(() => void loadNegatives(selected), [selected, loadNegatives]);
 
-  const params = mineParams(form);
+  const formParams = mineParams(form);
+  const params = typeof formParams === 'string' ? formParams : (workersBlockedReason(workers) ?? { ...formParams, workers: workersOption(workers) });
   const start = async () => {
     if (typeof params === 'string') return;
     const started = await attempt(() => api.mining.start(params));
@@ -90,6 +94,7 @@ export function Mine(_props: PageProps) {
       <section className="card">
         <h2>Settings</h2>
         <MineSetup models={models} form={form} onForm={setForm} disabled={running} />
+        <RunOnWorkers value={workers} onChange={setWorkers} disabled={running} what="cross-encoder labelling runs on the workers; retrieval stays here" />
         <div className="mine__actions">
           <button className="button button--primary" disabled={running || typeof params === 'string'} onClick={() => void start()}>
             Mine negatives

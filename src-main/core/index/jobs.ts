@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { indexBuildParamsSchema, mapBuildParamsSchema, type IndexBuildParams, type MapBuildParams } from '../../../shared/services/search.js';
 import type { JobKindDef } from '../jobs/types.js';
 import { modelName } from '../models/model-names.js';
+import { redactRedisUrl } from '../distributed/redis-url.js';
 
 export { indexBuildParamsSchema, type IndexBuildParams };
 
@@ -13,7 +14,7 @@ export const INDEX_BUILD_KIND = 'index.build';
 export const indexBuildKind: JobKindDef<IndexBuildParams> = {
   kind: INDEX_BUILD_KIND,
   label: 'Build search index',
-  title: (p, db) => `${p.rebuild ? 'Rebuild' : 'Build'} index for ${modelName(db, p.modelId)}`,
+  title: (p, db) => `${p.rebuild ? 'Rebuild' : 'Build'} index for ${modelName(db, p.modelId)}${p.workers ? ` on workers (${redactRedisUrl(p.workers.redisUrl)})` : ''}`,
   heavy: true,
   params: indexBuildParamsSchema as z.ZodType<IndexBuildParams>,
   handlerModule: new URL('./index-job.js', import.meta.url).href,

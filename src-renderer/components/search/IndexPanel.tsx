@@ -6,6 +6,7 @@ import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
 import { formatCount, formatTime } from '../../format.js';
 import { ProgressBar } from '../ProgressBar.js';
+import { initialWorkersChoice, RunOnWorkers, workersBlockedReason, workersOption } from '../workers/RunOnWorkers.js';
 import { buildButtonLabel, DEFAULT_INDEX_SETTINGS, indexState, parseIndexSettings } from './index-status.js';
 import { isActive, jobModelId } from './useKindJobs.js';
 
@@ -26,12 +27,15 @@ export function IndexPanel({ indexes, models, jobs }: Props) {
   const [form, setForm] = useState({ M: '', efConstruction: '', ef: '' });
   const [rebuild, setRebuild] = useState(false);
   const [problem, setProblem] = useState('');
+  const [workers, setWorkers] = useState(initialWorkersChoice);
   const settings = parseIndexSettings(form);
 
   const build = async (modelId: number) => {
     if (typeof settings === 'string') return setProblem(settings);
+    const notReady = workersBlockedReason(workers);
+    if (notReady) return setProblem(notReady);
     setProblem('');
-    await attempt(() => api.search.buildIndex({ modelId, rebuild, ...settings }));
+    await attempt(() => api.search.buildIndex({ modelId, rebuild, ...settings, workers: workersOption(workers) }));
   };
 
   if (indexes === null) return <p className="muted">Loading indexes…</p>;
@@ -115,6 +119,7 @@ export function IndexPanel({ indexes, models, jobs }: Props) {
           <label className="sindex__check">
             <input type="checkbox" checked={rebuild} onChange={(e) => setRebuild(e.target.checked)} /> re-embed everything (otherwise only changed passages)
           </label>
+          <RunOnWorkers value={workers} onChange={setWorkers} what="passages are embedded on the workers; the index is built here" />
         </div>
         <p className="muted small">
           M: links per node (memory, recall); efConstruction: build-time search width; ef: query-time search width (higher = better recall, slower).

@@ -25,6 +25,9 @@ describe('genq mine / export --format triplets', () => {
     const badK = await runCli(['mine', '--project', dir, '--retriever', 'bm25', '--cross-encoder', String(f.crossEncoderId), '--k', 'many']);
     expect(badK.code).not.toBe(0);
     expect(badK.stderr).toMatch(/k: .*number/i);
+    const badWorkers = await runCli(['mine', '--project', dir, '--retriever', 'bm25', '--cross-encoder', String(f.crossEncoderId), '--workers', 'http://localhost:6379']);
+    expect(badWorkers.code).not.toBe(0);
+    expect(badWorkers.stderr).toMatch(/--workers: must be a redis:\/\//);
     const wrongRole = await runCli(['mine', '--project', dir, '--retriever', 'bm25', '--cross-encoder', String(f.encoderId)]);
     expect(wrongRole.code).not.toBe(0);
     expect(wrongRole.stderr).toContain('not a cross-encoder');
