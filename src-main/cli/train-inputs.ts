@@ -5,10 +5,10 @@
 import { basename, resolve } from 'node:path';
 import { loadModelFolder } from '../core/models/folder.js';
 import { freeModelName, resolveModelFolder } from '../core/models/model-ref.js';
-import { folderPrefixes, prefixPairs, projectModelPrefixes, type ModelPrefixes } from '../core/models/prefixes.js';
+import { folderPrefixes, prefixDevSet, prefixPairs, projectModelPrefixes, type ModelPrefixes } from '../core/models/prefixes.js';
 import type { Pair } from '../core/training/batches.js';
 import { readPairsFile } from '../core/training/pairs-file.js';
-import { countTrainingPairsByStatus, trainingPairs, type PairStatuses } from '../core/training/project-pairs.js';
+import { countTrainingPairsByStatus, devSet, trainingPairs, type DevSet, type PairStatuses } from '../core/training/project-pairs.js';
 import type { CliContext, CliProject } from './context.js';
 import { projectModel } from './model-ref.js';
 
@@ -23,7 +23,12 @@ export interface TrainInputs {
   summary: string;
   /** With --project: registers the tuned folder as a project model (child of the base). */
   register(outDir: string): Promise<void>;
+  /** With --project and a held-out split that has queries: the dev set (prefixed) evaluated at each epoch end; else null. */
+  dev: DevSet | null;
 }
+
+/** Dev queries evaluated at most (an evenly spaced sample beyond), as the Train page's default. */
+const DEV_MAX_QUERIES = 1000;
 
 const describePrefixes = (p: ModelPrefixes) =>
   p.query || p.passage ? `, query prefix ${JSON.stringify(p.query)}, passage prefix ${JSON.stringify(p.passage)}` : '';
@@ -33,7 +38,7 @@ export async function trainInputs(opts: { model: string; pairs?: string; project
     const { dir } = resolveModelFolder(opts.model);
     const prefixes = folderPrefixes(loadModelFolder(dir));
     const pairs = prefixPairs(readPairsFile(opts.pairs!), prefixes);
-    return { modelDir: dir, pairs, prefixes, summary: `${pairs.length} pairs from ${opts.pairs}${describePrefixes(prefixes)}`, register: async () => {} };
+    return { modelDir: dir, pairs, prefixes, summary: `${pairs.length} pairs from ${opts.pairs}${describePrefixes(prefixes)}`, register: async () => {}, dev: null };
   }
   const p = await ctx.openProject(opts.project);
   const base = await projectModel(p, opts.model, ctx, 'encoder');
@@ -41,6 +46,7 @@ export async function trainInputs(opts: { model: string; pairs?: string; project
   const prefixes = projectModelPrefixes(p.db, base.id);
   const pairs = prefixPairs(trainingPairs(p.db, statuses), prefixes);
   const n = countTrainingPairsByStatus(p.db, statuses);
+  const dev = devSet(p.db, DEV_MAX_QUERIES);
   const which = statuses === 'accepted' ? 'accepted only' : `${n.accepted} accepted, ${n.pending} pending`;
   return {
     modelDir: base.path,
@@ -48,6 +54,7 @@ export async function trainInputs(opts: { model: string; pairs?: string; project
     prefixes,
     summary: `${pairs.length} pairs on training passages (${which})${describePrefixes(prefixes)}`,
     register: (outDir) => registerTuned(p, base.id, outDir, ctx),
+    dev: dev.queries.length > 0 ? prefixDevSet(dev, prefixes) : null,
   };
 }
 

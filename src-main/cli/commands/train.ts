@@ -19,7 +19,8 @@ import { latestCheckpoint } from '../../core/training/checkpoint.js';
 import { createEngine, openTrainingModel, planRun, type EngineChoice } from '../../core/training/engines.js';
 import { isOutOfMemory, memoryError, TrainingMemoryError } from '../../core/training/memory-plan.js';
 import { exportSentenceTransformerArrays } from '../../core/training/export.js';
-import type { PairStatuses } from '../../core/training/project-pairs.js';
+import { evaluateDevSet } from '../../core/training/dev-eval.js';
+import type { DevSet, PairStatuses } from '../../core/training/project-pairs.js';
 import { adamwOptions, DEFAULT_SETTINGS, runTraining, type TrainSettings } from '../../core/training/trainer.js';
 import { lossFor, projectTrainingData, readTripletsFile, tripletExamples, type LossName, type TrainingData } from '../../core/training/training-data.js';
 import type { CliContext } from '../context.js';
@@ -92,7 +93,10 @@ export function checkOutput(output: string, modelDir: string, overwrite: boolean
   if (readdirSync(out).length > 0 && !overwrite) throw new Error(`--output ${output} is not empty; give --overwrite to replace its contents, or choose an empty folder`);
 }
 
-interface Inputs { modelDir: string; data: TrainingData; prefixes: ModelPrefixes; register(outDir: string): Promise<void> }
+/** "mrr@10 0.4123, recall@10 0.8000, ndcg@10 0.5012" */
+const devLine = (metrics: Record<string, number>) => Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+
+interface Inputs { modelDir: string; data: TrainingData; prefixes: ModelPrefixes; register(outDir: string): Promise<void>; dev?: DevSet | null }
 
 async function loadInputs(opts: TrainCliOptions, ctx: CliContext): Promise<Inputs> {
   if (opts.loss === 'mnr') {
@@ -100,7 +104,7 @@ async function loadInputs(opts: TrainCliOptions, ctx: CliContext): Promise<Input
     const i = await trainInputs(opts, ctx); // --model: project model, folder or cached Hub id; pairs prefixed for the model
     if (i.pairs.length < 2) throw new Error(`${opts.pairs ?? opts.project}: ${i.summary}; MNR needs at least 2`);
     ctx.err(`genq train: ${i.summary}`);
-    return { modelDir: i.modelDir, prefixes: i.prefixes, register: i.register, data: { examples: pairExamples(i.pairs), describe: `${i.pairs.length} pairs` } };
+    return { modelDir: i.modelDir, prefixes: i.prefixes, register: i.register, dev: i.dev, data: { examples: pairExamples(i.pairs), describe: `${i.pairs.length} pairs` } };
   }
   if (opts.pairs) throw new Error('--loss margin-mse trains on triplets with teacher margins: give --triplets FILE (JSONL {"query","positive","negative","margin"}) or --project DIR after `genq mine`');
   const prefix = (p: ModelPrefixes) => (e: Example): Example => ({ ...e, texts: e.texts.map((t, c) => (c === 0 ? p.query : p.passage) + t) });
@@ -158,7 +162,12 @@ export async function runTrain(opts: TrainCliOptions, ctx: CliContext, argv?: st
     const result = await runTraining(
       { engine, tokenize: opened.tokenize, loss: lossFor(opts.loss, { symmetric: settings.symmetric }), examples: inputs.data.examples, examplesForEpoch: inputs.data.examplesForEpoch, defaultDropout: opened.defaultDropout },
       settings,
-      { onStep: (e) => ctx.out(JSON.stringify({ step: e.step, loss: e.loss, lr: e.lr })), onCheckpoint: (e) => ctx.err(`genq train: checkpoint ${e.dir}`) },
+      {
+        onStep: (e) => ctx.out(JSON.stringify({ step: e.step, loss: e.loss, lr: e.lr })),
+        onCheckpoint: (e) => ctx.err(`genq train: checkpoint ${e.dir}`),
+        // With a held-out split: the dev set at each epoch end, as the Train page's job does.
+        evaluate: inputs.dev ? (e) => evaluateDevSet(inputs.dev!, e.embed).then((r) => (ctx.err(`genq train: dev set after ${e.step} steps: ${devLine(r.metrics)}`), r)) : undefined,
+      },
       opts.resume,
     ).catch((e: unknown) => {
       throw isOutOfMemory(e) ? memoryError(e, plan, `the ${engine.device.engine} engine (${engine.device.provider})`) : e;

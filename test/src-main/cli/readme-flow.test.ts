@@ -87,6 +87,8 @@ describe('README command list', () => {
     // Nothing was accepted by hand: training used the pending queries (minus the rejected ones) and said so.
     expect(outputs.train.err).toMatch(/genq train: \d+ pairs on training passages \(0 accepted, \d+ pending\)/);
     expect(outputs.train.err).toMatch(/registered .*models\/tuned in the project as model \d+ "tuned"/);
+    // The split made by curate gives training its dev set, evaluated at the end of the epoch.
+    expect(outputs.train.err).toMatch(/genq train: dev set after \d+ steps: mrr@10 \d\.\d{4}, recall@10 \d\.\d{4}, ndcg@10 \d\.\d{4}/);
     expect(existsSync(join(project, 'models', 'tuned', 'model.safetensors'))).toBe(true);
     const trained = Number(/(\d+) pairs on training passages/.exec(outputs.train.err)![1]);
     expect(trained).toBeGreaterThan(10);
