@@ -1,6 +1,7 @@
 // models.* of the API: the model folders registered in the open project (`models` table), their
 // facts, and a quick "embed two texts" check. Built graphs are cached in the project's models/.
 import { basename, join, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { ApiContractType, GenqApiImpl } from '../../../shared/api.js';
 import type { ModelInfo, ModelRole, ProjectModel } from '../../../shared/services/models.js';
 import type { EventBus } from '../api/events.js';
@@ -61,10 +62,15 @@ const toModel = (r: ModelRow): ProjectModel => ({
   ...rowPrefixes(r, r.info ? (JSON.parse(r.info) as ModelInfo) : null),
 });
 
+/** The project's models as the API lists them (prefixes included): for other services that emit models.onChanged. */
+export function listProjectModels(db: Database.Database): ProjectModel[] {
+  return (db.prepare('SELECT * FROM models ORDER BY id').all() as ModelRow[]).map(toModel);
+}
+
 export function createModelsService(manager: ProjectManager, events: EventBus<ApiContractType>): GenqApiImpl['models'] {
   const db = () => manager.require().project.db;
   const cacheDir = () => (manager.current ? join(manager.current.project.dir, 'models') : defaultCacheDir());
-  const list = (): ProjectModel[] => (db().prepare('SELECT * FROM models ORDER BY id').all() as ModelRow[]).map(toModel);
+  const list = (): ProjectModel[] => listProjectModels(db());
   const get = (id: number): ProjectModel => {
     const row = db().prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined;
     if (!row) throw new ModelNotFoundError(`no model with id ${id} in this project`);
