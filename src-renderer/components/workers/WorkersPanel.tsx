@@ -15,6 +15,7 @@ const POLL_MS = 2000;
 function StageCard({ stage, samples, onChange }: { stage: StageStatus; samples: RateSample[]; onChange(): void }) {
   const active = stage.state === 'running' || stage.state === 'paused';
   const rate = stage.state === 'running' ? sampleRate(samples) : null;
+  const unit = stage.kind === 'mine' ? 'queries' : 'passages'; // a mining stage's shards hold queries
   const act = (action: 'pause' | 'resume' | 'cancel') => async () => {
     if (await attempt(() => api.workers[action]({ stageId: stage.id }))) onChange();
   };
@@ -22,7 +23,7 @@ function StageCard({ stage, samples, onChange }: { stage: StageStatus; samples: 
     <section className="card workers__stage" aria-label={`Distributed stage ${stage.id}`} data-stage-id={stage.id}>
       <div className="workers__stage-head">
         <strong>
-          Stage {stage.id}: {stage.kind === 'generate' ? 'query generation' : 'corpus embedding'}
+          Stage {stage.id}: {stage.kind === 'generate' ? 'query generation' : stage.kind === 'mine' ? 'hard-negative labelling' : 'corpus embedding'}
         </strong>
         <span className={`badge badge--${stage.state}`}>{stage.state}</span>
         {stage.jobId !== null && <span className="muted small">job {stage.jobId}</span>}
@@ -31,14 +32,14 @@ function StageCard({ stage, samples, onChange }: { stage: StageStatus; samples: 
       <ProgressBar done={stage.passagesDone} total={stage.passages} label={`Stage ${stage.id} passages`} state={stage.state} />
       <div className="workers__meta small">
         <span>
-          {formatCount(stage.passagesDone)} / {formatCount(stage.passages)} passages
+          {formatCount(stage.passagesDone)} / {formatCount(stage.passages)} {unit}
         </span>
         <span>
           shards {stage.shardsDone} done · {stage.shardsRunning} running · {stage.shardsFailed} failed · {stage.shards} total
         </span>
         {stage.state === 'running' && (
           <>
-            <span>{formatRate(rate, 'passages')}</span>
+            <span>{formatRate(rate, unit)}</span>
             <span title="estimated time left">ETA {formatEta(etaSeconds(rate, stage.passages - stage.passagesDone))}</span>
           </>
         )}

@@ -2,13 +2,17 @@
 // processes gives the in-process run's negatives for the same seed (same queries, candidates,
 // retriever flags, ranks and pools; CE scores and margins within 1e-5), a shard delivered twice
 // writes nothing the second time, and a worker killed with SIGKILL mid-shard loses nothing (the
-// stalled shard is retried by the other worker). ~40 s on the 2-core machine (child processes).
+// stalled shard is retried by the other worker). Also the Index panel's choice: an 'index.build'
+// job with params.workers embeds on the workers and builds the index of the in-process build.
+// ~50 s on the 2-core machine (child processes).
 import type { ChildProcess } from 'node:child_process';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { miningParamsSchema, type MiningReport } from '../../../../shared/services/mining.js';
 import { planMiningStage, runMiningStage, writeMiningResult } from '../../../../src-main/core/distributed/distributed-mining.js';
 import { shardsPerWorker, stageCounts } from '../../../../src-main/core/distributed/shard-store.js';
+import { buildIndexForModel } from '../../../../src-main/core/index/build-for-model.js';
+import { loadIndex } from '../../../../src-main/core/index/index-store.js';
 import { servicesOnNewProject, type TestServices } from '../../../helpers/services.js';
 import { useTempDirs, waitUntil } from '../../../helpers/temp-dir.js';
 import { buildMiningProject, type MiningFixture } from '../mining/mining-fixture.js';
@@ -146,6 +150,30 @@ describe('mining on workers', () => {
     } finally {
       await stopWorkerProcess(doomed, 'SIGKILL');
       if (rescuer) await stopWorkerProcess(rescuer);
+    }
+  });
+
+  it('index.build job with workers (Index panel): the vectors of the in-process build', async () => {
+    const params = { modelId: f.encoderId, rebuild: true, batchSize: 4 };
+    await buildIndexForModel(s.dir, db, params);
+    const local = loadIndex(s.dir, f.encoderId).index;
+    const ids = local.ids().sort((a, b) => a - b);
+    const expected = ids.map((id) => Array.from(local.vectorOf(id)));
+    const w = await worker('i1');
+    try {
+      const job = await s.impl.search.buildIndex({ ...params, workers: { redisUrl: redis.url, shardSize: 8, resyncMs: 200 } });
+      expect(job.title).toContain('on workers');
+      const end = await s.finished(job.id);
+      expect(end.state, JSON.stringify(end.error)).toBe('done');
+      const remote = loadIndex(s.dir, f.encoderId).index;
+      expect(remote.ids().sort((a, b) => a - b)).toEqual(ids);
+      const maxDiff = Math.max(...ids.flatMap((id, i) => Array.from(remote.vectorOf(id), (v, k) => Math.abs(v - expected[i][k]))));
+      expect(maxDiff).toBeLessThan(1e-6);
+      const stage = db.prepare("SELECT id, job_id FROM dist_stages WHERE kind = 'embed' ORDER BY id DESC").get() as { id: number; job_id: number };
+      expect(stage.job_id).toBe(job.id);
+      expect(shardsPerWorker(db, stage.id).map((x) => x.worker)).toEqual(['i1']);
+    } finally {
+      await stopWorkerProcess(w);
     }
   });
 });
