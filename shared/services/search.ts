@@ -15,6 +15,8 @@ export const indexBuildParamsSchema = z.object({
   efConstruction: z.number().int().min(8).max(2000).optional(),
   ef: z.number().int().min(1).max(5000).optional(),
   batchSize: z.number().int().min(1).max(1024).default(32),
+  /** onnxruntime execution provider for the encoder (absent = 'auto': a GPU provider when one works, else CPU). */
+  provider: z.enum(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml']).optional(),
   /** Embed the passages on `genq worker`s taking shards from this Redis (then build here); absent: in-process. */
   workers: workersOptionSchema.optional(),
 });

@@ -18,6 +18,8 @@ interface IndexOptions {
   efConstruction?: number;
   ef?: number;
   batchSize: number;
+  /** Execution provider for the encoder (checked by the job schema). */
+  provider: string;
   /** Redis URL: embed on `genq worker`s (core/distributed). */
   workers?: string;
 }
@@ -33,13 +35,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--ef-construction <n>', 'HNSW efConstruction (default 200)', positiveInt('--ef-construction'))
     .option('--ef <n>', 'HNSW search ef (default 100)', positiveInt('--ef'))
     .option('--batch-size <n>', 'texts per forward pass', positiveInt('--batch-size'), 32)
+    .option('--provider <name>', 'execution provider for the encoder: auto, cpu, webgpu, cuda, dml, coreml', 'auto')
     .option('--workers <redis-url>', 'embed the passages on `genq worker`s taking work from this Redis (redis:// or rediss://)', (v) => checkRedisUrl(v))
     .action(async (opts: IndexOptions, cmd: Command) => {
       // The job's schema checks the flags before the project is opened or a model registered.
       const settings = parseFlags(
         indexBuildParamsSchema.omit({ modelId: true }),
-        { rebuild: opts.rebuild ?? false, M: opts.m, efConstruction: opts.efConstruction, ef: opts.ef, batchSize: opts.batchSize },
-        { flags: { M: '--m', efConstruction: '--ef-construction', ef: '--ef', batchSize: '--batch-size' }, argv: commandArgv(cmd) },
+        { rebuild: opts.rebuild ?? false, M: opts.m, efConstruction: opts.efConstruction, ef: opts.ef, batchSize: opts.batchSize, provider: opts.provider },
+        { flags: { M: '--m', efConstruction: '--ef-construction', ef: '--ef', batchSize: '--batch-size', provider: '--provider' }, argv: commandArgv(cmd) },
       );
       const p = await ctx.openProject(opts.project);
       const params = { ...settings, modelId: (await projectModel(p, opts.model, ctx, 'encoder')).id };

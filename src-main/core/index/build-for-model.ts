@@ -26,7 +26,8 @@ export async function buildIndexForModel(projectDir: string, db: Database.Databa
   if (model.role !== 'encoder') throw new IndexModelError(`model ${modelId} (${model.name}) is a ${model.role}, not an encoder`);
   hooks.log?.(`hashing model folder ${model.path}`);
   const modelHash = await projectModelHash(db, model);
-  const embedder = await loadProjectEncoder(projectDir, db, model);
+  const embedder = await loadProjectEncoder(projectDir, db, model, { provider: params.provider });
+  hooks.log?.(`encoder on ${embedder.provider}${embedder.device.fallbackReasons.length ? ` (${embedder.device.fallbackReasons.join('; ')})` : ''}`);
   try {
     const report = await buildOrUpdateIndex({
       projectDir,
