@@ -27,6 +27,11 @@ describe('ORT engine: MNR gradients match sentence-transformers', () => {
         // The key bias's gradient is analytically zero (rounding noise on both sides): compared absolutely.
         expect(max < 1e-6 ? diff / 1e-4 : diff / max, gname).toBeLessThan(1e-4);
       }
+      // Bytes host↔device per step: ids, masks, dEmb, scalars, embeddings, the norm — not the parameters.
+      await engine.apply(1e-3, 1);
+      const moved = engine.transferStats();
+      expect(moved.hostToDevice).toBeGreaterThan(0);
+      expect(moved.hostToDevice + moved.deviceToHost).toBeLessThan(100_000);
       await engine.dispose();
     });
   }
