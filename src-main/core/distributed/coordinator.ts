@@ -153,8 +153,10 @@ export async function coordinateStage(opts: CoordinatorOptions): Promise<StageCo
   };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
-  // A resumed stage retries the shards that failed last time (the worker or its model may be fixed).
-  for (const s of unfinishedShards(db, stageId).filter((x) => x.state === 'failed')) {
+  // A resumed stage retries the shards that failed last time (the worker or its model may be fixed):
+  // those the database saw fail, and those still in hand on a worker when the last run ended, which
+  // may have failed in Redis since (attempts used up while nobody watched).
+  for (const s of unfinishedShards(db, stageId).filter((x) => x.state === 'failed' || x.state === 'queued' || x.state === 'running')) {
     const job = await shards.getJob(shardJobId(stage.queueKey, s.shard)).catch(() => undefined);
     if (job && (await job.getState()) === 'failed') await job.remove().catch(() => undefined);
     markShard(db, stageId, s.shard, { state: 'pending' });

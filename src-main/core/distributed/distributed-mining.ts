@@ -10,7 +10,7 @@
 // project's passages and index, which workers never see.
 import type Database from 'better-sqlite3';
 import type { MiningParams, MiningReport } from '../../../shared/services/mining.js';
-import { countMinableQueries, crossEncoderRow, openMiningRetrievers, retrieverName, type MiningHooks, type MiningTimings } from '../mining/mine.js';
+import { crossEncoderRow, openMiningRetrievers, retrieverName, type MiningHooks, type MiningTimings } from '../mining/mine.js';
 import { batchQueries, MINED_QUERIES, pickBatchNegatives } from '../mining/mining-shard.js';
 import type { MiningRetrieverHandle } from '../mining/retrievers.js';
 import { createMiningRun, finishMiningRun, insertMinedQueries, miningReport } from '../mining/store.js';
@@ -64,7 +64,7 @@ export async function runMiningStage(db: Database.Database, projectDir: string, 
   const stage = getStage(db, cp.stageId);
   const ref = (stage.config as { model: ShardJob['model'] }).model;
   const started = performance.now();
-  const total = countMinableQueries(db);
+  const total = stage.passages; // the stage's query count (a query rejected meanwhile is skipped)
   const timings: MiningTimings = { bm25: 0, dense: 0, crossEncoder: 0, other: 0 };
   const retrievers: MiningRetrieverHandle[] = [];
   try {
