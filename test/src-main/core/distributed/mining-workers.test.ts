@@ -92,7 +92,7 @@ afterAll(async () => {
 });
 
 describe('mining on workers', () => {
-  it('two workers: the negatives and margins of the in-process run with the same seed', async () => {
+  it('two workers: the negatives and margins of the in-process run with the same seed', { timeout: 180_000 }, async () => {
     const workers = await Promise.all(['m1', 'm2'].map((id) => worker(id, ['--delay-ms', '100'])));
     try {
       const job = await s.impl.mining.start({ ...base(), workers: { redisUrl: redis.url, resyncMs: 200 } });
@@ -132,7 +132,8 @@ describe('mining on workers', () => {
     expect(candidatesOf(db, cp.runId)).toEqual(refCandidates.filter((c) => c.query_id === q0.query_id || c.query_id === q1.query_id));
   });
 
-  it('kill -9 of a worker mid-shard: the stalled shard is retried by the other worker, nothing lost or duplicated', async () => {
+  // Two worker start-ups (tsx) dominate; on a loaded machine they alone can pass the default 60 s.
+  it('kill -9 of a worker mid-shard: the stalled shard is retried by the other worker, nothing lost or duplicated', { timeout: 180_000 }, async () => {
     const doomed = await worker('doomed', ['--delay-ms', '5000']);
     let rescuer: ChildProcess | null = null;
     try {
