@@ -32,6 +32,8 @@ const APPLY_COPIES = 6;
  * BERT-base at 128 tokens measured ~1.3 GB above the live tensors.
  */
 const OVERHEAD_PARAM_COPIES = 3;
+const ORT_PARAM_COPIES = 12;
+const ORT_ACT_SCALE = 2.5;
 /** Node, tfjs/onnxruntime code and buffers, the tokenizer: resident before the model loads. */
 const RUNTIME_BYTES = 350 * 1024 ** 2;
 /** Share of a budget a plan may use (the estimate's error; the wasm heap estimate already counts fragmentation). */
@@ -89,21 +91,35 @@ export function activationFloatsPerText(c: EncoderConfig, S: number, dropout: nu
   return c.numLayers * perLayer + 6 * S * H; // + embeddings, their LayerNorm and the pooling
 }
 
+/**
+ * Per engine: float32 copies of the parameters alive at the peak (weights, gradients, Adam m and v,
+ * plus what the engine adds), and how many times the tfjs-derived activation count it keeps.
+ * onnxruntime keeps every intermediate of the forward and backward graphs in its arena and feeds
+ * the AdamW graph's outputs as new buffers; its arena grows in powers of two. Fitted to
+ * bench/train-memory on ORT CPU (MiniLM-L6 at 128 tokens, 16 texts: 3.2 GB peak; BERT-base at 192,
+ * 8 texts: 12.9 GB), erring high: BERT-base with 48 texts at 192 in one pass passed 23.5 GB.
+ */
+const ENGINE_COSTS: Record<EngineName, { paramCopies: number; actScale: number; applyCopies: number }> = {
+  tfjs: { paramCopies: 4 + OVERHEAD_PARAM_COPIES, actScale: 1, applyCopies: APPLY_COPIES },
+  ort: { paramCopies: ORT_PARAM_COPIES, actScale: ORT_ACT_SCALE, applyCopies: 0 },
+};
+
 /** Peak bytes of one step with `inFlight` texts' activations alive at once (tensor memory, without the runtime). */
-function tensorPeak(c: EncoderConfig, params: number, S: number, dropout: number, inFlight: number): number {
-  const state = 4 * params * 4; // weights, gradients, Adam m and v (float32)
+function tensorPeak(engine: EngineName, c: EncoderConfig, params: number, S: number, dropout: number, inFlight: number): number {
+  const k = ENGINE_COSTS[engine];
   const largest = Math.max(...parameterShapes(c).map(([, shape]) => shape.reduce((a, b) => a * b, 1)));
-  const acts = 4 * inFlight * activationFloatsPerText(c, S, dropout);
-  return state + APPLY_COPIES * 4 * largest + OVERHEAD_PARAM_COPIES * 4 * params + acts * (1 + WORKSPACE);
+  const acts = 4 * inFlight * activationFloatsPerText(c, S, dropout) * k.actScale;
+  return k.paramCopies * 4 * params + k.applyCopies * 4 * largest + acts * (1 + WORKSPACE);
 }
 
 /** Process peak (what RSS shows): tensors plus the runtime. */
-function peakFor(c: EncoderConfig, params: number, S: number, dropout: number, inFlight: number): number {
-  return RUNTIME_BYTES + tensorPeak(c, params, S, dropout, inFlight);
+function peakFor(engine: EngineName, c: EncoderConfig, params: number, S: number, dropout: number, inFlight: number): number {
+  return RUNTIME_BYTES + tensorPeak(engine, c, params, S, dropout, inFlight);
 }
 
 function budgetOf(input: MemoryPlanInput): { bytes: number; source: string } {
-  const host = input.hostMemoryBytes ?? Math.max(totalmem() * 0.9, freemem());
+  // Memory available now (other programs keep theirs), never more than 90% of the machine.
+  const host = input.hostMemoryBytes ?? Math.min(totalmem() * 0.9, freemem());
   if (input.engine === 'tfjs' && input.provider === 'wasm') {
     return host < WASM_HEAP_BYTES ? { bytes: host, source: `host RAM (${formatBytes(host)})` } : { bytes: WASM_HEAP_BYTES, source: 'the 4 GiB WebAssembly heap of the tfjs wasm engine' };
   }
@@ -122,9 +138,9 @@ export function planMemory(input: MemoryPlanInput): MemoryPlan {
   // The wasm heap holds the tensors only; elsewhere the whole process counts against the budget.
   const wasm = input.engine === 'tfjs' && input.provider === 'wasm' && budget.bytes === WASM_HEAP_BYTES;
   const usable = budget.bytes * (wasm ? WASM_HEADROOM : HEADROOM);
-  const need = (m: number) => (wasm ? tensorPeak : peakFor)(c, params, S, dropout, m);
-  const full = peakFor(c, params, S, dropout, B * columns);
-  const at = (m: number) => peakFor(c, params, S, dropout, m);
+  const need = (m: number) => (wasm ? tensorPeak : peakFor)(input.engine, c, params, S, dropout, m);
+  const full = peakFor(input.engine, c, params, S, dropout, B * columns);
+  const at = (m: number) => peakFor(input.engine, c, params, S, dropout, m);
   const where = `${input.engine} ${input.provider}`;
   const base = { fullBatchBytes: full, budgetBytes: budget.bytes, budgetSource: budget.source, parameters: params };
   if (input.miniBatchSize !== undefined && input.miniBatchSize < B) {

@@ -9,7 +9,7 @@ import type { ApiContractType, GenqApiImpl } from '../../../shared/api.js';
 import type { EventMessage } from '../../../shared/contract.js';
 import type { JobSnapshot } from '../../../shared/services/jobs.js';
 import type { ModelInfo, ProjectModel } from '../../../shared/services/models.js';
-import { trainingRunParamsSchema, type TrainingCheckpointInfo, type TrainingRunParamsInput } from '../../../shared/services/training.js';
+import { trainingContract, trainingRunParamsSchema, type TrainingCheckpointInfo, type TrainingRunParamsInput } from '../../../shared/services/training.js';
 import type { EventBus } from '../api/events.js';
 import { loadModelFolder } from '../models/folder.js';
 import { readSafetensors } from '../models/safetensors.js';
@@ -18,6 +18,7 @@ import type { LoopState } from './checkpoint.js';
 import { DEV_METRICS } from './dev-eval.js';
 import { exportPrompts, folderPrefixes, projectModelPrefixes } from '../models/prefixes.js';
 import { exportSentenceTransformerArrays, type ParamArrays } from './export.js';
+import { countProjectTriplets } from '../mining/project-triplets.js';
 import { planRun, resolveEngine } from './engines.js';
 import { TRAINING_RUN_KIND } from './jobs.js';
 import { countDevSet, countTrainingPairs, countTrainingPairsByStatus } from './project-pairs.js';
@@ -90,6 +91,11 @@ export function createTrainingService(manager: ProjectManager, events: EventBus<
     const { db } = project();
     if (!params.resume) {
       baseEncoder(db, params.modelId); // fail now, not in the worker
+      if (params.settings.loss === 'margin-mse') {
+        // GPL trains on the mined triplets; says what to do when there is no finished mining run.
+        if (countProjectTriplets(db) === 0) throw new TrainingServiceError('the mining run has no kept hard negatives; mine again or restore dropped negatives on the Mine page');
+        return runner().start(TRAINING_RUN_KIND, params);
+      }
       const pairs = countTrainingPairs(db, params.settings.pairStatuses);
       if (pairs < 2) throw new TrainingServiceError(`the project has ${pairs} ${params.settings.pairStatuses === 'accepted' ? 'accepted pair(s)' : 'pair(s) nobody rejected'} on training-split passages; MNR training needs at least 2 (${params.settings.pairStatuses === 'accepted' ? 'accept queries on the Curate page' : 'generate queries, or un-reject some on the Curate page'})`);
     }
@@ -98,7 +104,8 @@ export function createTrainingService(manager: ProjectManager, events: EventBus<
 
   return {
     start: async (input) => start(input),
-    estimate: async ({ modelId, settings }) => {
+    estimate: async (input) => {
+      const { modelId, settings } = trainingContract.estimate.input.parse(input);
       const base = baseEncoder(project().db, modelId);
       const engine = resolveEngine(settings.engine);
       const folderMax = loadModelFolder(base.path).maxSeqLength;
