@@ -8,6 +8,7 @@ import { CachedModels } from '../components/models/hub/CachedModels.js';
 import { HubPanel } from '../components/models/hub/HubPanel.js';
 import { ModelTable } from '../components/models/ModelTable.js';
 import '../components/models/models.css';
+import { PrefixesPanel } from '../components/models/PrefixesPanel.js';
 import { TryEmbed } from '../components/models/TryEmbed.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { routeHref } from '../hooks/useHashRoute.js';
@@ -64,6 +65,18 @@ export function Models({ appInfo }: PageProps) {
         )}
         {models && models.length > 0 && <ModelTable models={models} />}
       </section>
+      {models && models.length > 0 && (
+        <section className="card" aria-label="Prefixes">
+          <h2>Query and passage prefixes</h2>
+          <p className="muted small">
+            Some encoders expect a text before each query or passage (E5: <span className="mono">"query: "</span> /{' '}
+            <span className="mono">"passage: "</span>; BGE: an instruction before queries). Indexing, search, evaluation, curation signals and training
+            put them there, and a fine-tuned model’s folder keeps them as its prompts. They start from the folder’s{' '}
+            <span className="mono">config_sentence_transformers.json</span> prompts.
+          </p>
+          <PrefixesPanel models={models} onSaved={(m) => setModels((cur) => cur?.map((x) => (x.id === m.id ? m : x)) ?? cur)} />
+        </section>
+      )}
       {models && models.length > 0 && (
         <section className="card">
           <h2>Try it</h2>

@@ -1,6 +1,8 @@
-// Export the accepted pairs (TSV query<TAB>passage, JSONL, or a BEIR folder) to a path on the
-// machine running the project (the app's own disk, or the server in web mode). Relative paths
-// are inside the project folder; in a browser each written file is also offered as a download.
+// Export the query–passage pairs (TSV query<TAB>passage, JSONL, or a BEIR folder) to a path on the
+// machine running the project (the app's own disk, or the server in web mode). By default every
+// query nobody rejected goes in (accepted and still pending, as training uses them); "accepted
+// only" restricts to the ones a person accepted. Relative paths are inside the project folder; in a
+// browser each written file is also offered as a download.
 import { useEffect, useState } from 'react';
 import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
@@ -10,6 +12,7 @@ export function ExportPanel() {
   const [format, setFormat] = useState<'tsv' | 'jsonl' | 'beir'>('tsv');
   const [out, setOut] = useState('exports/pairs.tsv');
   const [overwrite, setOverwrite] = useState(false);
+  const [status, setStatus] = useState<'not-rejected' | 'accepted'>('not-rejected');
   const [result, setResult] = useState<string | null>(null);
   const [files, setFiles] = useState<string[]>([]);
   const [web, setWeb] = useState(false);
@@ -18,7 +21,11 @@ export function ExportPanel() {
   }, []);
   return (
     <section className="card" aria-label="Export">
-      <h2>Export accepted pairs</h2>
+      <h2>Export pairs</h2>
+      <p className="muted small">
+        Every query nobody rejected goes in (accepted and still pending), as training uses them; choose “accepted only” to export just the ones you
+        accepted.
+      </p>
       <div className="crules__row">
         <select
           aria-label="Export format"
@@ -33,6 +40,10 @@ export function ExportPanel() {
           <option value="jsonl">JSONL</option>
           <option value="beir">BEIR</option>
         </select>
+        <select aria-label="Queries to export" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
+          <option value="not-rejected">not rejected (accepted + pending)</option>
+          <option value="accepted">accepted only</option>
+        </select>
         <input aria-label="Export path" value={out} onChange={(e) => setOut(e.target.value)} />
         <label className="small">
           <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} /> Replace existing
@@ -41,9 +52,9 @@ export function ExportPanel() {
           type="button"
           className="button button--small button--primary"
           onClick={() =>
-            void attempt(() => api.curation.export({ format, out, overwrite })).then((r) => {
+            void attempt(() => api.curation.export({ format, out, overwrite, status })).then((r) => {
               if (!r) return;
-              setResult(`${formatCount(r.pairs)} pairs → ${r.path}`);
+              setResult(`${formatCount(r.pairs)} pairs → ${r.path} (${formatCount(r.byStatus.accepted)} accepted, ${formatCount(r.byStatus.pending)} pending)`);
               setFiles(r.files);
             })
           }
