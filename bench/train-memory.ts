@@ -1,9 +1,9 @@
 // `npm run bench -- train-memory`: the memory planner's estimate (training/memory-plan.ts) beside the
 // peak RSS measured while training 2 steps, for a MiniLM-L6-sized and a BERT-base-sized random
-// model (BERT-base at 128 and 192 tokens), on the default engine. Each size runs in its own child
-// process (peak RSS is per process). One JSON line per comparison: ours = estimate, peer = measured.
-// Goal: estimate within 25% of the measurement. Batches are small so the bench finishes on 2 cores;
-// GENQ_BENCH_BATCH overrides.
+// model (BERT-base at 128 and 192 tokens), per engine (GENQ_BENCH_ENGINES, default "ort,tfjs"). Each
+// case runs in its own child process (peak RSS is per process). One JSON line per comparison:
+// ours = estimate, peer = measured. Goal: estimate within 25% of the measurement. Batches are small
+// so the bench finishes on 2 cores; GENQ_BENCH_BATCH overrides. Dropout 0.1 (the configs' default).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,12 +17,12 @@ import { stepGradients } from '../src-main/core/training/step.js';
 
 const TINY_BERT = fileURLToPath(new URL('../test/fixtures/tiny-bert', import.meta.url));
 
-interface Case { name: string; size: RandomBertSize; seq: number; batch: number }
+interface Case { name: string; size: RandomBertSize; seq: number; batch: number; engine: 'ort' | 'tfjs' }
 
 /** Child: 2 steps (forward, loss, backward, AdamW) at exactly `seq` tokens per text; prints the plan and peak RSS. */
 async function child(c: Case, dir: string): Promise<void> {
   const opened = openTrainingModel(dir);
-  const engine = await createEngine('auto', opened.model, { adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01 } });
+  const engine = await createEngine(c.engine, opened.model, { adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01 } });
   opened.model.weights.clear(); // the engine holds its own copy, as in training
   const plan = planMemory({ config: opened.model.config, engine: engine.name, provider: engine.device.provider, batchSize: c.batch, columns: 2, maxSeqLength: c.seq, dropout: 0.1 });
   let seed = 1;
@@ -42,11 +42,12 @@ async function child(c: Case, dir: string): Promise<void> {
 
 export async function run(): Promise<void> {
   const batch = Number(process.env.GENQ_BENCH_BATCH ?? 4);
-  const cases: Case[] = [
-    { name: 'MiniLM-L6@128', size: MINILM_L6, seq: 128, batch: 2 * batch },
-    { name: 'BERT-base@128', size: BERT_BASE, seq: 128, batch },
-    { name: 'BERT-base@192', size: BERT_BASE, seq: 192, batch },
-  ];
+  const engines = (process.env.GENQ_BENCH_ENGINES ?? 'ort,tfjs').split(',') as Array<'ort' | 'tfjs'>;
+  const cases: Case[] = engines.flatMap((engine) => [
+    { name: 'MiniLM-L6@128', size: MINILM_L6, seq: 128, batch: 2 * batch, engine },
+    { name: 'BERT-base@128', size: BERT_BASE, seq: 128, batch, engine },
+    { name: 'BERT-base@192', size: BERT_BASE, seq: 192, batch, engine },
+  ]);
   for (const c of cases) {
     const dir = mkdtempSync(join(tmpdir(), 'genq-bench-mem-'));
     try {
@@ -59,7 +60,7 @@ export async function run(): Promise<void> {
       }
       const m = JSON.parse(line) as { estimate: number; rss: number; plan: string };
       console.error(`${c.name} batch ${c.batch}: ${m.plan}`);
-      console.log(JSON.stringify({ bench: 'train-memory', metric: `peak_bytes ${c.name} batch ${c.batch} engine ${DEFAULT_ENGINE}`, ours: m.estimate, peer: 'measured peak RSS', peer_value: m.rss, ratio: m.estimate / m.rss }));
+      console.log(JSON.stringify({ bench: 'train-memory', metric: `peak_bytes ${c.name} batch ${c.batch} engine ${c.engine}${c.engine === DEFAULT_ENGINE ? ' (default)' : ''}`, ours: m.estimate, peer: 'measured peak RSS', peer_value: m.rss, ratio: m.estimate / m.rss }));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
