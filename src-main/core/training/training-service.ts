@@ -12,6 +12,7 @@ import type { ModelInfo, ProjectModel } from '../../../shared/services/models.js
 import { trainingContract, trainingRunParamsSchema, type TrainingCheckpointInfo, type TrainingRunParamsInput } from '../../../shared/services/training.js';
 import type { EventBus } from '../api/events.js';
 import { loadModelFolder } from '../models/folder.js';
+import { listProjectModels } from '../models/models-service.js';
 import { readSafetensors } from '../models/safetensors.js';
 import type { ProjectManager } from '../project/project-manager.js';
 import type { LoopState } from './checkpoint.js';
@@ -77,7 +78,7 @@ function projectModels(db: Database.Database): ProjectModel[] {
 export function createTrainingService(manager: ProjectManager, events: EventBus<ApiContractType>): GenqApiImpl['training'] {
   const project = () => manager.require().project;
   const runner = () => manager.require().runner;
-  const modelsChanged = () => events.emit('models', 'onChanged', projectModels(project().db));
+  const modelsChanged = () => events.emit('models', 'onChanged', listProjectModels(project().db)); // with prefixes, as models.list gives them
 
   // A finished training job registered a model from its worker: tell the Models page.
   events.subscribe((m: EventMessage) => {
