@@ -1,5 +1,6 @@
 // The Models page in Chromium (web mode): add the tiny-bert fixture folder by path, see its facts
-// in the list, embed two texts and get the cosine PyTorch's embeddings give, then remove it.
+// in the list, embed two texts and get the cosine PyTorch's embeddings give, set E5-style query and
+// passage prefixes (they persist across a reload and in the project), reset them, then remove it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +77,44 @@ describe.skipIf(!runE2e)('Models page in Chromium (web mode)', () => {
     expect(Number(await value.textContent())).toBeCloseTo(expected, 3);
     expect(await e2e.page.getByLabel('Cosine similarity').textContent()).toContain('64-d');
     await screenshot(e2e.page, 'models');
+  });
+
+  it('sets query and passage prefixes, which persist, and resets them to the folder’s', async () => {
+    const form = e2e.page.getByRole('form', { name: 'Prefixes of tiny-bert' });
+    const current = () => form.getByTestId('prefixes-current').textContent();
+    // The fixture folder has no prompts in config_sentence_transformers.json.
+    expect(await current()).toBe('query none · passage none · none (the folder has no prompts)');
+    const save = form.getByRole('button', { name: 'Save prefixes' });
+    expect(await save.isDisabled()).toBe(true);
+    const query = form.getByLabel('Query prefix of tiny-bert');
+    expect(await query.getAttribute('placeholder')).toContain('E5: "query: "');
+    // A colon without its space gets a hint; the trailing space is kept as typed.
+    await query.fill('query:');
+    await form.getByText('and no space').waitFor();
+    await query.fill('query: ');
+    await form.getByLabel('Passage prefix of tiny-bert').fill('passage: ');
+    await save.click();
+    await expect
+      .poll(() => e2e.page.getByTestId('prefixes-saved').textContent(), { timeout: 10_000 })
+      .toBe('✓ Saved for tiny-bert: query prefix "query: ", passage prefix "passage: ". Its search index (if built) is now stale: rebuild it on the Search page.');
+    await expect.poll(current).toBe('query "query: " · passage "passage: " · set in this project');
+    await form.scrollIntoViewIfNeeded();
+    await screenshot(e2e.page, 'models-prefixes');
+
+    // Stored in the project: the API lists them, and a reload shows them.
+    const [model] = (await e2e.callApi('models', 'list', {})) as Array<{ name: string; prefixes: unknown; prefixesFrom: string }>;
+    expect(model.prefixes).toEqual({ query: 'query: ', passage: 'passage: ' });
+    expect(model.prefixesFrom).toBe('project');
+    await e2e.page.reload();
+    await expect.poll(current, { timeout: 15_000 }).toBe('query "query: " · passage "passage: " · set in this project');
+    expect(await form.getByLabel('Query prefix of tiny-bert').inputValue()).toBe('query: ');
+
+    await form.getByRole('button', { name: 'Reset to the folder’s' }).click();
+    await expect.poll(current, { timeout: 10_000 }).toBe('query none · passage none · none (the folder has no prompts)');
+    expect(await e2e.page.getByTestId('prefixes-saved').textContent()).toMatch(/^✓ Reset to the folder’s prompts for tiny-bert: query prefix none, passage prefix none\./);
+    expect(await form.getByRole('button', { name: 'Reset to the folder’s' }).count()).toBe(0);
+    const [after] = (await e2e.callApi('models', 'list', {})) as Array<{ prefixes: unknown; prefixesFrom: string }>;
+    expect(after).toMatchObject({ prefixes: { query: '', passage: '' }, prefixesFrom: 'folder' });
   });
 
   it('removes the model after a confirmation', async () => {
