@@ -52,8 +52,10 @@ async function startRedis(port: number) {
 }
 
 /** What a simulated worker returns for a shard: 3 distinct queries per passage, after the sleep. */
-const fakeQueries = (job: ShardJob): GeneratedPassage[] =>
-  job.passages.map((p) => ({ key: p.key, queries: Array.from({ length: QUERIES_PER_PASSAGE }, (_, seq) => ({ seq, text: `query ${seq} for passage ${p.key}` })), duplicates: 0, empty: 0 }));
+const fakeQueries = (job: ShardJob): GeneratedPassage[] => {
+  if (job.kind !== 'generate') throw new Error(`bench workers simulates generation shards only, got a ${job.kind} shard`);
+  return job.passages.map((p) => ({ key: p.key, queries: Array.from({ length: QUERIES_PER_PASSAGE }, (_, seq) => ({ seq, text: `query ${seq} for passage ${p.key}` })), duplicates: 0, empty: 0 }));
+};
 
 export async function run(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'genq-bench-workers-'));
