@@ -1,6 +1,7 @@
 // End to end in Chromium (web mode): pairs imported as pending queries, signals computed by the
 // job, then on the Curate page: filter by copy ratio, bulk-reject everything matching with the
-// keyboard (X), undo (u), redo (U), accept the rest (A on the pending filter) and export a TSV;
+// keyboard (X), undo (u), redo (U), export what nobody rejected (pending) vs accepted only, accept the
+// rest (A on the pending filter) and export a TSV;
 // then a typed rule expression: an invalid one shows its error inline, a valid one shows its
 // preview count, is applied and undone.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ describe.skipIf(!runE2e)('Curate page in Chromium (web mode)', () => {
   });
   const text = (testId: string) => e2e.page.getByTestId(testId).textContent();
 
-  it('filters, bulk-rejects with the keyboard, undoes and exports the accepted pairs', async () => {
+  it('filters, bulk-rejects with the keyboard, undoes and exports the pairs nobody rejected, then the accepted ones', async () => {
     await e2e.page.goto(`${e2e.serve.url}#/curate`);
     await expect.poll(() => heading(e2e.page), { timeout: 15_000 }).toContain('Curate');
     await expect.poll(() => text('count-matching'), { timeout: 10_000 }).toBe('80');
@@ -72,6 +73,18 @@ describe.skipIf(!runE2e)('Curate page in Chromium (web mode)', () => {
     await expect.poll(() => text('count-matching')).toBe('39');
     // The key says what it did and that the focus moved.
     expect(await text('curate-notice')).toMatch(new RegExp(`^Rejected query #${activeId}; moved to query \\d+ \\(u to undo\\)$`));
+    // Export before anyone accepted: every query nobody rejected (39 pending) by default, none with "accepted only".
+    const pendingOut = path.join(e2e.tmp, 'out', 'not-rejected.tsv');
+    await e2e.page.getByLabel('Export path').fill(pendingOut);
+    await e2e.page.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect.poll(() => text('export-result')).toBe(`39 pairs → ${pendingOut} (0 accepted, 39 pending)`);
+    expect(readFileSync(pendingOut, 'utf8').trimEnd().split('\n')).toHaveLength(39);
+    await e2e.page.getByLabel('Queries to export').selectOption('accepted');
+    const acceptedOut = path.join(e2e.tmp, 'out', 'accepted-only.tsv');
+    await e2e.page.getByLabel('Export path').fill(acceptedOut);
+    await e2e.page.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect.poll(() => text('export-result')).toBe(`0 pairs → ${acceptedOut} (0 accepted, 0 pending)`);
+    await e2e.page.locator('h1').first().click();
     await e2e.page.keyboard.press('Shift+A');
     await expect.poll(() => text('count-matching')).toBe('0');
 
@@ -80,14 +93,16 @@ describe.skipIf(!runE2e)('Curate page in Chromium (web mode)', () => {
     await e2e.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     await e2e.page.keyboard.press('Escape');
 
-    // Export the 39 accepted pairs as TSV.
+    // Export the 39 accepted pairs as TSV ("accepted only" is still chosen).
     const out = path.join(e2e.tmp, 'out', 'pairs.tsv');
     await e2e.page.getByLabel('Export path').fill(out);
     await e2e.page.getByRole('button', { name: 'Export', exact: true }).click();
-    await expect.poll(() => text('export-result')).toContain('39 pairs');
+    await expect.poll(() => text('export-result')).toBe(`39 pairs → ${out} (39 accepted, 0 pending)`);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(39);
     expect(lines.every((l) => /^what happened at harbour \d+\?\tPassage \d+: /.test(l))).toBe(true);
+    await e2e.page.getByRole('region', { name: 'Export' }).scrollIntoViewIfNeeded();
+    await screenshot(e2e.page, 'curate-export');
     await screenshot(e2e.page, 'curate-done');
 
     // A bulk action over more than 50 queries asks first, with the count; Cancel changes nothing.

@@ -44,10 +44,16 @@ export function ExportPanel() {
           <option value="not-rejected">not rejected (accepted + pending)</option>
           <option value="accepted">accepted only</option>
         </select>
+      </div>
+      {/* Format, queries, path and action on their own rows: the card is half the page wide. */}
+      <div className="crules__row">
         <input aria-label="Export path" value={out} onChange={(e) => setOut(e.target.value)} />
+      </div>
+      <div className="crules__row">
         <label className="small">
           <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} /> Replace existing
         </label>
+        <span style={{ flex: 1 }} />
         <button
           type="button"
           className="button button--small button--primary"
