@@ -50,12 +50,18 @@ export async function ortEngineFor(c: EncoderConfig, provider: ProviderChoice, t
   return OrtEngine.create({ folder, config: c, weights: randomWeights(c, 1) }, { adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01 }, provider, threads });
 }
 
-export interface OrtTiming { msPerStep: number; bytesPerStep: number }
+export interface OrtTiming {
+  msPerStep: number;
+  bytesPerStep: number;
+  /** The mean is of the first step alone (it includes warm-up): w.steps was 0. */
+  firstStepOnly: boolean;
+}
 
 /** Mean wall time of `w.steps` steps after one warm-up step; dropout 0.1 as in training. */
 export async function timeOrtSteps(engine: OrtEngine, w: Workload, log: (s: string) => void): Promise<OrtTiming> {
   const rand = mulberry32(2);
   const times: number[] = [];
+  let first = 0;
   for (let step = 0; step <= w.steps; step++) {
     const q = randomBatch(w.batch, w.qLen, rand);
     const p = randomBatch(w.batch, w.pLen, rand);
@@ -69,8 +75,24 @@ export async function timeOrtSteps(engine: OrtEngine, w: Workload, log: (s: stri
     await engine.apply(2e-5, Math.min(1, 1 / (norm + 1e-6)));
     const ms = performance.now() - t0;
     if (step > 0) times.push(ms);
+    else first = ms;
     log(`  ort ${engine.device.provider} step ${step}${step === 0 ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms`);
   }
   const moved = engine.transferStats();
-  return { msPerStep: times.reduce((a, b) => a + b, 0) / times.length, bytesPerStep: moved.hostToDevice + moved.deviceToHost };
+  const measured = times.length ? times : [first];
+  return { msPerStep: measured.reduce((a, b) => a + b, 0) / measured.length, bytesPerStep: moved.hostToDevice + moved.deviceToHost, firstStepOnly: times.length === 0 };
+}
+
+/**
+ * Child mode (bench/train.ts runs the base-size model in its own process, so its peak RSS is its
+ * own): node --import tsx bench/train-ort.ts --child <provider> <config JSON> <workload JSON>
+ * prints {"msPerStep", "bytesPerStep", "firstStepOnly", "peakRssBytes", "provider"}.
+ */
+if (process.argv[2] === '--child') {
+  const [provider, config, workload] = [process.argv[3] as ProviderChoice, JSON.parse(process.argv[4]) as EncoderConfig, JSON.parse(process.argv[5]) as Workload];
+  const engine = await ortEngineFor(config, provider);
+  const timing = await timeOrtSteps(engine, workload, (s) => console.error(s));
+  const device = engine.device.provider;
+  await engine.dispose();
+  console.log(JSON.stringify({ ...timing, peakRssBytes: process.resourceUsage().maxRSS * 1024, provider: device }));
 }

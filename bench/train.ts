@@ -6,10 +6,11 @@
 //   - the tfjs engine on WebAssembly (the ratio peer; CPU runs only),
 // with the step's model GFLOP/s against a plain onnxruntime MatMul of the step's own shapes measured
 // in the same run, and host↔device bytes per step. Then an mpnet-base-sized model (hidden 768, 12
-// layers, FFN 3072) at batch 24, q16/p192 on the onnxruntime engine: pairs/s and peak RSS (run
-// first, so the process's peak RSS is that of this model). PyTorch figures are printed as
+// layers, FFN 3072) at batch 24, q16/p192 on the onnxruntime engine: pairs/s and peak RSS (in a
+// child process, so the peak is that model's; GENQ_BENCH_BASE_STEPS=0 times only its first step). PyTorch figures are printed as
 // references (ratio null): they come from other machines, not from this run.
 // Timings on a shared machine swing ±30–50%; compare only within one run.
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { OnnxGraph } from '../src-main/core/models/onnx/graph.js';
@@ -21,7 +22,7 @@ import { mnrLoss } from '../src-main/core/training/mnr-loss.js';
 import { encoderForward, parameterShapes, type EncoderConfig, type TokenBatch } from '../src-main/core/training/model.js';
 import { pool } from '../src-main/core/training/pooling.js';
 import { dropoutSeeds, mulberry32 } from '../src-main/core/training/rng.js';
-import { ortEngineFor, timeOrtSteps, type Workload } from './train-ort.js';
+import { ortEngineFor, timeOrtSteps, type OrtTiming, type Workload } from './train-ort.js';
 
 const CONFIG: EncoderConfig = {
   architecture: 'bert', vocabSize: 30522, hiddenSize: 384, numLayers: 6, numHeads: 12, intermediateSize: 1536, maxPositions: 512,
@@ -176,16 +177,6 @@ export async function run(): Promise<void> {
   const threads = availableParallelism();
   const log = (s: string) => console.error(s);
 
-  // mpnet-base size first: the process's peak RSS is then this model's.
-  const base: Workload = { batch: 24, qLen: 16, pLen: 192, steps: 1 };
-  const rss0 = process.resourceUsage().maxRSS * 1024;
-  const baseEngine = await ortEngineFor(MPNET_BASE, provider, threads);
-  const baseTiming = await timeOrtSteps(baseEngine, base, log);
-  const baseDevice = baseEngine.device.provider;
-  await baseEngine.dispose();
-  const basePeakRss = process.resourceUsage().maxRSS * 1024;
-  log(`mpnet-base on ort ${baseDevice}: ${baseTiming.msPerStep.toFixed(0)} ms/step, peak RSS ${(basePeakRss / 2 ** 30).toFixed(2)} GiB (before: ${(rss0 / 2 ** 30).toFixed(2)} GiB)`);
-
   const w: Workload = { batch: 32, qLen: 16, pLen: 128, steps: 2 };
   const flop = stepFlops(CONFIG, w);
   const mmBefore = await ortStepShapesGflops(CONFIG, w, provider, 3);
@@ -211,7 +202,19 @@ export async function run(): Promise<void> {
   line({ metric: `train_gflops_vs_matmul_${tag}`, ours: ortGflops, peer: `plain onnxruntime MatMuls of the step's shapes on ${device}, ${threads} threads, this run (goal ratio ≥ 0.6)`, peerValue: mm });
   line({ metric: `ms_per_step_${tag}`, ours: ortTiming.msPerStep, peer: 'reference: PyTorch 2.11, 2 threads, 12.6 pairs/s (issue 12, another x86 server)', peerValue: (32 * 1000) / 12.6, measured: false });
   line({ metric: `bytes_per_step_${tag}`, ours: ortTiming.bytesPerStep, peer: 'parameter bytes of the model (what a host round trip of the weights would move)', peerValue: 4 * paramCount(CONFIG) });
-  line({ metric: `pairs_per_sec_mpnet_base_b24_q16_p192_ort_${baseDevice}`, ours: pairs(baseTiming.msPerStep, base.batch), peer: 'reference: PyTorch 2.11 fp32 on an H100, 409 pairs/s (issue 12); goal on that GPU ≥ 50%', peerValue: 409, measured: false });
+  // mpnet-base size in a child process (its peak RSS alone; an out-of-memory kill is reported, not fatal).
+  const base: Workload = { batch: 24, qLen: 16, pLen: 192, steps: Number(process.env.GENQ_BENCH_BASE_STEPS ?? 1) };
+  const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/train-ort.ts', '--child', provider, JSON.stringify(MPNET_BASE), JSON.stringify(base)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  const baseResult = child.status === 0 ? (JSON.parse(child.stdout.trim().split('\n').pop()!) as OrtTiming & { peakRssBytes: number; provider: string }) : null;
+  if (!baseResult) {
+    log(`mpnet-base child failed (status ${child.status}, signal ${child.signal}${child.signal === 'SIGKILL' ? ': killed, likely out of memory' : ''})`);
+    return;
+  }
+  const baseDevice = baseResult.provider;
+  const baseTiming = baseResult;
+  const basePeakRss = baseResult.peakRssBytes;
+  const firstOnly = baseTiming.firstStepOnly ? ' (first step, includes warm-up)' : '';
+  line({ metric: `pairs_per_sec_mpnet_base_b24_q16_p192_ort_${baseDevice}`, ours: pairs(baseTiming.msPerStep, base.batch), peer: `reference: PyTorch 2.11 fp32 on an H100, 409 pairs/s (issue 12); goal on that GPU ≥ 50%${firstOnly}`, peerValue: 409, measured: false });
   line({ metric: `peak_rss_gib_mpnet_base_b24_q16_p192_ort_${baseDevice}`, ours: basePeakRss / 2 ** 30, peer: 'reference: 24 GiB machine without a GPU (issue 17)', peerValue: 24, measured: false });
   line({ metric: `bytes_per_step_mpnet_base_ort_${baseDevice}`, ours: baseTiming.bytesPerStep, peer: 'parameter bytes of the model', peerValue: 4 * paramCount(MPNET_BASE) });
 }

@@ -24,6 +24,8 @@ export interface SessionOptions {
    * to be fed to the next run without a host round trip (training state).
    */
   deviceOutputs?: string[];
+  /** false: no CPU memory arena (large, varying training allocations are returned after each run). */
+  memoryArena?: boolean;
 }
 
 /** An onnxruntime tensor, possibly in device memory; fed back to runTensors() as is. Free with dispose(). */
@@ -146,6 +148,7 @@ export class OnnxSession {
           interOpNumThreads: 1,
           executionMode: 'sequential',
           logSeverityLevel: 3,
+          ...(opts.memoryArena === false ? { enableCpuMemArena: false } : {}),
           ...(opts.deviceOutputs?.length && provider !== 'cpu'
             ? { preferredOutputLocation: Object.fromEntries(opts.deviceOutputs.map((n) => [n, 'gpu-buffer' as const])) }
             : {}),

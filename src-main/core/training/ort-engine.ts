@@ -100,7 +100,8 @@ export class OrtEngine implements TrainingEngine {
     };
     const graphs = buildTrainingGraphs(spec, { dropout: false });
     const layout = graphs.params;
-    const base: SessionOptions = { provider: opts.provider ?? 'auto', threads: opts.threads };
+    // No CPU arena: it keeps a training step's peak (GBs at base size) reserved for good.
+    const base: SessionOptions = { provider: opts.provider ?? 'auto', threads: opts.threads, memoryArena: false };
     const split = opts.splitPasses;
     const noDecay = opts.adamw.noDecay;
     // A fused q/k/v tensor decays as its query part does.
