@@ -35,48 +35,6 @@ export function seedPairs(db: Database.Database, opts: { train: number; evalPass
 /** Final weights by name (from an engine export, a checkpoint or a safetensors file). */
 export type WeightArrays = Map<string, Float32Array>;
 
-export interface DecayCheck {
-  ok: boolean;
-  /** Per checked tensor: ‖ours − ref‖ / ‖Σ_s lr_s·wd·p‖, worst first. */
-  ratios: Array<[string, number]>;
-}
-
-/**
- * A trajectory check that a wrong weight decay cannot pass. The 12-step fixtures use lr 1e-3
- * (Σ lr ≈ 6e-3) and wd 0.01, so decay moves a weight by only ~6e-5·|p|: inside a 1e-4 absolute
- * tolerance, so decay 0 or doubled passed the old check. Here each tensor's distance to the
- * reference must be below `fraction` of the displacement the decay alone causes over the run,
- * ‖Σ_s lr_s·wd·p₀‖ (p₀ the initial weights; p moves little in 12 steps), so that leaving the decay
- * out, or doubling it, moves the weights ~5× further than the tolerance. Tensors whose decay
- * displacement is below `floor` of the largest (LayerNorm biases start at 0) carry no signal and
- * are left out; the caller keeps the absolute check for them.
- */
-export function checkDecaySensitive(ours: WeightArrays, ref: WeightArrays, initial: WeightArrays, lrs: number[], weightDecay: number, opts: { fraction?: number; floor?: number } = {}): DecayCheck {
-  const fraction = opts.fraction ?? 0.2;
-  const floor = opts.floor ?? 1e-2;
-  const sumLr = lrs.reduce((a, b) => a + b, 0);
-  const norm = (f: (i: number) => number, n: number) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += f(i) ** 2;
-    return Math.sqrt(s);
-  };
-  const decay = new Map([...ref.keys()].map((name) => {
-    const p0 = initial.get(name)!;
-    return [name, sumLr * weightDecay * norm((i) => p0[i], p0.length)] as const;
-  }));
-  const largest = Math.max(...decay.values());
-  const ratios: Array<[string, number]> = [];
-  for (const [name, want] of ref) {
-    const d = decay.get(name)!;
-    if (d < floor * largest) continue;
-    const got = ours.get(name);
-    if (!got) throw new Error(`weights lack "${name}"`);
-    ratios.push([name, norm((i) => got[i] - want[i], want.length) / d]);
-  }
-  ratios.sort((a, b) => b[1] - a[1]);
-  return { ok: ratios.every(([, r]) => r < fraction), ratios };
-}
-
 /** Attention key biases get an analytically zero gradient: AdamW moves them by rounding noise, so no tolerance scales with them. */
 const ZERO_GRADIENT = /attention\.(self\.key|attn\.k)\.bias$/;
 

@@ -1,6 +1,6 @@
 // The 12-step AdamW run of reference.json `training` (lr 1e-3, warmup 3, clip 1.0, batches in
 // order, dropout off) against PyTorch's losses and final weights — tight enough that a wrong weight
-// decay fails (checkDecaySensitive, and a test that decay 0 and 2× do fail); then resuming from a
+// decay fails (weightDecayCheck, and a test that decay 0 and 2× do fail); then resuming from a
 // mid-run checkpoint must land on exactly the same weights.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { readSafetensors } from '../../../../src-main/core/models/safetensors.js
 import { useBackend } from '../../../../src-main/core/training/backend.js';
 import { disposeParams, openTrainableModel } from '../../../../src-main/core/training/trainable.js';
 import { DEFAULT_SETTINGS, train, type TrainSettings } from '../../../../src-main/core/training/trainer.js';
-import { checkDecaySensitive, type WeightArrays } from './training-fixture.js';
+import { weightDecayCheck, type WeightArrays } from './training-fixture.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'genq-traj-'));
@@ -34,7 +34,6 @@ describe('12-step AdamW trajectory matches PyTorch', () => {
       const ref = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')).training;
       const pairs = (ref.pairs as [string, string][]).map(([query, passage]) => ({ query, passage }));
       const model = openTrainableModel(dir);
-      const initial: WeightArrays = new Map([...model.params].map(([k, t]) => [k, t.dataSync().slice() as Float32Array]));
       const lrs: number[] = [];
       const ckDir = join(tmp, name);
       const result = await train(model, pairs, referenceSettings(ckDir), { onStep: (e) => lrs.push(e.lr) });
@@ -44,9 +43,7 @@ describe('12-step AdamW trajectory matches PyTorch', () => {
       const after = readSafetensors(join(dir, 'reference_after_training.safetensors'));
       const final = new Map([...model.params].map(([k, t]) => [k, t.dataSync() as Float32Array]));
       for (const pname of after.tensors.keys()) expect(maxRelDiff(final.get(pname)!, after.float32(pname)), pname).toBeLessThan(1e-4);
-      const decay = checkDecaySensitive(final, new Map([...after.tensors.keys()].map((k) => [k, after.float32(k)])), initial, ref.lrs, 0.01);
-      expect(decay.ratios.length).toBeGreaterThan(15);
-      expect(decay.ok, JSON.stringify(decay.ratios.slice(0, 3))).toBe(true);
+      expect(weightDecayCheck(final, new Map([...after.tensors.keys()].map((k) => [k, after.float32(k)])), ref.lrs, 0.01)).toEqual([]);
       disposeParams(model.params);
 
       // Resume from the step-6 checkpoint into a fresh model: same losses after it, same weights.
@@ -60,7 +57,7 @@ describe('12-step AdamW trajectory matches PyTorch', () => {
 });
 
 describe('the trajectory check catches a wrong weight decay', () => {
-  it('tiny-bert trained with decay 0 or 2× (else identical) fails checkDecaySensitive, though it passes the 1e-4 absolute check', async () => {
+  it('tiny-bert trained with decay 0 or 2× (else identical) fails weightDecayCheck, though it passes the 1e-4 absolute check', async () => {
     await useBackend('wasm');
     const dir = join(FIXTURES, 'tiny-bert');
     const ref = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')).training;
@@ -69,14 +66,11 @@ describe('the trajectory check catches a wrong weight decay', () => {
     const want: WeightArrays = new Map([...after.tensors.keys()].map((k) => [k, after.float32(k)]));
     for (const wd of [0, 0.02]) {
       const model = openTrainableModel(dir);
-      const initial: WeightArrays = new Map([...model.params].map(([k, t]) => [k, t.dataSync().slice() as Float32Array]));
       await train(model, pairs, referenceSettings(undefined, wd));
       const final: WeightArrays = new Map([...model.params].map(([k, t]) => [k, t.dataSync() as Float32Array]));
       const worstAbs = Math.max(...[...want].map(([k, w]) => maxRelDiff(final.get(k)!, w)));
       expect(worstAbs, `decay ${wd}: the old absolute check`).toBeLessThan(1e-4);
-      const decay = checkDecaySensitive(final, want, initial, ref.lrs, 0.01);
-      expect(decay.ok, `decay ${wd}`).toBe(false);
-      expect(decay.ratios[0][1]).toBeGreaterThan(0.5);
+      expect(weightDecayCheck(final, want, ref.lrs, 0.01).length, `decay ${wd}`).toBeGreaterThan(30);
       disposeParams(model.params);
     }
   });
