@@ -68,6 +68,8 @@ export const signalsParamsSchema = z.object({
   /** Cross-encoder model id (role 'cross-encoder') for the relevance score. */
   crossEncoderId: z.number().int().positive().optional(),
   batchSize: z.number().int().min(1).max(4096).default(64),
+  /** onnxruntime execution provider for the round-trip encoder and the cross-encoder (absent = 'auto'); an explicit one that fails is an error. */
+  provider: z.enum(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml']).optional(),
 });
 export type SignalsParams = z.output<typeof signalsParamsSchema>;
 export type SignalsParamsInput = z.input<typeof signalsParamsSchema>;

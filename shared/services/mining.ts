@@ -28,6 +28,8 @@ export const miningParamsSchema = z
     /** Cross-encoder pairs and encoder texts per forward pass. */
     batchSize: z.number().int().min(1).max(1024).default(32),
     threads: z.number().int().min(1).max(256).optional(),
+    /** onnxruntime execution provider for the encoders and the cross-encoder run here (absent = 'auto'); an explicit one that fails is an error. */
+    provider: z.enum(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml']).optional(),
     /** Queries whose rows commit together with the job's checkpoint. */
     queriesPerBatch: z.number().int().min(1).max(10_000).default(64),
     /** Run the cross-encoder labelling on `genq worker`s (one shard = one batch of queriesPerBatch); absent: in-process. */
@@ -61,6 +63,12 @@ export interface MiningReport {
   seconds: number;
   /** Seconds per part of the mining job (absent in reports recomputed after it). */
   timings?: { bm25: number; dense: number; crossEncoder: number; other: number };
+  /**
+   * Which execution provider ran each model in this process and why preferred ones were not used,
+   * keyed by retriever name and 'cross-encoder' (absent in recomputed reports; on workers the
+   * cross-encoder's device is the worker's, shown on the Workers page).
+   */
+  devices?: Record<string, { provider: string; fallbackReasons: string[] }>;
 }
 
 export interface MiningRunInfo {

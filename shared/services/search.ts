@@ -30,6 +30,8 @@ export const evalRunParamsSchema = z.object({
   /** A BEIR folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv); absent: the project's held-out queries. */
   beirDir: z.string().trim().min(1).optional(),
   split: z.string().trim().min(1).default('test'),
+  /** onnxruntime execution provider for the model retrievers (absent = 'auto'); an explicit one that fails is an error. */
+  provider: z.enum(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml']).optional(),
 });
 export type EvalRunParams = z.output<typeof evalRunParamsSchema>;
 
@@ -48,6 +50,8 @@ export interface EvalResultRow {
   queriesPerSecond: number;
   /** Dense retrievers only: recall@10 of HNSW against exact search on these queries. */
   hnswRecallAt10: number | null;
+  /** Model retrievers: the execution provider that embedded the queries and why preferred ones were not used (absent for bm25 and older runs). */
+  device?: { provider: string; fallbackReasons: string[] };
   runId: number | null;
 }
 

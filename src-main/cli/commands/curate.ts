@@ -18,6 +18,7 @@ const SIGNAL_FLAGS: Record<string, string> = {
   roundtripK: '--roundtrip-k',
   crossEncoderId: '--cross-encoder',
   nearDupThreshold: '--near-dup-threshold',
+  provider: '--provider',
 };
 import { projectModel } from '../model-ref.js';
 
@@ -28,6 +29,8 @@ interface CurateOptions {
   crossEncoder?: string;
   roundtripK?: number;
   nearDupThreshold?: number;
+  /** Execution provider for the round-trip encoder and the cross-encoder (checked by the signals schema). */
+  provider?: string;
   applyRule: string[];
   preview?: boolean;
   split?: number;
@@ -57,6 +60,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--roundtrip-k <n>', 'ranks beyond k are stored as k + 1 (default 100)', int('--roundtrip-k'))
     .option('--near-dup-threshold <jaccard>', 'word Jaccard at or above which a query near-duplicates one of another passage (default 0.9)', Number)
     .option('--cross-encoder <model>', 'also compute relevance scores with this cross-encoder (project model id or name, folder or cached Hub id)')
+    .option('--provider <name>', 'execution provider for the round-trip encoder and the cross-encoder: auto, cpu, webgpu, cuda, dml, coreml (default auto)')
     .option('--apply-rule <rule>', 'a saved or built-in rule name, or an expression such as "reject copyRatio > 0.8" (repeatable, applied in order)', (v: string, all: string[]) => [...all, v], [])
     .option('--preview', 'only report what the rules would change')
     .option('--split <share>', 'hold out this share of passages (with their queries) as the eval set', share)
@@ -67,6 +71,7 @@ export function register(program: Command, ctx: CliContext): void {
       const argv = commandArgv(cmd);
       // The split flags against the API's schema before the project is opened.
       if (opts.split !== undefined) parseFlags(curationContract.makeSplit.input, { share: opts.split, seed: opts.seed }, { flags: { share: '--split', seed: '--seed' }, argv });
+      if (opts.provider !== undefined) parseFlags(signalsParamsSchema.pick({ provider: true }), { provider: opts.provider }, { flags: SIGNAL_FLAGS, argv });
       const p = await ctx.openProject(opts.project);
       const report: Record<string, unknown> = {};
       if (opts.listRules) report.availableRules = listRules(p.db).map((r) => ({ name: r.name, builtin: r.builtin, rule: describeRule(r.rule) }));
@@ -77,6 +82,7 @@ export function register(program: Command, ctx: CliContext): void {
           roundtripK: opts.roundtripK,
           crossEncoderId: opts.crossEncoder === undefined ? undefined : (await projectModel(p, opts.crossEncoder, ctx, 'cross-encoder')).id,
           nearDupThreshold: opts.nearDupThreshold,
+          provider: opts.provider,
         }, { flags: SIGNAL_FLAGS, argv });
         const controller = new AbortController();
         const onSigint = () => controller.abort();

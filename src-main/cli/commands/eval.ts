@@ -14,6 +14,8 @@ interface EvalOptions {
   model: string[];
   beir?: string;
   split: string;
+  /** Execution provider for the model retrievers (checked by the eval schema). */
+  provider?: string;
   record: boolean;
 }
 
@@ -25,9 +27,14 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--model <versions...>', 'model ids or names, folders or cached Hub ids (registered on the fly), and/or bm25')
     .option('--beir <dir>', 'BEIR folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) instead of the held-out split')
     .option('--split <name>', 'BEIR qrels split', 'test')
+    .option('--provider <name>', 'execution provider for the model retrievers: auto, cpu, webgpu, cuda, dml, coreml (default auto)')
     .option('--no-record', 'do not store the results as eval runs in the project')
     .action(async (opts: EvalOptions, cmd: Command) => {
-      parseFlags(evalRunParamsSchema.pick({ beirDir: true, split: true }), { beirDir: opts.beir, split: opts.split }, { flags: { beirDir: '--beir', split: '--split' }, argv: commandArgv(cmd) });
+      const checked = parseFlags(
+        evalRunParamsSchema.pick({ beirDir: true, split: true, provider: true }),
+        { beirDir: opts.beir, split: opts.split, provider: opts.provider },
+        { flags: { beirDir: '--beir', split: '--split', provider: '--provider' }, argv: commandArgv(cmd) },
+      );
       const p = await ctx.openProject(opts.project);
       const retrievers = [];
       for (const ref of opts.model) retrievers.push(await retrieverSpecFor(p, ref, ctx)); // one at a time: each may register a model
@@ -41,6 +48,7 @@ export function register(program: Command, ctx: CliContext): void {
           retrievers,
           beirDir: opts.beir,
           split: opts.split,
+          provider: checked.provider,
           record: opts.record,
           signal: controller.signal,
           log: (message) => ctx.err(`eval: ${message}`),

@@ -23,6 +23,8 @@ interface MineOptions {
   seed?: string;
   batchSize?: string;
   threads?: string;
+  /** Execution provider for the encoders and the cross-encoder (checked by the mining schema). */
+  provider?: string;
   workers?: string;
 }
 
@@ -52,6 +54,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--seed <n>', 'sampling seed (default 42)')
     .option('--batch-size <n>', 'cross-encoder pairs and encoder texts per forward pass (default 32)')
     .option('--threads <n>', 'onnxruntime intra-op threads (default: all cores)')
+    .option('--provider <name>', 'execution provider for the encoders and the cross-encoder run here: auto, cpu, webgpu, cuda, dml, coreml (default auto)')
     .option('--workers <redis-url>', 'label on `genq worker`s taking shards from this Redis (redis://[user:password@]host:port or rediss://)')
     .action(async (opts: MineOptions) => {
       const p = await ctx.openProject(opts.project);
@@ -67,9 +70,10 @@ export function register(program: Command, ctx: CliContext): void {
         seed: numeric(opts.seed),
         batchSize: numeric(opts.batchSize),
         threads: numeric(opts.threads),
+        provider: opts.provider,
         workers: opts.workers === undefined ? undefined : { redisUrl: opts.workers },
       });
-      if (!parsed.success) throw new MineError(formatZodError('genq mine', parsed.error).replace(/\bnegativesPerQuery\b/, '--negatives-per-query').replace(/\bbatchSize\b/, '--batch-size').replace(/\bretrievers\b/, '--retriever').replace(/\bworkers\.redisUrl\b/, '--workers'));
+      if (!parsed.success) throw new MineError(formatZodError('genq mine', parsed.error).replace(/\bnegativesPerQuery\b/, '--negatives-per-query').replace(/\bbatchSize\b/, '--batch-size').replace(/\bretrievers\b/, '--retriever').replace(/\bworkers\.redisUrl\b/, '--workers').replace(/\bprovider\b/, '--provider'));
       const params = parsed.data;
 
       const interrupted = (await p.services.impl.jobs.list({ limit: 1000 })).find((j) => j.kind === 'mining.run' && j.resumable && sameParams(j.params, params));

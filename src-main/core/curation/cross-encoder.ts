@@ -60,6 +60,11 @@ export class CrossEncoder {
     return this.session.provider;
   }
 
+  /** The provider and why preferred ones were not used (reported by the signals and mining jobs). */
+  get device(): { provider: string; fallbackReasons: string[] } {
+    return this.session.device;
+  }
+
   /** Raw logits, one per (query, passage) pair. */
   async logits(pairs: ReadonlyArray<readonly [string, string]>, opts: { batchSize?: number } = {}): Promise<Float32Array> {
     const batchSize = Math.max(1, opts.batchSize ?? 32);

@@ -7,6 +7,7 @@ import { ExactIndex, type Neighbor } from '../index/exact.js';
 import { currentPassageFingerprints, indexStatus, loadIndex, passageEmbeddingText, readManifest } from '../index/index-store.js';
 import type { Embedder } from '../models/embedder.js';
 import { loadProjectEncoder, projectModelHash } from '../models/project-encoder.js';
+import type { ProviderChoice } from '../models/session.js';
 
 export class RoundtripError extends Error {
   override name = 'RoundtripError';
@@ -88,6 +89,6 @@ export async function roundtripRanks(
 }
 
 /** The model's encoder with its project prefixes (queries and passages are prefixed as in search). */
-export async function loadRoundtripEmbedder(projectDir: string, db: Database.Database, model: RoundtripModel): Promise<Embedder> {
-  return loadProjectEncoder(projectDir, db, model);
+export async function loadRoundtripEmbedder(projectDir: string, db: Database.Database, model: RoundtripModel, opts: { provider?: ProviderChoice } = {}): Promise<Embedder> {
+  return loadProjectEncoder(projectDir, db, model, { provider: opts.provider });
 }

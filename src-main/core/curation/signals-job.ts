@@ -9,7 +9,9 @@
 // cost of every bulk status change; mirrorSignalsJson exists for a consumer that wants JSON).
 import type Database from 'better-sqlite3';
 import type { SignalsParams } from '../../../shared/services/curation.js';
+import type { DeviceReport } from '../../../shared/services/models.js';
 import type { JobContext, JobHandler } from '../jobs/types.js';
+import { describeDevice } from '../models/session.js';
 import { TextTokenizer } from '../models/tokenizer.js';
 import { CrossEncoder, CrossEncoderError } from './cross-encoder.js';
 import { loadRoundtripEmbedder, passageSearch, roundtripModel, roundtripRanks } from './roundtrip.js';
@@ -40,6 +42,8 @@ export interface SignalsReport {
   nearDupThreshold: number;
   roundtrip: { modelId: number; search: 'hnsw' | 'exact'; k: number } | null;
   crossEncoderId: number | null;
+  /** Which execution provider ran each model phase and why preferred ones were not used (null: the phase did not load a model in this run). */
+  devices: { roundtrip: DeviceReport | null; relevance: DeviceReport | null };
   elapsedMs: number;
 }
 
@@ -174,6 +178,7 @@ export async function computeSignals(db: Database.Database, projectDir: string, 
     nearDupThreshold: params.nearDupThreshold,
     roundtrip: null,
     crossEncoderId: params.crossEncoderId ?? null,
+    devices: { roundtrip: null, relevance: null },
     elapsedMs: 0,
   };
 
@@ -191,7 +196,9 @@ export async function computeSignals(db: Database.Database, projectDir: string, 
       lexicalPhase(db, options, params.nearDupThreshold, afterId, hooks);
     } else if (phase === 'roundtrip') {
       const model = roundtripModel(db, typeof params.roundtrip === 'number' ? params.roundtrip : undefined);
-      const embedder = await loadRoundtripEmbedder(projectDir, db, model);
+      const embedder = await loadRoundtripEmbedder(projectDir, db, model, { provider: params.provider });
+      report.devices.roundtrip = embedder.device;
+      hooks.log?.('info', `round trip: encoder ${model.name} on ${describeDevice(embedder.device)}`);
       try {
         const search = await passageSearch(projectDir, db, model, embedder, {
           batchSize: params.batchSize,
@@ -208,7 +215,9 @@ export async function computeSignals(db: Database.Database, projectDir: string, 
       const row = db.prepare('SELECT path, role, name FROM models WHERE id = ?').get(params.crossEncoderId) as { path: string; role: string; name: string } | undefined;
       if (!row) throw new CrossEncoderError(`no model with id ${params.crossEncoderId} in this project`);
       if (row.role !== 'cross-encoder') throw new CrossEncoderError(`model ${params.crossEncoderId} (${row.name}) is a ${row.role}, not a cross-encoder`);
-      const model = await CrossEncoder.load(row.path);
+      const model = await CrossEncoder.load(row.path, { provider: params.provider });
+      report.devices.relevance = model.device;
+      hooks.log?.('info', `relevance: cross-encoder ${row.name} on ${describeDevice(model.device)}`);
       try {
         await perQueryPhase(db, 'relevance', 'sig_relevance', afterId, hooks, (rows) => model.predict(rows.map((r) => [r.text, r.passage] as const), { batchSize: params.batchSize }));
       } finally {

@@ -13,6 +13,7 @@ const handler: JobHandler<EvalRunParams, null> = {
       retrievers: ctx.params.retrievers.map((r) => (r === 'bm25' ? { kind: 'bm25' as const } : { kind: 'model' as const, modelId: r })),
       beirDir: ctx.params.beirDir,
       split: ctx.params.split,
+      provider: ctx.params.provider,
       record: true,
       jobId: ctx.jobId,
       signal: ctx.signal,

@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { Embedder } from '../models/embedder.js';
 import type { ModelPrefixes } from '../models/prefixes.js';
 import { loadProjectEncoder } from '../models/project-encoder.js';
+import type { ProviderChoice } from '../models/session.js';
 import { ExactIndex } from '../index/exact.js';
 import { HnswIndex, type HnswParams } from '../index/hnsw.js';
 import { loadIndex, passageEmbeddingText } from '../index/index-store.js';
@@ -46,10 +47,10 @@ function denseRetriever(name: string, embedder: Embedder, index: HnswIndex, docI
 }
 
 /** The saved index of model `modelId` with its encoder; doc ids are passage ids as strings. */
-export async function projectDenseRetriever(projectDir: string, db: Database.Database, modelId: number): Promise<DenseRetriever> {
+export async function projectDenseRetriever(projectDir: string, db: Database.Database, modelId: number, opts: { provider?: ProviderChoice } = {}): Promise<DenseRetriever> {
   const model = modelRow(db, modelId);
   const { index } = loadIndex(projectDir, modelId);
-  const embedder = await loadProjectEncoder(projectDir, db, model);
+  const embedder = await loadProjectEncoder(projectDir, db, model, { provider: opts.provider });
   return denseRetriever(`${model.name} (model ${modelId})`, embedder, index, String);
 }
 
@@ -67,9 +68,9 @@ export async function corpusDenseRetriever(
   name: string,
   modelPath: string,
   docs: readonly CorpusDoc[],
-  opts: { cacheDir?: string; prefixes?: ModelPrefixes; params?: Partial<HnswParams>; batchSize?: number; signal?: AbortSignal; onProgress?(done: number, total: number): void } = {},
+  opts: { cacheDir?: string; prefixes?: ModelPrefixes; params?: Partial<HnswParams>; batchSize?: number; provider?: ProviderChoice; signal?: AbortSignal; onProgress?(done: number, total: number): void } = {},
 ): Promise<DenseRetriever> {
-  const embedder = await Embedder.load(modelPath, { cacheDir: opts.cacheDir, prefixes: opts.prefixes });
+  const embedder = await Embedder.load(modelPath, { cacheDir: opts.cacheDir, prefixes: opts.prefixes, provider: opts.provider });
   let index: HnswIndex | null = null;
   const step = (opts.batchSize ?? 32) * 8;
   try {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { EvalReport, EvalResultRow } from '../../../shared/services/search.js';
 import { projectModelPrefixes } from '../models/prefixes.js';
+import { describeDevice, type ProviderChoice } from '../models/session.js';
 import { splitInfo } from '../curation/splits.js';
 import { readBeirFolder } from './beir.js';
 import { bm25Retriever, evaluateRetriever, type EvalQuery, type Retriever } from './evaluate.js';
@@ -24,6 +25,8 @@ export interface EvalRequest {
   /** Evaluate on this BEIR folder instead of the project's held-out split. */
   beirDir?: string;
   split?: string;
+  /** Execution provider for the model retrievers (default 'auto'); an explicit one that fails is an error. */
+  provider?: ProviderChoice;
   /** Queries used for the HNSW-vs-exact recall check (default 200). */
   recallQueries?: number;
   record?: boolean;
@@ -67,11 +70,13 @@ export async function runEvaluation(req: EvalRequest): Promise<EvalReport> {
       retriever = dense = await corpusDenseRetriever(`${model.name} (model ${model.id})`, model.path, beir.corpus, {
         cacheDir: join(req.projectDir, 'models'),
         prefixes: projectModelPrefixes(req.db, model.id),
+        provider: req.provider,
         signal: req.signal,
       });
     } else {
-      retriever = dense = await projectDenseRetriever(req.projectDir, req.db, spec.modelId);
+      retriever = dense = await projectDenseRetriever(req.projectDir, req.db, spec.modelId, { provider: req.provider });
     }
+    if (dense) req.log?.(`${dense.name}: encoder on ${describeDevice(dense.embedder.device)}`);
     try {
       const offset = results.length * queries.length;
       const total = req.retrievers.length * queries.length;
@@ -89,6 +94,7 @@ export async function runEvaluation(req: EvalRequest): Promise<EvalReport> {
         skippedNoRelevant: evaluation.skippedNoRelevant,
         queriesPerSecond: evaluation.queriesPerSecond,
         hnswRecallAt10,
+        ...(dense ? { device: dense.embedder.device } : {}),
         runId: null,
       };
       if (req.record) row.runId = recordRun(req.db, dataset, row, req.jobId ?? null);

@@ -31,6 +31,7 @@
 import type Database from 'better-sqlite3';
 import type { MiningParams, MiningReport } from '../../../shared/services/mining.js';
 import { CrossEncoder, CrossEncoderError } from '../curation/cross-encoder.js';
+import { describeDevice } from '../models/session.js';
 import { MINED_QUERIES, pickBatchNegatives, scoreMiningShard, type BatchQuery } from './mining-shard.js';
 import { openMiningRetriever, type MiningRetrieverHandle } from './retrievers.js';
 import { createMiningRun, finishMiningRun, insertMinedQueries, miningReport, type MinedQueryRow } from './store.js';
@@ -99,6 +100,7 @@ export async function openMiningRetrievers(
       await openMiningRetriever(projectDir, db, spec, {
         batchSize: params.batchSize,
         threads: params.threads,
+        provider: params.provider,
         signal: hooks.signal,
         log: (m) => hooks.log?.('info', m),
         progress: (done, all, message) => hooks.progress?.({ done: 0, total: 0, unit: 'queries', message: `${message} ${done}/${all}` }),
@@ -106,6 +108,14 @@ export async function openMiningRetrievers(
     );
     timings[spec.kind === 'bm25' ? 'bm25' : 'dense'] += seconds(t);
   }
+}
+
+/** The device report of each model that ran here (dense retrievers by name, and 'cross-encoder'). */
+export function minedDevices(retrievers: readonly MiningRetrieverHandle[], crossEncoder: CrossEncoder | null): NonNullable<MiningReport['devices']> {
+  const devices: NonNullable<MiningReport['devices']> = {};
+  for (const r of retrievers) if (r.device) devices[r.name] = r.device;
+  if (crossEncoder) devices['cross-encoder'] = crossEncoder.device;
+  return devices;
 }
 
 export async function mineHardNegatives(db: Database.Database, projectDir: string, params: MiningParams, hooks: MiningHooks = {}): Promise<MiningReport> {
@@ -131,7 +141,8 @@ export async function mineHardNegatives(db: Database.Database, projectDir: strin
   let crossEncoder: CrossEncoder | null = null;
   try {
     await openMiningRetrievers(projectDir, db, params, retrievers, state.timings, { ...hooks, progress: (u) => hooks.progress?.({ ...u, done: state.done, total }) });
-    crossEncoder = await CrossEncoder.load(ce.path, { threads: params.threads });
+    crossEncoder = await CrossEncoder.load(ce.path, { threads: params.threads, provider: params.provider });
+    hooks.log?.('info', `cross-encoder ${ce.name} on ${describeDevice(crossEncoder.device)}`);
     const next = db.prepare(`SELECT q.id, q.text, q.passage_id AS passageId, p.text AS positive ${MINED_QUERIES} AND q.id > ? ORDER BY q.id LIMIT ?`);
     const save = db.transaction((rows: MinedQueryRow[], last: number) => {
       insertMinedQueries(db, state.runId, rows);
@@ -162,7 +173,7 @@ export async function mineHardNegatives(db: Database.Database, projectDir: strin
     await crossEncoder?.release();
   }
   const spent = state.timings.bm25 + state.timings.dense + state.timings.crossEncoder + state.timings.other;
-  const report = { ...miningReport(db, state.runId, spent)!, timings: state.timings };
+  const report = { ...miningReport(db, state.runId, spent)!, timings: state.timings, devices: minedDevices(retrievers, crossEncoder) };
   finishMiningRun(db, state.runId, report);
   return report;
 }

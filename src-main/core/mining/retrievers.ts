@@ -9,6 +9,7 @@ import { Bm25Index } from '../index/bm25.js';
 import { ExactIndex } from '../index/exact.js';
 import { currentPassageFingerprints, indexStatus, loadIndex, passageEmbeddingText, readManifest } from '../index/index-store.js';
 import { loadProjectEncoder, projectModelHash } from '../models/project-encoder.js';
+import { describeDevice, type ProviderChoice } from '../models/session.js';
 
 export class MiningRetrieverError extends Error {
   override name = 'MiningRetrieverError';
@@ -20,11 +21,14 @@ export interface MiningRetrieverHandle {
   /** Per query, up to k eligible passage ids, best first. */
   search(queries: readonly string[], k: number): Promise<number[][]>;
   release(): Promise<void>;
+  /** Dense retrievers: the execution provider running the encoder and why preferred ones were not used. */
+  device?: { provider: string; fallbackReasons: string[] };
 }
 
 export interface RetrieverHooks {
   batchSize?: number;
   threads?: number;
+  provider?: ProviderChoice;
   signal?: AbortSignal;
   log?(message: string): void;
   progress?(done: number, total: number, message: string): void;
@@ -58,7 +62,8 @@ export function encoderRow(db: Database.Database, modelId: number): { id: number
 export async function denseMiningRetriever(projectDir: string, db: Database.Database, modelId: number, hooks: RetrieverHooks = {}): Promise<MiningRetrieverHandle> {
   const model = encoderRow(db, modelId);
   const name = `${model.name} (model ${model.id})`;
-  const embedder = await loadProjectEncoder(projectDir, db, model, { threads: hooks.threads }); // with the project's query/passage prefixes
+  const embedder = await loadProjectEncoder(projectDir, db, model, { threads: hooks.threads, provider: hooks.provider }); // with the project's query/passage prefixes
+  hooks.log?.(`${name}: encoder on ${describeDevice(embedder.device)}`);
   const batchSize = hooks.batchSize ?? 32;
   try {
     const eligible = eligiblePassages(db);
@@ -93,6 +98,7 @@ export async function denseMiningRetriever(projectDir: string, db: Database.Data
     return {
       name,
       kind: 'dense',
+      device: embedder.device,
       search: async (queries, k) => {
         const vectors = await embedder.embedQueries(queries, { batchSize }); // [queries][dim]
         return vectors.map((v) => search(v, k));

@@ -197,3 +197,8 @@ export class OnnxSession {
     await this.session.release();
   }
 }
+
+/** "cpu (cuda: not offered …; webgpu: no GPU device …)": the device that ran and why preferred ones were not used, for job logs. */
+export function describeDevice(device: { provider: string; fallbackReasons: string[] }): string {
+  return `${device.provider}${device.fallbackReasons.length ? ` (${device.fallbackReasons.join('; ')})` : ''}`;
+}
