@@ -83,4 +83,29 @@ describe('--provider on curate, eval and mine', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.err.join('\n')).toMatch(/--provider/);
   }, 180_000);
+
+  it('the API jobs (eval.run, curation.signals) take the same provider: cpu reports cpu in the result, cuda (not installed) ends the job with an error naming it', async () => {
+    const s = await servicesOnNewProject(tempDir());
+    try {
+      const f = await buildMiningProject(s, s.projects.require().project.db, { passages: 12, queriesPerPassage: 1 });
+      const evalCpu = await s.finished((await s.impl.search.evaluate({ retrievers: [f.encoderId], beirDir: BEIR, provider: 'cpu' } as never)).id);
+      expect(evalCpu.state, evalCpu.error?.message).toBe('done');
+      expect((evalCpu.result as { results: Array<{ device?: unknown }> }).results[0].device).toEqual({ provider: 'cpu', fallbackReasons: [] });
+      const signalsCpu = await s.finished((await s.impl.curation.computeSignals({ lexical: false, crossEncoderId: f.crossEncoderId, provider: 'cpu' } as never)).id);
+      expect(signalsCpu.state, signalsCpu.error?.message).toBe('done');
+      expect((signalsCpu.result as { devices: unknown }).devices).toEqual({ roundtrip: null, relevance: { provider: 'cpu', fallbackReasons: [] } });
+      if (!cudaInstalled) {
+        for (const job of [
+          await s.impl.search.evaluate({ retrievers: [f.encoderId], beirDir: BEIR, provider: 'cuda' } as never),
+          await s.impl.curation.computeSignals({ lexical: false, crossEncoderId: f.crossEncoderId, provider: 'cuda' } as never),
+        ]) {
+          const end = await s.finished(job.id);
+          expect(end.state, job.kind).toBe('failed');
+          expect(end.error?.message, job.kind).toMatch(CUDA_REFUSED);
+        }
+      }
+    } finally {
+      await s.dispose();
+    }
+  }, 120_000);
 });
