@@ -3,7 +3,8 @@
 // only nodes that lie between the parameters and the output, sums the contributions of a value with
 // several consumers (x feeds the residual and Q/K/V), and looks each op's VJP up in vjp.ts.
 import { type NodeView, type OnnxGraph, OnnxGraphError } from './graph.js';
-import { VJPS, type VjpContext } from './vjp.js';
+import { fullDims } from './full-dims.js';
+import { NO_GRADIENT, VJPS, type VjpContext } from './vjp.js';
 
 export interface BackwardSpec {
   /** The differentiated output. */
@@ -21,7 +22,10 @@ export function appendBackward(g: OnnxGraph, spec: BackwardSpec): Map<string, st
 
   // Values that depend on a target, then those of them the output depends on.
   const depends = new Set(spec.targets);
-  for (const n of nodes) if (n.inputs.some((i) => depends.has(i))) for (const o of n.outputs) depends.add(o);
+  // Not through ops without a gradient: a dropout mask is computed from Size(x), but no gradient
+  // flows into it (walking that path cost a mask-sized Mul, Reshape and copy per dropout site).
+  const stops = new Set(NO_GRADIENT);
+  for (const n of nodes) if (!stops.has(n.opType) && n.inputs.some((i) => depends.has(i))) for (const o of n.outputs) depends.add(o);
   if (!depends.has(spec.output)) throw new OnnxGraphError(`graph "${g.name}": "${spec.output}" does not depend on any target`);
   const needed = new Set([spec.output]);
   const onPath: NodeView[] = [];
@@ -49,13 +53,15 @@ export function appendBackward(g: OnnxGraph, spec: BackwardSpec): Map<string, st
     return r;
   };
 
+  const full = fullDims(g, nodes, (v) => ranks.get(v) ?? g.dimsOf(v)?.length);
+
   for (const node of onPath) {
     const dOut = node.outputs.map(total);
     if (dOut.every((d) => d === null)) continue;
     const vjp = VJPS.get(node.opType);
     if (!vjp) throw new OnnxGraphError(`graph "${g.name}": no gradient for op ${node.opType} (node "${node.name}")`);
     const needs = node.inputs.map((i) => depends.has(i) && needed.has(i));
-    const grads = vjp({ g, node, dOut, needs, rank } satisfies VjpContext);
+    const grads = vjp({ g, node, dOut, needs, rank, full } satisfies VjpContext);
     if (grads.length > node.inputs.length) throw new OnnxGraphError(`${node.opType} node "${node.name}": gradient returned ${grads.length} values for ${node.inputs.length} inputs`);
     node.inputs.forEach((input, i) => {
       const d = grads[i];

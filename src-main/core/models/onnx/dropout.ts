@@ -17,14 +17,17 @@ export interface DropoutInputs {
 
 /** x · mask(seed, site); `site` numbers the dropout sites of one forward pass. */
 export function dropoutInGraph(g: OnnxGraph, x: string, inp: DropoutInputs, site: number): string {
-  const count = g.op('Size', [x]); // int64 scalar
-  const index = g.op('Range', [g.int64s([0], []), count, g.int64s([1], [])]); // [n] int64
   const mod = g.int64s([P], []);
   const c = (v: number) => g.int64s([v], []);
   const key = g.op('Add', [g.op('Mul', [inp.seed, c(7919)]), c((site * 104729 + 12345) % P)]); // scalar
+  // index · 1000003 + key for every element, as one Range (start key, step 1000003): a separate
+  // index Range, Mul and Add were three more mask-sized int64 passes per site.
+  const stride = c(1000003);
+  const end = g.op('Add', [key, g.op('Mul', [g.op('Size', [x]), stride])]);
+  const affine = g.op('Range', [key, end, stride]); // [n] int64
   // Two rounds (affine, then squaring): int64 Mod is the costly kernel here (it ran over every
   // attention probability), and two rounds pass the rate and independence checks of dropout.test.ts.
-  let h = g.op('Mod', [g.op('Add', [g.op('Mul', [index, c(1000003)]), key]), mod]);
+  let h = g.op('Mod', [affine, mod]);
   h = g.op('Mod', [g.op('Add', [g.op('Mul', [h, h]), c(1013904223)]), mod]);
   const u = g.op('Div', [g.op('Cast', [h], { to: 1 }), g.floats([P])]); // [n] in [0, 1)
   const keepScale = g.op('Div', [g.floats([1]), g.op('Sub', [g.floats([1]), inp.p])]);

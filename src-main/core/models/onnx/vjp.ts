@@ -15,11 +15,16 @@ export interface VjpContext {
   needs: boolean[];
   /** Rank of a value (backward.ts infers them over the forward graph). */
   rank(value: string): number;
+  /** Whether a forward value has no axis of size 1 (full-dims.ts); absent: unknown. */
+  full?(value: string): boolean;
 }
 
 export type Vjp = (c: VjpContext) => Array<string | null>;
 
 const none: Vjp = (c) => c.node.inputs.map(() => null);
+
+/** Ops whose outputs carry no gradient (integer / shape / comparison results): backward.ts stops there. */
+export const NO_GRADIENT = ['Shape', 'Size', 'Equal', 'Not', 'And', 'Or', 'Greater', 'GreaterOrEqual', 'Less', 'LessOrEqual', 'CumSum', 'Range', 'NonZero', 'ConstantOfShape', 'Mod', 'Floor'];
 
 /** Sums `d` down to the shape of `like` (numpy broadcasting undone): leading axes, then axes where `like` has size 1. */
 export function sumToShape(c: VjpContext, d: string, like: string): string {
@@ -30,6 +35,7 @@ export function sumToShape(c: VjpContext, d: string, like: string): string {
   // Leading axes one at a time, innermost first (tokens of a row, then rows): shorter float32
   // accumulations than one pass over batch·seq (bias gradients drifted ~1e-4 relative otherwise).
   for (let axis = rd - rl - 1; axis >= 0; axis--) out = g.op('ReduceSum', [out, g.int64s([axis])], { keepdims: 0 });
+  if (rd >= rl && c.full?.(like)) return out; // nothing of `like` was broadcast (full-dims.ts)
   const dims = g.dimsOf(like);
   if (dims && dims.every((x) => typeof x === 'number')) {
     // Static shape (parameters, constants): the axes of size 1 are known now.
@@ -80,9 +86,7 @@ function unreduce(c: VjpContext, d: string, axesValue: string | undefined, keepd
 
 export const VJPS = new Map<string, Vjp>([
   // No gradient: integer / shape computations (position ids, masks, sizes).
-  ...['Shape', 'Size', 'Equal', 'Not', 'And', 'Or', 'Greater', 'GreaterOrEqual', 'Less', 'LessOrEqual', 'CumSum', 'Range', 'NonZero', 'ConstantOfShape', 'Mod', 'Floor'].map(
-    (op) => [op, none] as [string, Vjp],
-  ),
+  ...NO_GRADIENT.map((op) => [op, none] as [string, Vjp]),
   ['Identity', (c) => [c.dOut[0]]],
   ['Cast', (c) => [c.node.attrs.to === 1 ? c.dOut[0] : null]],
   ['Add', (c) => [c.needs[0] ? sumToShape(c, c.dOut[0]!, c.node.inputs[0]) : null, c.needs[1] ? sumToShape(c, c.dOut[0]!, c.node.inputs[1]) : null]],
