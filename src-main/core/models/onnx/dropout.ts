@@ -2,33 +2,38 @@
 // element): a counter-based hash of the element's flat index, the site number (fixed at build time)
 // and the fed int64 seed, so a recomputed pass (GradCache, the backward graph) draws the same mask
 // and nothing mask-sized crosses between host and device.
-// Hash: an affine and a squaring round modulo the prime P = 2³¹ − 19 in int64 (products stay below 2⁶²);
-// u = h / P is uniform enough for dropout; keep when u ≥ p, scale kept values by 1/(1 − p).
+// Hash modulo the prime P = 2³⁰ − 35: h₁ = (i · 1000003 mod P) + key, h = (h₁² + c) mod P (h₁ < 2³¹,
+// so h₁² stays below 2⁶² in int64); u = h / P is uniform enough for dropout; keep when u ≥ p and
+// scale kept values by 1/(1 − p). The first term does not depend on the site or seed: one table
+// per site size (dropoutTable) serves the sites of a pass, so each site pays one int64 Mod (the costly kernel:
+// it runs over every attention probability) instead of two.
 import type { OnnxGraph } from './graph.js';
 
-const P = 2147483629;
+const P = 1073741789;
+const STRIDE = 1000003;
 
 export interface DropoutInputs {
   /** int64 scalar seed of this pass. */
   seed: string;
   /** float scalar probability. */
   p: string;
+  /** dropoutTable() of exactly this site's element count, shared with the pass's sites of that size; absent: the site makes its own. */
+  table?: string;
+}
+
+/** (i · 1000003) mod P for i < count: [count] int64, shared by the dropout sites of one pass. */
+export function dropoutTable(g: OnnxGraph, count: string): string {
+  const stride = g.int64s([STRIDE], []);
+  return g.op('Mod', [g.op('Range', [g.int64s([0], []), g.op('Mul', [count, stride]), stride]), g.int64s([P], [])]); // [count]
 }
 
 /** x · mask(seed, site); `site` numbers the dropout sites of one forward pass. */
 export function dropoutInGraph(g: OnnxGraph, x: string, inp: DropoutInputs, site: number): string {
-  const mod = g.int64s([P], []);
   const c = (v: number) => g.int64s([v], []);
-  const key = g.op('Add', [g.op('Mul', [inp.seed, c(7919)]), c((site * 104729 + 12345) % P)]); // scalar
-  // index · 1000003 + key for every element, as one Range (start key, step 1000003): a separate
-  // index Range, Mul and Add were three more mask-sized int64 passes per site.
-  const stride = c(1000003);
-  const end = g.op('Add', [key, g.op('Mul', [g.op('Size', [x]), stride])]);
-  const affine = g.op('Range', [key, end, stride]); // [n] int64
-  // Two rounds (affine, then squaring): int64 Mod is the costly kernel here (it ran over every
-  // attention probability), and two rounds pass the rate and independence checks of dropout.test.ts.
-  let h = g.op('Mod', [affine, mod]);
-  h = g.op('Mod', [g.op('Add', [g.op('Mul', [h, h]), c(1013904223)]), mod]);
+  const index = inp.table ?? dropoutTable(g, g.op('Size', [x])); // [n]
+  const key = g.op('Mod', [g.op('Add', [g.op('Mul', [inp.seed, c(7919)]), c((site * 104729 + 12345) % P)]), c(P)]); // scalar in [0, P)
+  const h1 = g.op('Add', [index, key]); // [n] < 2P
+  const h = g.op('Mod', [g.op('Add', [g.op('Mul', [h1, h1]), c(1013904223)]), c(P)]);
   const u = g.op('Div', [g.op('Cast', [h], { to: 1 }), g.floats([P])]); // [n] in [0, 1)
   const keepScale = g.op('Div', [g.floats([1]), g.op('Sub', [g.floats([1]), inp.p])]);
   const mask = g.op('Mul', [g.op('Cast', [g.op('GreaterOrEqual', [u, inp.p])], { to: 1 }), keepScale]); // [n]

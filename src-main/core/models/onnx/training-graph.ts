@@ -12,7 +12,7 @@
 // maps to and from Hugging Face names and PyTorch layouts.
 import type { PoolingMode } from '../folder.js';
 import { appendBackward } from './backward.js';
-import { dropoutInGraph, type DropoutInputs } from './dropout.js';
+import { dropoutInGraph, dropoutTable, type DropoutInputs } from './dropout.js';
 import { encoderLayers, type EncoderWeightSource } from './encoder.js';
 import { OnnxGraph, OnnxGraphError } from './graph.js';
 import { poolInGraph } from './pooling.js';
@@ -79,9 +79,27 @@ function buildForward(g: OnnxGraph, spec: TrainingGraphSpec, src: EncoderWeightS
   const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
   const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
   let site = 0;
-  const hooks = dropout ? { dropout: (x: string) => dropoutInGraph(g, x, dropout, site++) } : {};
+  // One hash table per site kind, exactly that kind's element count (made at its first site).
+  const tables = new Map<SiteKind, DropoutInputs>();
+  const withTable = (d: DropoutInputs, kind: SiteKind) => {
+    let t = tables.get(kind);
+    if (!t) tables.set(kind, (t = { ...d, table: dropoutTable(g, siteCount(g, spec, inputIds, kind)) }));
+    return t;
+  };
+  const hooks = dropout ? { dropout: (x: string, kind: SiteKind) => dropoutInGraph(g, x, withTable(dropout, kind), site++) } : {};
   const { hidden, maskF } = encoderLayers(g, { architecture: spec.architecture, config: spec.config }, src, { inputIds, attentionMask }, { vocab: spec.vocab, typeCount: spec.typeCount, source: 'training graph' }, hooks);
   return poolInGraph(g, hidden, maskF, spec.pooling, spec.normalize, 'sentence_embedding'); // [batch, h]
+}
+
+type SiteKind = 'attention' | 'hidden';
+
+/** Element count of a dropout site, int64 scalar: hidden states [batch, seq, h] or attention probabilities [batch, heads, seq, seq]. */
+function siteCount(g: OnnxGraph, spec: TrainingGraphSpec, inputIds: string, kind: SiteKind): string {
+  const c = (v: number) => g.int64s([v], []);
+  const tokens = g.op('Size', [inputIds]); // batch · seq
+  if (kind === 'hidden') return g.op('Mul', [tokens, c(spec.config.hidden_size)]);
+  const seq = g.op('Squeeze', [g.op('Shape', [inputIds], { start: 1, end: 2 }), g.int64s([0])]);
+  return g.op('Mul', [tokens, g.op('Mul', [seq, c(spec.config.num_attention_heads)])]);
 }
 
 export interface TrainingGraphs {
