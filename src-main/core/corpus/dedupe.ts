@@ -6,6 +6,7 @@
 // Map per band.
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { fmix32 } from '../app/fmix32.js';
 
 /** NFKC, lower case, punctuation dropped, whitespace collapsed: "Hello,  World!" → "hello world". */
 export function normaliseText(text: string): string {
@@ -20,15 +21,6 @@ export function textHash(normalised: string): string {
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-/** murmur3's finaliser: a cheap, well-mixed 32-bit permutation. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 // Word hashes of the passage being shingled (grown on demand, reused: one passage at a time).
 let wordScratch = new Uint32Array(1024);

@@ -1,19 +1,15 @@
 // Seeded draws keyed by (seed, query id, …): each query's random stream depends only on its own
 // keys, so a draw is the same whatever batch, order or resume the query was processed in.
+import { fmix32 } from '../app/fmix32.js';
 import { mulberry32 } from '../app/mulberry32.js';
 
 /** murmur3's finaliser over the keys, chained: a well-mixed 32-bit seed for mulberry32. */
 export function keyedSeed(...keys: number[]): number {
   let h = 0x9e3779b9;
   for (const key of keys) {
-    h ^= Math.imul(key >>> 0, 0xcc9e2d51) ^ Math.floor(key / 2 ** 32);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
+    h = fmix32(h ^ Math.imul(key >>> 0, 0xcc9e2d51) ^ Math.floor(key / 2 ** 32));
   }
-  return h >>> 0;
+  return h;
 }
 
 /** A Fisher–Yates shuffled copy of `items` with the stream of `keys`. */
