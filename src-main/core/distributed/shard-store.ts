@@ -3,9 +3,9 @@
 // and the idempotent result write. Only the coordinating process touches these tables.
 import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type { StageState, StageWorkerShards } from '../../../shared/services/workers.js';
 
 export type StageKind = 'generate' | 'embed' | 'mine';
-export type StageState = 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
 export type ShardState = 'pending' | 'queued' | 'running' | 'done' | 'failed';
 
 export interface StageRow {
@@ -145,18 +145,8 @@ export function stageCounts(db: Database.Database, stageId: number): StageCounts
   return { total: r.total, done: r.done ?? 0, running: r.running ?? 0, failed: r.failed ?? 0, passagesDone };
 }
 
-export interface WorkerShardCounts {
-  worker: string;
-  device: string | null;
-  done: number;
-  running: number;
-  failed: number;
-  passages: number;
-  seconds: number;
-}
-
 /** Per worker: shards done / running / failed in this stage and the compute seconds of its done shards. */
-export function shardsPerWorker(db: Database.Database, stageId: number): WorkerShardCounts[] {
+export function shardsPerWorker(db: Database.Database, stageId: number): StageWorkerShards[] {
   return db
     .prepare(
       `SELECT worker, MAX(device) AS device, SUM(state = 'done') AS done, SUM(state = 'running') AS running, SUM(state = 'failed') AS failed,
@@ -164,7 +154,7 @@ export function shardsPerWorker(db: Database.Database, stageId: number): WorkerS
               COALESCE(SUM(CASE WHEN state = 'done' THEN seconds END), 0) AS seconds
        FROM dist_shards WHERE stage_id = ? AND worker IS NOT NULL GROUP BY worker ORDER BY worker`,
     )
-    .all(stageId) as WorkerShardCounts[];
+    .all(stageId) as StageWorkerShards[];
 }
 
 export const textHash = (text: string): string => createHash('sha1').update(text).digest('hex');
