@@ -154,10 +154,8 @@ export interface TrainingComparison {
 const runId = z.number().int().positive();
 const checkpoint = z.string().regex(/^step-\d+$/, 'a checkpoint is named step-NNNNNNN');
 
-/** A run's memory plan before it starts (training/memory-plan.ts). */
-export interface TrainingMemoryEstimate {
-  engine: 'ort' | 'tfjs';
-  provider: string;
+/** What training/memory-plan.ts decides for a run's memory (its MemoryPlan adds the parameter count). */
+export interface TrainingMemoryPlan {
   /** Estimated peak bytes at the chosen mini-batch, and for the whole batch in one pass. */
   peakBytes: number;
   fullBatchBytes: number;
@@ -167,8 +165,14 @@ export interface TrainingMemoryEstimate {
   /** The GradCache mini-batch picked (or asked for); absent: the whole batch in one pass. */
   miniBatchSize?: number;
   fits: boolean;
-  /** One line, e.g. "batch 24 as 4 mini-batches of 6: estimated 9.1 GB peak …", or why nothing fits. */
+  /** One line for logs and the Train page, e.g. "batch 24 as 4 mini-batches of 6: estimated 9.1 GB peak …", or why nothing fits. */
   message: string;
+}
+
+/** A run's memory plan before it starts, with the engine, provider and sequence length it was planned for. */
+export interface TrainingMemoryEstimate extends TrainingMemoryPlan {
+  engine: 'ort' | 'tfjs';
+  provider: string;
   maxSeqLength: number;
 }
 

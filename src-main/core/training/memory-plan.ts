@@ -12,6 +12,7 @@
 // The constants were fitted to peak RSS measured by bench/train-memory.ts (tfjs wasm, random
 // weights); onnxruntime keeps about the same activations but no wasm heap limit applies.
 import { freemem, totalmem } from 'node:os';
+import type { TrainingMemoryPlan } from '../../../shared/services/training.js';
 import type { EngineName } from './engine.js';
 import { parameterShapes, type EncoderConfig } from './model.js';
 
@@ -58,19 +59,7 @@ export interface MemoryPlanInput {
   hostMemoryBytes?: number;
 }
 
-export interface MemoryPlan {
-  /** Estimated peak bytes at the chosen mini-batch. */
-  peakBytes: number;
-  /** Peak at the full batch in one pass. */
-  fullBatchBytes: number;
-  budgetBytes: number;
-  /** What the budget is: "the 4 GiB WebAssembly heap", "host RAM (23.4 GB)", "GPU memory". */
-  budgetSource: string;
-  /** Undefined: the whole batch in one pass. */
-  miniBatchSize?: number;
-  fits: boolean;
-  /** One line for logs and the Train page. */
-  message: string;
+export interface MemoryPlan extends TrainingMemoryPlan {
   parameters: number;
 }
 
