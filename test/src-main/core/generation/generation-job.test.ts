@@ -2,21 +2,15 @@
 // origin; the run records the model and settings; duplicates counted; scopes; same seed → same
 // queries whatever the batch size; and kill -9 mid-run then resume: every passage ends with
 // exactly its N sequences (kept + counted duplicates/empties), none generated twice.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { GenerationResult } from '../../../../shared/services/generation.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
-import { useTempDirs, waitUntil } from '../../../helpers/temp-dir.js';
+import { killMidJob, readProjectDb } from '../../../helpers/kill-mid-job.js';
+import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { insertPassages, TINY_T5 } from './project-fixture.js';
 
 const tempDir = useTempDirs('genq-generation-');
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const childScript = fileURLToPath(new URL('./generation-crash-child.ts', import.meta.url));
 
 interface QueryRow {
   passage_id: number;
@@ -101,28 +95,8 @@ describe('generation.run', () => {
     await setup.dispose();
 
     const params = { modelId: model.id, scope: { kind: 'all' }, settings: { numQueries: 3, maxLength: 24, minLength: 24, seed: 3, batchSize: 2 }, threads: 1 };
-    const child = spawn(process.execPath, ['--import', 'tsx', childScript, setup.dir, JSON.stringify(params)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = once(child, 'exit');
-    const dbPath = join(setup.dir, 'project.sqlite');
-    const generatedPassages = () => {
-      const db = new Database(dbPath, { readonly: true });
-      db.pragma('busy_timeout = 5000');
-      try {
-        return (db.prepare('SELECT COUNT(DISTINCT passage_id) AS n FROM queries').get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    };
-    let jobId = 0;
-    try {
-      const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-      jobId = (JSON.parse(line) as { jobId: number }).jobId;
-      await waitUntil(() => generatedPassages() >= 6, 40_000, 'six passages with queries');
-      child.kill('SIGKILL');
-      expect((await exited)[1]).toBe('SIGKILL');
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
+    const generatedPassages = () => readProjectDb(setup.dir, (db) => (db.prepare('SELECT COUNT(DISTINCT passage_id) AS n FROM queries').get() as { n: number }).n);
+    const { jobId } = await killMidJob({ dir: setup.dir, service: 'generation', params, reached: () => generatedPassages() >= 6, timeoutMs: 40_000, what: 'six passages with queries' });
     const before = generatedPassages();
     expect(before).toBeLessThan(passages);
 

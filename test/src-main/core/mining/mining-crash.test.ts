@@ -1,21 +1,15 @@
 // kill -9 during a mining job, then resume: every minable query is mined exactly once in the same
 // run, and the run holds exactly the negatives and margins an uninterrupted run with the same seed
 // produces (nothing lost, nothing duplicated).
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { MiningReport } from '../../../../shared/services/mining.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
-import { useTempDirs, waitUntil } from '../../../helpers/temp-dir.js';
+import { killMidJob, readProjectDb } from '../../../helpers/kill-mid-job.js';
+import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { buildMiningProject } from './mining-fixture.js';
 
 const tempDir = useTempDirs('genq-mining-crash-');
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const childScript = fileURLToPath(new URL('./mining-crash-child.ts', import.meta.url));
 
 const rowsOf = (db: Database.Database, runId: number) =>
   db.prepare('SELECT query_id, passage_id, margin FROM mining_candidates WHERE run_id = ? ORDER BY query_id, passage_id').all(runId) as Array<{ query_id: number; passage_id: number; margin: number }>;
@@ -28,28 +22,8 @@ describe('mining.run after kill -9', () => {
     await setup.dispose();
     const params = { retrievers: [{ kind: 'bm25' }, { kind: 'model', modelId: f.encoderId }], crossEncoderId: f.crossEncoderId, k: 50, negativesPerQuery: 20, seed: 9, batchSize: 8, queriesPerBatch: 3, threads: 1 };
 
-    const child = spawn(process.execPath, ['--import', 'tsx', childScript, setup.dir, JSON.stringify(params)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = once(child, 'exit');
-    const dbPath = join(setup.dir, 'project.sqlite');
-    const minedQueries = () => {
-      const db = new Database(dbPath, { readonly: true });
-      db.pragma('busy_timeout = 5000');
-      try {
-        return (db.prepare('SELECT COUNT(*) AS n FROM mining_queries').get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    };
-    let jobId = 0;
-    try {
-      const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-      jobId = (JSON.parse(line) as { jobId: number }).jobId;
-      await waitUntil(() => minedQueries() >= 6, 60_000, 'six mined queries');
-      child.kill('SIGKILL');
-      expect((await exited)[1]).toBe('SIGKILL');
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
+    const minedQueries = () => readProjectDb(setup.dir, (db) => (db.prepare('SELECT COUNT(*) AS n FROM mining_queries').get() as { n: number }).n);
+    const { jobId } = await killMidJob({ dir: setup.dir, service: 'mining', params, reached: () => minedQueries() >= 6, timeoutMs: 60_000, what: 'six mined queries' });
 
     const s = await servicesOnNewProject(root);
     try {

@@ -1,25 +1,21 @@
 // The 'training.run' job in its worker thread on a tiny-bert project: streamed metrics, dev
 // evaluation, checkpoints, the exported and registered model; kill -9 of the whole process and a
 // resume that lands on the uninterrupted run's result; a diverging run stops with a clear error.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { MetricPoint } from '../../../../shared/services/jobs.js';
 import { trainingRunParamsSchema, type TrainingResult, type TrainingRunParamsInput } from '../../../../shared/services/training.js';
 import { loadModelFolder } from '../../../../src-main/core/models/folder.js';
 import { readSafetensors } from '../../../../src-main/core/models/safetensors.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
-import { useTempDirs, waitUntil } from '../../../helpers/temp-dir.js';
+import { killMidJob, readProjectDb } from '../../../helpers/kill-mid-job.js';
+import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { addTinyBert, seedPairs } from './training-fixture.js';
 
 const tempDir = useTempDirs('genq-training-job-');
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const childScript = fileURLToPath(new URL('./training-crash-child.ts', import.meta.url));
 
 /** impl methods take validated params (the dispatcher parses); tests give the input form. */
 const p = (input: TrainingRunParamsInput) => trainingRunParamsSchema.parse(input);
@@ -89,15 +85,11 @@ describe('training.run job', () => {
   }, 60_000);
 });
 
-function jobCheckpointStep(dbPath: string, jobId: number): number {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
-  try {
+function jobCheckpointStep(dir: string, jobId: number): number {
+  return readProjectDb(dir, (db) => {
     const row = db.prepare('SELECT checkpoint FROM jobs WHERE id = ?').get(jobId) as { checkpoint: string | null } | undefined;
     return row?.checkpoint ? (JSON.parse(row.checkpoint) as { step: number }).step : 0;
-  } finally {
-    db.close();
-  }
+  });
 }
 
 describe('training.run after kill -9', () => {
@@ -110,19 +102,7 @@ describe('training.run after kill -9', () => {
     await prep.dispose();
 
     const params: TrainingRunParamsInput = { modelId: baseId, settings: { ...settings, epochs: 1, steps: 60, checkpointEvery: 4 } };
-    const child = spawn(process.execPath, ['--import', 'tsx', childScript, dir, JSON.stringify(params)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = once(child, 'exit');
-    let jobId: number;
-    let killedAt: number;
-    try {
-      const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-      jobId = (JSON.parse(line) as { jobId: number }).jobId;
-      killedAt = await waitUntil(() => jobCheckpointStep(join(dir, 'project.sqlite'), jobId), 40_000, 'a training checkpoint in the child');
-      child.kill('SIGKILL');
-      expect((await exited)[1]).toBe('SIGKILL');
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
+    const { jobId, reached: killedAt } = await killMidJob({ dir, service: 'training', params, reached: (id) => jobCheckpointStep(dir, id), timeoutMs: 40_000, what: 'a training checkpoint in the child' });
     expect(killedAt).toBeGreaterThanOrEqual(4);
     expect(killedAt).toBeLessThan(60);
 
