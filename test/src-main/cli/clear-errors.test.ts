@@ -1,26 +1,11 @@
 // Clear one-line errors instead of stacks or cut messages (issue 13, item 6).
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from './in-process.js';
+import { describe, expect, it } from 'vitest';
+import { cli, useCliProject } from './in-process.js';
 
 const FIXTURES = path.resolve('test', 'fixtures');
-let tmp: string;
-let project: string;
-const savedUserData = process.env.GENQ_USER_DATA;
-
-beforeAll(async () => {
-  tmp = mkdtempSync(path.join(tmpdir(), 'genq-clear-errors-'));
-  process.env.GENQ_USER_DATA = path.join(tmp, 'user-data');
-  project = path.join(tmp, 'project');
-  expect((await cli(['project', 'create', project])).code).toBe(0);
-});
-afterAll(() => {
-  if (savedUserData === undefined) delete process.env.GENQ_USER_DATA;
-  else process.env.GENQ_USER_DATA = savedUserData;
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, project } = useCliProject('genq-clear-errors-');
 
 /** The command failed with exactly one `genq: …` line and no stack. */
 function oneLine(r: { code: number; err: string[] }): string {

@@ -1,30 +1,14 @@
 // A failed command leaves the project unchanged (issue 13, item 7): a BERT folder is never
 // registered as the generator, neither by `models add --role generator` nor by a failed
 // `genq generate --project P --model <bert>`; a T5 is never an encoder.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from './in-process.js';
+import { describe, expect, it } from 'vitest';
+import { cli, useCliProject } from './in-process.js';
 
 const FIXTURES = path.resolve('test', 'fixtures');
 const TINY_BERT = path.join(FIXTURES, 'tiny-bert');
 const TINY_T5 = path.join(FIXTURES, 'tiny-t5');
-let tmp: string;
-let project: string;
-const savedUserData = process.env.GENQ_USER_DATA;
-
-beforeAll(async () => {
-  tmp = mkdtempSync(path.join(tmpdir(), 'genq-model-role-'));
-  process.env.GENQ_USER_DATA = path.join(tmp, 'user-data');
-  project = path.join(tmp, 'project');
-  expect((await cli(['project', 'create', project])).code).toBe(0);
-});
-afterAll(() => {
-  if (savedUserData === undefined) delete process.env.GENQ_USER_DATA;
-  else process.env.GENQ_USER_DATA = savedUserData;
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { project } = useCliProject('genq-model-role-');
 
 const projectModels = async () => JSON.parse((await cli(['models', 'project', '--project', project])).out.join('\n')) as Array<{ role: string; path: string }>;
 
