@@ -1,16 +1,16 @@
 // Picks and builds a training engine: 'tfjs' (tfjs-engine.ts) or 'ort' (ort-engine.ts, onnxruntime
 // on CPU / WebGPU / CUDA), 'auto' the default one. Also opens a model folder as what every engine
 // is built from (EngineModel) plus the loop's tokenizer.
-import { loadModelFolder, loadWeights } from '../models/folder.js';
+import { loadModelFolder } from '../models/folder.js';
 import { TextTokenizer } from '../models/tokenizer.js';
 import type { BackendName } from './backend.js';
-import type { EngineModel, EngineOptions, EngineParamTensor, TrainingEngine } from './engine.js';
+import type { EngineModel, EngineOptions, TrainingEngine } from './engine.js';
 import { planMemory, type MemoryPlan } from './memory-plan.js';
-import { encoderConfigFromHf, ModelConfigError, parameterShapes } from './model.js';
+import { encoderConfigFromHf } from './model.js';
 import type { Tokenize } from './step.js';
 import { OrtEngine } from './ort-engine.js';
 import { TfjsEngine } from './tfjs-engine.js';
-import { tokenizeBatch } from './trainable.js';
+import { checkedParameterWeights, tokenizeBatch } from './trainable.js';
 
 export type EngineChoice = 'auto' | 'ort' | 'tfjs';
 export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'ort', 'tfjs'];
@@ -33,16 +33,7 @@ export interface OpenedTrainingModel {
 export function openTrainingModel(dir: string): OpenedTrainingModel {
   const folder = loadModelFolder(dir);
   const config = encoderConfigFromHf(folder.config, folder.architecture);
-  const all = loadWeights(folder);
-  const weights = new Map<string, EngineParamTensor>();
-  for (const [name, shape] of parameterShapes(config)) {
-    const w = all.get(name);
-    if (!w) throw new ModelConfigError(`${folder.weightFiles.join(', ')}: weight "${name}" is missing`);
-    if (w.shape.join(',') !== shape.join(',')) {
-      throw new ModelConfigError(`${folder.weightFiles.join(', ')}: weight "${name}" has shape [${w.shape}] but config.json implies [${shape}]`);
-    }
-    weights.set(name, { shape, data: w.data });
-  }
+  const weights = checkedParameterWeights(folder, config);
   const tokenizer = TextTokenizer.fromFolder(folder.transformerDir);
   return {
     model: { folder, config, weights },

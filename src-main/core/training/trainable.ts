@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadModelFolder, loadWeights, type ModelFolder } from '../models/folder.js';
 import { TextTokenizer } from '../models/tokenizer.js';
+import type { EngineParamTensor } from './engine.js';
 import type { Params } from './layers.js';
 import { encoderConfigFromHf, encoderForward, ModelConfigError, parameterShapes, type EncoderConfig, type ForwardOptions, type TokenBatch } from './model.js';
 import { pool, type PoolResult } from './pooling.js';
@@ -14,19 +15,26 @@ export interface TrainableModel {
   params: Params;
 }
 
-export function openTrainableModel(dir: string): TrainableModel {
-  const folder = loadModelFolder(dir);
-  const config = encoderConfigFromHf(folder.config, folder.architecture);
-  const weights = loadWeights(folder);
-  const params: Params = new Map();
+/** The folder's weight for every parameter `config` implies (parameterShapes order), each checked against its shape. */
+export function checkedParameterWeights(folder: ModelFolder, config: EncoderConfig): Map<string, EngineParamTensor> {
+  const all = loadWeights(folder);
+  const weights = new Map<string, EngineParamTensor>();
   for (const [name, shape] of parameterShapes(config)) {
-    const w = weights.get(name);
+    const w = all.get(name);
     if (!w) throw new ModelConfigError(`${folder.weightFiles.join(', ')}: weight "${name}" is missing`);
     if (w.shape.join(',') !== shape.join(',')) {
       throw new ModelConfigError(`${folder.weightFiles.join(', ')}: weight "${name}" has shape [${w.shape}] but config.json implies [${shape}]`);
     }
-    params.set(name, tf.tensor(w.data, shape, 'float32'));
+    weights.set(name, { shape, data: w.data });
   }
+  return weights;
+}
+
+export function openTrainableModel(dir: string): TrainableModel {
+  const folder = loadModelFolder(dir);
+  const config = encoderConfigFromHf(folder.config, folder.architecture);
+  const params: Params = new Map();
+  for (const [name, w] of checkedParameterWeights(folder, config)) params.set(name, tf.tensor(w.data, w.shape, 'float32'));
   return { folder, config, tokenizer: TextTokenizer.fromFolder(folder.transformerDir), params };
 }
 
