@@ -15,7 +15,7 @@ import { buildIndexForModel } from '../../../../src-main/core/index/build-for-mo
 import { loadIndex } from '../../../../src-main/core/index/index-store.js';
 import { servicesOnNewProject, type TestServices } from '../../../helpers/services.js';
 import { useTempDirs, waitUntil } from '../../../helpers/temp-dir.js';
-import { buildMiningProject, type MiningFixture } from '../mining/mining-fixture.js';
+import { buildMiningProject, candidatesOf, type CandidateRow, type MiningFixture } from '../mining/mining-fixture.js';
 import { RedisServer } from './redis-server.js';
 import { startWorkerProcess, stopWorkerProcess } from './worker-process.js';
 
@@ -27,17 +27,7 @@ interface QueryRow {
   ce_positive: number;
   pool: number;
 }
-interface CandidateRow {
-  query_id: number;
-  passage_id: number;
-  found_by: number;
-  ranks: string;
-  ce_score: number;
-  margin: number;
-}
 const queriesOf = (db: Database.Database, runId: number) => db.prepare('SELECT query_id, positive_id, ce_positive, pool FROM mining_queries WHERE run_id = ? ORDER BY query_id').all(runId) as QueryRow[];
-const candidatesOf = (db: Database.Database, runId: number) =>
-  db.prepare('SELECT query_id, passage_id, found_by, ranks, ce_score, margin FROM mining_candidates WHERE run_id = ? ORDER BY query_id, passage_id').all(runId) as CandidateRow[];
 
 let redis: RedisServer;
 let s: TestServices;

@@ -2,27 +2,15 @@
 // negatives, eval-split and duplicate passages never negatives, margins = CE(q, pos) − CE(q, neg)
 // checked against the cross-encoder called directly, retriever flags and ranks, the report, and
 // reproducibility for a seed.
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { MiningReport } from '../../../../shared/services/mining.js';
 import { normaliseText } from '../../../../src-main/core/corpus/dedupe.js';
 import { CrossEncoder } from '../../../../src-main/core/curation/cross-encoder.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
-import { buildMiningProject, TINY_CROSS_ENCODER } from './mining-fixture.js';
+import { buildMiningProject, candidatesOf, TINY_CROSS_ENCODER } from './mining-fixture.js';
 
 const tempDir = useTempDirs('genq-mining-');
-
-interface CandidateRow {
-  query_id: number;
-  passage_id: number;
-  found_by: number;
-  ranks: string;
-  ce_score: number;
-  margin: number;
-}
-const candidates = (db: Database.Database, runId: number) =>
-  db.prepare('SELECT query_id, passage_id, found_by, ranks, ce_score, margin FROM mining_candidates WHERE run_id = ? ORDER BY query_id, passage_id').all(runId) as CandidateRow[];
 
 describe('mining.run', () => {
   it('mines every non-rejected training query once; never the positive, a copy of it, an eval or duplicate passage; margins from the cross-encoder', async () => {
@@ -44,7 +32,7 @@ describe('mining.run', () => {
       expect(mined.map((m) => m.query_id)).toEqual(expected);
       expect(expected).not.toContain(f.rejected);
 
-      const rows = candidates(db, report.runId);
+      const rows = candidatesOf(db, report.runId);
       expect(report).toMatchObject({ queries: new Set(rows.map((r) => r.query_id)).size, triplets: rows.length, dropped: 0 });
       const passage = new Map((db.prepare('SELECT id, text, split, duplicate_of FROM passages').all() as Array<{ id: number; text: string; split: string; duplicate_of: number | null }>).map((p) => [p.id, p]));
       const query = new Map((db.prepare('SELECT id, text, passage_id FROM queries').all() as Array<{ id: number; text: string; passage_id: number }>).map((q) => [q.id, q]));
@@ -109,7 +97,7 @@ describe('mining.run', () => {
         const job = await s.impl.mining.start({ retrievers: [{ kind: 'bm25' }, { kind: 'model', modelId: f.encoderId }], crossEncoderId: f.crossEncoderId, k: 8, negativesPerQuery: 3, seed, batchSize: 16, queriesPerBatch: 5 });
         const end = await s.finished(job.id);
         expect(end.state, JSON.stringify(end.error)).toBe('done');
-        return candidates(db, (end.result as MiningReport).runId).map(({ query_id, passage_id, margin }) => ({ query_id, passage_id, margin }));
+        return candidatesOf(db, (end.result as MiningReport).runId).map(({ query_id, passage_id, margin }) => ({ query_id, passage_id, margin }));
       };
       const a = await run(11);
       const b = await run(11);
@@ -138,7 +126,7 @@ describe('mining.run', () => {
         const end = await s.finished(job.id);
         expect(end.state, JSON.stringify(end.error)).toBe('done');
         const logs = (await s.impl.jobs.logs({ id: job.id, limit: 50 })).map((l) => l.message).join('\n');
-        return { rows: candidates(db, (end.result as MiningReport).runId).map((r) => [r.query_id, r.passage_id, JSON.parse(r.ranks)[0]]), logs };
+        return { rows: candidatesOf(db, (end.result as MiningReport).runId).map((r) => [r.query_id, r.passage_id, JSON.parse(r.ranks)[0]]), logs };
       };
       const exact = await mine();
       expect(exact.logs).toMatch(/no HNSW index; embedding \d+ passages for exact search/);

@@ -55,3 +55,15 @@ export async function buildMiningProject(s: Services, db: Database.Database, opt
   const ce = await s.impl.models.add({ dir: TINY_CROSS_ENCODER, role: 'cross-encoder' });
   return { passages, copyOfFirst, evalPassage: passages[9], queries, rejected, encoderId: encoder.id, crossEncoderId: ce.id };
 }
+
+/** A mining run's stored candidates (negatives), as the mining and distributed-mining tests compare them. */
+export interface CandidateRow {
+  query_id: number;
+  passage_id: number;
+  found_by: number;
+  ranks: string;
+  ce_score: number;
+  margin: number;
+}
+export const candidatesOf = (db: Database.Database, runId: number) =>
+  db.prepare('SELECT query_id, passage_id, found_by, ranks, ce_score, margin FROM mining_candidates WHERE run_id = ? ORDER BY query_id, passage_id').all(runId) as CandidateRow[];
