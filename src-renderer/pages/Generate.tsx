@@ -13,8 +13,8 @@ import { SettingsForm } from '../components/generate/SettingsForm.js';
 import { ThroughputChart, type ThroughputPoint } from '../components/generate/ThroughputChart.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { initialWorkersChoice, RunOnWorkers, workersBlockedReason, workersOption } from '../components/workers/RunOnWorkers.js';
-import { ProgressBar } from '../components/ProgressBar.js';
-import { formatCount, formatEta, formatRate } from '../format.js';
+import { JobProgress, PauseResumeButtons } from '../components/JobProgress.js';
+import { formatCount, formatEta } from '../format.js';
 import { generateBlockedReason } from '../components/generate/blocked-reason.js';
 import { routeHref } from '../hooks/useHashRoute.js';
 import { FINISHED_STATES, useLatestJob } from '../hooks/useLatestJob.js';
@@ -150,22 +150,9 @@ export function Generate(_props: PageProps) {
           <h2>
             Run {runNumber ? `#${runNumber}` : ''} — {job.state}
           </h2>
-          <ProgressBar done={job.progress.done} total={job.progress.total} label="Generation progress" state={job.state} />
-          <p className="small" data-testid="generation-progress">
-            {formatCount(job.progress.done)} / {job.progress.total === null ? '?' : formatCount(job.progress.total)} passages · {formatRate(job.progress.rate, 'passages')} · ETA{' '}
-            {formatEta(job.progress.etaSeconds)} {job.progress.message ? `· ${job.progress.message}` : ''}
-          </p>
+          <JobProgress job={job} unit="passages" label="Generation progress" testId="generation-progress" />
           <div className="generate__actions">
-            {running && (
-              <button className="button" onClick={() => void attempt(() => api.jobs.cancel({ id: job.id }))}>
-                Pause
-              </button>
-            )}
-            {job.resumable && !running && (
-              <button className="button" onClick={() => void attempt(() => api.jobs.resume({ id: job.id }))}>
-                Resume
-              </button>
-            )}
+            <PauseResumeButtons job={job} />
             {job.state === 'done' && <a className="button" href={routeHref('curate')}>Next: Curate →</a>}
           </div>
           <ThroughputChart points={points} />

@@ -13,8 +13,8 @@ import { NegativesPane } from '../components/mine/NegativesPane.js';
 import { ThresholdDrop } from '../components/mine/ThresholdDrop.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { initialWorkersChoice, RunOnWorkers, workersBlockedReason, workersOption } from '../components/workers/RunOnWorkers.js';
-import { ProgressBar } from '../components/ProgressBar.js';
-import { formatCount, formatEta, formatRate } from '../format.js';
+import { JobProgress, PauseResumeButtons } from '../components/JobProgress.js';
+import { formatCount } from '../format.js';
 import { FINISHED_STATES, useLatestJob } from '../hooks/useLatestJob.js';
 import { routeHref } from '../hooks/useHashRoute.js';
 import type { PageProps } from '../routes.js';
@@ -109,23 +109,10 @@ export function Mine(_props: PageProps) {
       {job && (
         <section className="card" aria-label="Mining progress">
           <h2>Mining — {job.state}</h2>
-          <ProgressBar done={job.progress.done} total={job.progress.total} label="Mining progress" state={job.state} />
-          <p className="small" data-testid="mining-progress">
-            {formatCount(job.progress.done)} / {job.progress.total === null ? '?' : formatCount(job.progress.total)} queries · {formatRate(job.progress.rate, 'queries')} · ETA{' '}
-            {formatEta(job.progress.etaSeconds)} {job.progress.message ? `· ${job.progress.message}` : ''}
-          </p>
+          <JobProgress job={job} unit="queries" label="Mining progress" testId="mining-progress" />
           {job.error && <p className="small mine__blocked">{job.error.message}</p>}
           <div className="mine__actions">
-            {running && (
-              <button className="button" onClick={() => void attempt(() => api.jobs.cancel({ id: job.id }))}>
-                Pause
-              </button>
-            )}
-            {job.resumable && !running && (
-              <button className="button" onClick={() => void attempt(() => api.jobs.resume({ id: job.id }))}>
-                Resume
-              </button>
-            )}
+            <PauseResumeButtons job={job} />
             {job.state === 'done' && (
               <a className="button" href={routeHref('train')}>
                 Next: Train with MarginMSE →
