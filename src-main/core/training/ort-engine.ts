@@ -33,7 +33,7 @@ type Tensors = Map<string, DeviceTensor>;
 interface PassSessions {
   /** forward only → sentence_embedding */
   embed: OnnxSession;
-  /** CPU: forward + backward → grad.* */
+  /** CPU: forward + backward → grad.* (dropout masks: the embed run's, fed back) */
   train?: OnnxSession;
   /** GPU: forward → sentence_embedding + saved values */
   forward?: OnnxSession;
@@ -44,7 +44,8 @@ interface PassSessions {
 
 /** The kept-pass sessions for the provider (see PassSessions). */
 async function kept(graphs: TrainingGraphs, opts: SessionOptions, gradNames: string[], split?: boolean): Promise<Omit<PassSessions, 'embed'>> {
-  if (!(split ?? opts.provider !== 'cpu')) return { train: await OnnxSession.create(graphs.train, { ...opts, deviceOutputs: gradNames }), saved: [] };
+  // One run: the embed run's dropout keep masks (bool, ~1 byte per element) are its saved values.
+  if (!(split ?? opts.provider !== 'cpu')) return { train: await OnnxSession.create(graphs.train, { ...opts, deviceOutputs: gradNames }), saved: graphs.keeps };
   const [forward, backward] = await Promise.all([
     OnnxSession.create(graphs.forward, { ...opts, deviceOutputs: graphs.saved }),
     OnnxSession.create(graphs.backward, { ...opts, deviceOutputs: gradNames }),
@@ -181,7 +182,7 @@ export class OrtEngine implements TrainingEngine {
     const what = `${opts.keep ? 'training ' : ''}forward of batch ${tokens.batch} × ${tokens.seq} tokens`;
     const out = opts.keep && s.forward
       ? await this.runOn(s.forward, what, pick(s.forward, { ...this.paramFeeds(), ...feeds }), [...new Set(['sentence_embedding', ...s.saved])])
-      : await this.runOn(s.embed, what, { ...this.paramFeeds(), ...feeds }, ['sentence_embedding']);
+      : await this.runOn(s.embed, what, { ...this.paramFeeds(), ...feeds }, opts.keep ? ['sentence_embedding', ...s.saved] : ['sentence_embedding']);
     const embeddings = new Float32Array(out.sentence_embedding.data as Float32Array);
     if (!opts.keep || !s.saved.includes('sentence_embedding')) out.sentence_embedding.dispose();
     this.counting.deviceToHost += embeddings.byteLength;

@@ -27,15 +27,25 @@ export function dropoutTable(g: OnnxGraph, count: string): string {
   return g.op('Mod', [g.op('Range', [g.int64s([0], []), g.op('Mul', [count, stride]), stride]), g.int64s([P], [])]); // [count]
 }
 
-/** x · mask(seed, site); `site` numbers the dropout sites of one forward pass. */
-export function dropoutInGraph(g: OnnxGraph, x: string, inp: DropoutInputs, site: number): string {
+/** Which elements of x dropout keeps at (seed, site): bool [n], n = x's element count. */
+export function dropoutKeep(g: OnnxGraph, x: string, inp: DropoutInputs, site: number): string {
   const c = (v: number) => g.int64s([v], []);
   const index = inp.table ?? dropoutTable(g, g.op('Size', [x])); // [n]
   const key = g.op('Mod', [g.op('Add', [g.op('Mul', [inp.seed, c(7919)]), c((site * 104729 + 12345) % P)]), c(P)]); // scalar in [0, P)
   const h1 = g.op('Add', [index, key]); // [n] < 2P
   const h = g.op('Mod', [g.op('Add', [g.op('Mul', [h1, h1]), c(1013904223)]), c(P)]);
   const u = g.op('Div', [g.op('Cast', [h], { to: 1 }), g.floats([P])]); // [n] in [0, 1)
-  const keepScale = g.op('Div', [g.floats([1]), g.op('Sub', [g.floats([1]), inp.p])]);
-  const mask = g.op('Mul', [g.op('Cast', [g.op('GreaterOrEqual', [u, inp.p])], { to: 1 }), keepScale]); // [n]
+  return g.op('GreaterOrEqual', [u, inp.p]);
+}
+
+/** x · keep / (1 − p), keep a dropoutKeep() mask [n] (computed here, or fed from the pass that computed it). */
+export function applyKeep(g: OnnxGraph, x: string, keep: string, p: string): string {
+  const keepScale = g.op('Div', [g.floats([1]), g.op('Sub', [g.floats([1]), p])]);
+  const mask = g.op('Mul', [g.op('Cast', [keep], { to: 1 }), keepScale]); // [n]
   return g.op('Mul', [x, g.op('Reshape', [mask, g.op('Shape', [x])])]);
+}
+
+/** x · mask(seed, site); `site` numbers the dropout sites of one forward pass. */
+export function dropoutInGraph(g: OnnxGraph, x: string, inp: DropoutInputs, site: number): string {
+  return applyKeep(g, x, dropoutKeep(g, x, inp, site), inp.p);
 }

@@ -12,7 +12,7 @@
 // maps to and from Hugging Face names and PyTorch layouts.
 import type { PoolingMode } from '../folder.js';
 import { appendBackward } from './backward.js';
-import { dropoutInGraph, dropoutTable, type DropoutInputs } from './dropout.js';
+import { applyKeep, dropoutInGraph, dropoutKeep, dropoutTable, type DropoutInputs } from './dropout.js';
 import { encoderLayers, type EncoderWeightSource } from './encoder.js';
 import { OnnxGraph, OnnxGraphError } from './graph.js';
 import { poolInGraph } from './pooling.js';
@@ -75,7 +75,13 @@ function inputSource(g: OnnxGraph): EncoderWeightSource & { params: DeviceParam[
 }
 
 /** Forward to sentence_embedding; `dropout` null builds the eval-mode (or p = 0) graph. */
-function buildForward(g: OnnxGraph, spec: TrainingGraphSpec, src: EncoderWeightSource, dropout: DropoutInputs | null): string {
+/**
+ * Where the dropout masks come from: 'hash' computes them; 'output' computes them and also outputs
+ * each site's keep mask as dropout_keep.<site> (bool [n]); 'input' reads them from those inputs.
+ */
+type MaskSource = 'hash' | 'output' | 'input';
+
+function buildForward(g: OnnxGraph, spec: TrainingGraphSpec, src: EncoderWeightSource, dropout: DropoutInputs | null, masks: MaskSource = 'hash', keeps: string[] = []): string {
   const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
   const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
   let site = 0;
@@ -86,7 +92,17 @@ function buildForward(g: OnnxGraph, spec: TrainingGraphSpec, src: EncoderWeightS
     if (!t) tables.set(kind, (t = { ...d, table: dropoutTable(g, siteCount(g, spec, inputIds, kind)) }));
     return t;
   };
-  const hooks = dropout ? { dropout: (x: string, kind: SiteKind) => dropoutInGraph(g, x, withTable(dropout, kind), site++) } : {};
+  const drop = (d: DropoutInputs, x: string, kind: SiteKind): string => {
+    const name = `dropout_keep.${site}`;
+    if (masks === 'hash') return dropoutInGraph(g, x, withTable(d, kind), site++);
+    site++;
+    if (masks === 'input') return applyKeep(g, x, g.input(name, 'bool', [`dropout_n${site - 1}`]), d.p);
+    const keep = g.op('Identity', [dropoutKeep(g, x, withTable(d, kind), site - 1)], {}, { name });
+    g.output(keep, 'bool', [`dropout_n${site - 1}`]);
+    keeps.push(name);
+    return applyKeep(g, x, keep, d.p);
+  };
+  const hooks = dropout ? { dropout: (x: string, kind: SiteKind) => drop(dropout, x, kind) } : {};
   const { hidden, maskF } = encoderLayers(g, { architecture: spec.architecture, config: spec.config }, src, { inputIds, attentionMask }, { vocab: spec.vocab, typeCount: spec.typeCount, source: 'training graph' }, hooks);
   return poolInGraph(g, hidden, maskF, spec.pooling, spec.normalize, 'sentence_embedding'); // [batch, h]
 }
@@ -107,7 +123,9 @@ export interface TrainingGraphs {
   params: DeviceParam[];
   /** Forward only (eval passes, GradCache's first pass): → sentence_embedding. */
   embed: Uint8Array;
-  /** Kept pass in one run (CPU: recomputing the forward is cheaper than onnxruntime-node copying saved values to JS): → grad.* */
+  /** The embed graph's dropout keep masks (bool [n] per site; none without dropout). */
+  keeps: string[];
+  /** Kept pass in one run (CPU: recomputing the forward is cheaper than onnxruntime-node copying saved values to JS), reading `keeps` (fetched from the embed run) as inputs: → grad.* */
   train: Uint8Array;
   /** Kept pass, forward half (GPU providers: saved values stay on the device): → sentence_embedding + the saved values. */
   forward: Uint8Array;
@@ -120,35 +138,45 @@ export interface TrainingGraphs {
 /** `dropout`: whether the graphs take dropout_seed (int64 scalar) and dropout_p (float scalar) inputs. */
 export function buildTrainingGraphs(spec: TrainingGraphSpec, opts: { dropout: boolean }): TrainingGraphs {
   const h: number = spec.config.hidden_size;
-  const make = (name: string) => {
+  const make = (name: string, masks: MaskSource = 'hash') => {
     const g = new OnnxGraph(name);
     const src = inputSource(g);
     const drop = opts.dropout ? { seed: g.input('dropout_seed', 'int64', []), p: g.input('dropout_p', 'float32', []) } : null;
-    const emb = buildForward(g, spec, src, drop);
-    return { g, src, emb };
+    const keeps: string[] = [];
+    const emb = buildForward(g, spec, src, drop, masks, keeps);
+    return { g, src, emb, keeps };
+  };
+  /** Forward + backward from d_embedding, adding to the fed running sums; returns the forward's node count. */
+  const withBackward = (t: ReturnType<typeof make>): number => {
+    const dEmb = t.g.input('d_embedding', 'float32', ['batch', h]);
+    const accumulate = t.g.input('accumulate', 'bool', []);
+    const forwardNodes = t.g.nodeViews.length;
+    const grads = appendBackward(t.g, { output: t.emb, dOutput: dEmb, targets: t.src.params.map((p) => p.name) });
+    for (const p of t.src.params) {
+      const d = grads.get(p.name);
+      if (!d) throw new OnnxGraphError(`training graph: parameter "${p.name}" gets no gradient`);
+      const prev = t.g.input(`grad_in.${p.name}`, 'float32', p.shape);
+      // Where (not Mul by 0): a diverged step's inf/NaN sums must not leak into the next step.
+      const sum = t.g.op('Add', [t.g.op('Where', [accumulate, prev, t.g.floats([0])]), d], {}, { name: `grad.${p.name}` });
+      t.g.output(sum, 'float32', p.shape);
+    }
+    return forwardNodes;
   };
 
-  const e = make(`${spec.architecture}-train-embed`);
+  // With dropout the embed graph also outputs the keep masks, and the one-run train graph reads them
+  // (the CPU kept pass: the hash is computed once per pass, not again in the recomputed forward).
+  const e = make(`${spec.architecture}-train-embed`, opts.dropout ? 'output' : 'hash');
   e.g.output(e.emb, 'float32', ['batch', h]);
 
   const t = make(`${spec.architecture}-train-step`);
-  const dEmb = t.g.input('d_embedding', 'float32', ['batch', h]);
-  const accumulate = t.g.input('accumulate', 'bool', []);
-  const forwardNodes = t.g.nodeViews.length;
-  const grads = appendBackward(t.g, { output: t.emb, dOutput: dEmb, targets: t.src.params.map((p) => p.name) });
-  for (const p of t.src.params) {
-    const d = grads.get(p.name);
-    if (!d) throw new OnnxGraphError(`training graph: parameter "${p.name}" gets no gradient`);
-    const prev = t.g.input(`grad_in.${p.name}`, 'float32', p.shape);
-    // Where (not Mul by 0): a diverged step's inf/NaN sums must not leak into the next step.
-    const sum = t.g.op('Add', [t.g.op('Where', [accumulate, prev, t.g.floats([0])]), d], {}, { name: `grad.${p.name}` });
-    t.g.output(sum, 'float32', p.shape);
-  }
-  const split = splitAtBackward(t.g, forwardNodes, [t.emb]);
+  const split = splitAtBackward(t.g, withBackward(t), [t.emb]);
+  const one = opts.dropout ? make(`${spec.architecture}-train-step-masks`, 'input') : t;
+  if (one !== t) withBackward(one);
   return {
     params: t.src.params,
     embed: e.g.toBytes({ docString: 'training-mode forward built by genq-workbench' }),
-    train: t.g.toBytes({ docString: 'training forward + backward built by genq-workbench' }),
+    keeps: e.keeps,
+    train: one.g.toBytes({ docString: 'training forward + backward built by genq-workbench' }),
     forward: split.forward,
     backward: split.backward,
     saved: split.saved,
