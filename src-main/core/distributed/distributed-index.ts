@@ -9,6 +9,7 @@ import type { IndexBuildParams } from '../../../shared/services/search.js';
 import { buildOrUpdateIndex, type IndexBuildReport } from '../index/index-builder.js';
 import { currentPassageFingerprints, indexStatus, passageEmbeddingText, readManifest } from '../index/index-store.js';
 import { projectModelHash } from '../models/project-encoder.js';
+import { projectModelOfRole } from '../models/project-model.js';
 import { projectModelPrefixes } from '../models/prefixes.js';
 import { coordinateStage, DistributedStageError } from './coordinator.js';
 import type { WorkersOption } from './jobs.js';
@@ -24,19 +25,8 @@ export interface IndexOnWorkersHooks {
   log?(message: string): void;
 }
 
-interface ModelRow {
-  id: number;
-  name: string;
-  role: string;
-  path: string;
-  source: string | null;
-  revision: string | null;
-}
-
 export async function buildIndexOnWorkers(projectDir: string, db: Database.Database, params: IndexBuildParams, workers: WorkersOption, hooks: IndexOnWorkersHooks = {}): Promise<IndexBuildReport> {
-  const model = db.prepare('SELECT id, name, role, path, source, revision FROM models WHERE id = ?').get(params.modelId) as ModelRow | undefined;
-  if (!model) throw new DistributedStageError(`no model with id ${params.modelId} in this project`);
-  if (model.role !== 'encoder') throw new DistributedStageError(`model ${model.id} (${model.name}) is a ${model.role}, not an encoder`);
+  const model = projectModelOfRole(db, params.modelId, 'encoder', DistributedStageError);
   const modelHash = await projectModelHash(db, model);
   const current = currentPassageFingerprints(db);
   const status = indexStatus(readManifest(projectDir, model.id), model.id, modelHash, current);

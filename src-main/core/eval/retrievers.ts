@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { Embedder } from '../models/embedder.js';
 import type { ModelPrefixes } from '../models/prefixes.js';
 import { loadProjectEncoder } from '../models/project-encoder.js';
+import { projectModelOfRole } from '../models/project-model.js';
 import type { ProviderChoice } from '../models/session.js';
 import { ExactIndex } from '../index/exact.js';
 import { HnswIndex, type HnswParams } from '../index/hnsw.js';
@@ -24,12 +25,7 @@ export class RetrieverSetupError extends Error {
 }
 
 export function modelRow(db: Database.Database, modelId: number): { id: number; name: string; role: string; path: string } {
-  const row = db.prepare('SELECT id, name, role, path FROM models WHERE id = ?').get(modelId) as
-    | { id: number; name: string; role: string; path: string }
-    | undefined;
-  if (!row) throw new RetrieverSetupError(`no model with id ${modelId} in this project`);
-  if (row.role !== 'encoder') throw new RetrieverSetupError(`model ${modelId} (${row.name}) is a ${row.role}, not an encoder`);
-  return row;
+  return projectModelOfRole(db, modelId, 'encoder', RetrieverSetupError);
 }
 
 function denseRetriever(name: string, embedder: Embedder, index: HnswIndex, docIdOf: (label: number) => string): DenseRetriever {

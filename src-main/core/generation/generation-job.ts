@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { GenerationResult, GenerationRunParams } from '../../../shared/services/generation.js';
 import type { JobContext, JobHandler } from '../jobs/types.js';
 import { withStageLock } from '../project/locks.js';
+import { projectModelOfRole, type ProjectModelRow } from '../models/project-model.js';
 import { QueryGenerator } from '../models/t5/query-generator.js';
 import { generateQueries, sequencesPerPassage, type PassageQueries } from './generate-queries.js';
 import { createGenerationRun, insertQueries, maxPassageId, passageTexts, pendingPassageIds, setRunSummary } from './store-queries.js';
@@ -28,20 +29,8 @@ export class GenerationJobError extends Error {
   override name = 'GenerationJobError';
 }
 
-interface GeneratorRow {
-  id: number;
-  name: string;
-  role: string;
-  path: string;
-  source: string | null;
-  revision: string | null;
-}
-
-export function generatorModel(db: Database.Database, modelId: number): GeneratorRow {
-  const row = db.prepare('SELECT id, name, role, path, source, revision FROM models WHERE id = ?').get(modelId) as GeneratorRow | undefined;
-  if (!row) throw new GenerationJobError(`no model with id ${modelId} in this project`);
-  if (row.role !== 'generator') throw new GenerationJobError(`model ${modelId} (${row.name}) is a ${row.role}, not a query generator`);
-  return row;
+export function generatorModel(db: Database.Database, modelId: number): ProjectModelRow {
+  return projectModelOfRole(db, modelId, 'generator', GenerationJobError);
 }
 
 /** Passages handed to the generator at a time (it length-sorts and batches inside). */

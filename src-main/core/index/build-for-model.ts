@@ -3,6 +3,7 @@
 // the 'index.build' job handler and `genq index`.
 import type Database from 'better-sqlite3';
 import { loadProjectEncoder, projectModelHash } from '../models/project-encoder.js';
+import { projectModelOfRole } from '../models/project-model.js';
 import { buildOrUpdateIndex, type IndexBuildReport } from './index-builder.js';
 import type { IndexBuildParams } from './jobs.js';
 
@@ -19,11 +20,7 @@ export interface BuildForModelHooks {
 
 export async function buildIndexForModel(projectDir: string, db: Database.Database, params: IndexBuildParams, hooks: BuildForModelHooks = {}): Promise<IndexBuildReport> {
   const { modelId } = params;
-  const model = db.prepare('SELECT id, name, role, path FROM models WHERE id = ?').get(modelId) as
-    | { id: number; name: string; role: string; path: string }
-    | undefined;
-  if (!model) throw new IndexModelError(`no model with id ${modelId} in this project`);
-  if (model.role !== 'encoder') throw new IndexModelError(`model ${modelId} (${model.name}) is a ${model.role}, not an encoder`);
+  const model = projectModelOfRole(db, modelId, 'encoder', IndexModelError);
   hooks.log?.(`hashing model folder ${model.path}`);
   const modelHash = await projectModelHash(db, model);
   const embedder = await loadProjectEncoder(projectDir, db, model, { provider: params.provider });

@@ -31,6 +31,7 @@
 import type Database from 'better-sqlite3';
 import type { MiningParams, MiningReport } from '../../../shared/services/mining.js';
 import { CrossEncoder, CrossEncoderError } from '../curation/cross-encoder.js';
+import { projectModelOfRole } from '../models/project-model.js';
 import { describeDevice } from '../models/session.js';
 import { MINED_QUERIES, pickBatchNegatives, scoreMiningShard, type BatchQuery } from './mining-shard.js';
 import { openMiningRetriever, type MiningRetrieverHandle } from './retrievers.js';
@@ -71,10 +72,7 @@ export function countMinableQueries(db: Database.Database): number {
 }
 
 export function crossEncoderRow(db: Database.Database, modelId: number): { id: number; name: string; path: string } {
-  const row = db.prepare('SELECT id, name, role, path FROM models WHERE id = ?').get(modelId) as { id: number; name: string; role: string; path: string } | undefined;
-  if (!row) throw new CrossEncoderError(`no model with id ${modelId} in this project`);
-  if (row.role !== 'cross-encoder') throw new CrossEncoderError(`model ${modelId} (${row.name}) is a ${row.role}, not a cross-encoder`);
-  return row;
+  return projectModelOfRole(db, modelId, 'cross-encoder', CrossEncoderError);
 }
 
 export function retrieverName(db: Database.Database, spec: MiningParams['retrievers'][number]): string {

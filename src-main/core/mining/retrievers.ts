@@ -9,6 +9,7 @@ import { Bm25Index } from '../index/bm25.js';
 import { ExactIndex } from '../index/exact.js';
 import { currentPassageFingerprints, indexStatus, loadIndex, passageEmbeddingText, readManifest } from '../index/index-store.js';
 import { loadProjectEncoder, projectModelHash } from '../models/project-encoder.js';
+import { projectModelOfRole } from '../models/project-model.js';
 import { describeDevice, type ProviderChoice } from '../models/session.js';
 
 export class MiningRetrieverError extends Error {
@@ -53,10 +54,7 @@ export function bm25MiningRetriever(db: Database.Database): MiningRetrieverHandl
 }
 
 export function encoderRow(db: Database.Database, modelId: number): { id: number; name: string; path: string } {
-  const row = db.prepare('SELECT id, name, role, path FROM models WHERE id = ?').get(modelId) as { id: number; name: string; role: string; path: string } | undefined;
-  if (!row) throw new MiningRetrieverError(`no model with id ${modelId} in this project`);
-  if (row.role !== 'encoder') throw new MiningRetrieverError(`model ${modelId} (${row.name}) is a ${row.role}, not an encoder; a dense retriever needs an encoder`);
-  return row;
+  return projectModelOfRole(db, modelId, 'encoder', MiningRetrieverError, '; a dense retriever needs an encoder');
 }
 
 export async function denseMiningRetriever(projectDir: string, db: Database.Database, modelId: number, hooks: RetrieverHooks = {}): Promise<MiningRetrieverHandle> {
