@@ -26,40 +26,37 @@ export type ModelRef = z.infer<typeof modelRefSchema>;
 
 const passageSchema = z.object({ key: z.number().int(), text: z.string() });
 
+/** What every shard job carries, whatever its kind: its stage's queue, its index, the model, and the retry bookkeeping. */
+const shardEnvelope = {
+  queueKey: z.string(),
+  shard: z.number().int().min(0),
+  model: modelRefSchema,
+  /** Workers that could not load the model (the shard is left to the others). */
+  refusedBy: z.array(z.string()).default([]),
+  deferrals: z.number().int().default(0),
+};
+
 export const shardJobSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('generate'),
-    queueKey: z.string(),
-    shard: z.number().int().min(0),
-    model: modelRefSchema,
+    ...shardEnvelope,
     settings: generationSettingsSchema,
     passages: z.array(passageSchema),
-    /** Workers that could not load the model (the shard is left to the others). */
-    refusedBy: z.array(z.string()).default([]),
-    deferrals: z.number().int().default(0),
   }),
   z.object({
     kind: z.literal('embed'),
-    queueKey: z.string(),
-    shard: z.number().int().min(0),
-    model: modelRefSchema,
+    ...shardEnvelope,
     batchSize: z.number().int().min(1),
     /** The project's query/passage prefixes for this model (embedPassages applies the passage one). */
     prefixes: z.object({ query: z.string(), passage: z.string() }),
     passages: z.array(passageSchema),
-    refusedBy: z.array(z.string()).default([]),
-    deferrals: z.number().int().default(0),
   }),
   z.object({
     /** Cross-encoder labelling of one mining batch: the texts of each query, its positive and negatives. */
     kind: z.literal('mine'),
-    queueKey: z.string(),
-    shard: z.number().int().min(0),
-    model: modelRefSchema,
+    ...shardEnvelope,
     batchSize: z.number().int().min(1),
     queries: z.array(miningShardQuerySchema),
-    refusedBy: z.array(z.string()).default([]),
-    deferrals: z.number().int().default(0),
   }),
 ]);
 export type ShardJob = z.infer<typeof shardJobSchema>;
