@@ -24,6 +24,21 @@ async function miningProject() {
   return { dir: s.dir, ...f };
 }
 
+/** `base --provider cuda` fails naming cuda (where cuda is not installed). */
+async function expectCudaRefused(base: string[]) {
+  if (cudaInstalled) return;
+  const cuda = await cli([...base, '--provider', 'cuda']);
+  expect(cuda.code).not.toBe(0);
+  expect(cuda.err.join('\n')).toMatch(CUDA_REFUSED);
+}
+
+/** `base --provider <name>` with a name outside the list is refused by the flag's schema. */
+async function expectUnknownProviderRefused(base: string[], name: string) {
+  const bad = await cli([...base, '--provider', name]);
+  expect(bad.code).not.toBe(0);
+  expect(bad.err.join('\n')).toMatch(/--provider/);
+}
+
 describe('--provider on curate, eval and mine', () => {
   it('genq curate --roundtrip --cross-encoder: cpu reports cpu for both phases; cuda (not installed) fails naming it; a bad name is refused', async () => {
     const p = await miningProject();
@@ -34,14 +49,8 @@ describe('--provider on curate, eval and mine', () => {
     expect(report.signals.devices).toEqual({ roundtrip: { provider: 'cpu', fallbackReasons: [] }, relevance: { provider: 'cpu', fallbackReasons: [] } });
     expect(ok.err.join('\n')).toMatch(/cross-encoder tiny-cross-encoder on cpu/);
 
-    if (!cudaInstalled) {
-      const cuda = await cli([...base, '--provider', 'cuda']);
-      expect(cuda.code).not.toBe(0);
-      expect(cuda.err.join('\n')).toMatch(CUDA_REFUSED);
-    }
-    const bad = await cli([...base, '--provider', 'tpu']);
-    expect(bad.code).not.toBe(0);
-    expect(bad.err.join('\n')).toMatch(/--provider/);
+    await expectCudaRefused(base);
+    await expectUnknownProviderRefused(base, 'tpu');
   }, 120_000);
 
   it('genq eval --beir with a model: cpu reports the device per model result (none for bm25); cuda (not installed) fails naming it', async () => {
@@ -55,33 +64,20 @@ describe('--provider on curate, eval and mine', () => {
     expect(bm25.device).toBeUndefined();
     expect(ok.err.join('\n')).toMatch(/encoder on cpu/);
 
-    if (!cudaInstalled) {
-      const cuda = await cli([...base, '--provider', 'cuda']);
-      expect(cuda.code).not.toBe(0);
-      expect(cuda.err.join('\n')).toMatch(CUDA_REFUSED);
-    }
-    const bad = await cli([...base, '--provider', 'gpu']);
-    expect(bad.code).not.toBe(0);
-    expect(bad.err.join('\n')).toMatch(/--provider/);
+    await expectCudaRefused(base);
+    await expectUnknownProviderRefused(base, 'gpu');
   }, 120_000);
 
   it('genq mine: cpu reports the encoder and the cross-encoder on cpu; cuda (not installed) fails naming it', async () => {
     const p = await miningProject();
     const base = ['mine', '--project', p.dir, '--retriever', 'bm25', '--retriever', String(p.encoderId), '--k', '5', '--cross-encoder', String(p.crossEncoderId), '--negatives-per-query', '2', '--threads', '1'];
-    if (!cudaInstalled) {
-      // First, so that no interrupted cpu job is there to be resumed.
-      const cuda = await cli([...base, '--provider', 'cuda']);
-      expect(cuda.code).not.toBe(0);
-      expect(cuda.err.join('\n')).toMatch(CUDA_REFUSED);
-    }
+    await expectCudaRefused(base); // first, so that no interrupted cpu job is there to be resumed
     const ok = await cli([...base, '--provider', 'cpu']);
     expect(ok.code, ok.err.join('\n')).toBe(0);
     const report = JSON.parse(ok.out.join('\n'));
     expect(report.devices).toEqual({ [`tiny-bert (model ${p.encoderId})`]: { provider: 'cpu', fallbackReasons: [] }, 'cross-encoder': { provider: 'cpu', fallbackReasons: [] } });
 
-    const bad = await cli([...base, '--provider', 'gpu']);
-    expect(bad.code).not.toBe(0);
-    expect(bad.err.join('\n')).toMatch(/--provider/);
+    await expectUnknownProviderRefused(base, 'gpu');
   }, 180_000);
 
   it('the API jobs (eval.run, curation.signals) take the same provider: cpu reports cpu in the result, cuda (not installed) ends the job with an error naming it', async () => {
