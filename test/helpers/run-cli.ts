@@ -30,3 +30,26 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * Runs the CLI and kills it with SIGKILL as soon as its stdout contains `marker` (a crash mid-run);
+ * resolves once it is gone, with the stdout it had printed when killed (all of it if it ended first).
+ */
+export async function killCliAtOutput(args: string[], marker: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const child = spawnCli(args, env);
+  let seen = '';
+  let atKill: string | null = null;
+  const closed = new Promise<void>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', () => resolve());
+  });
+  child.stdout!.on('data', (d) => {
+    seen += d;
+    if (atKill === null && seen.includes(marker)) {
+      atKill = seen;
+      child.kill('SIGKILL');
+    }
+  });
+  await closed;
+  return atKill ?? seen;
+}

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, spawnCli } from '../../../helpers/run-cli.js';
+import { killCliAtOutput, runCli } from '../../../helpers/run-cli.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 
 const FIXTURE = join(import.meta.dirname, '../../../fixtures/tiny-bert');
@@ -88,18 +88,7 @@ describe('genq train checkpoints by default', () => {
   it('writes <output>.checkpoints while running, resumes from it, and removes it once the model is written', async () => {
     const dir = tempDir();
     const args = [...base(dir), '--steps', '4', '--batch-size', '4', '--checkpoint-every', '1'];
-    const child = spawnCli(args);
-    let seen = '';
-    await new Promise<void>((resolve) => {
-      child.stdout!.on('data', (d) => {
-        seen += d;
-        if (seen.includes('"step":1,')) {
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-      child.on('close', () => resolve());
-    });
+    await killCliAtOutput(args, '"step":1,');
     const ck = join(dir, 'out.checkpoints');
     expect(readdirSync(ck).some((n) => /^step-000000[12]$/.test(n))).toBe(true);
     expect(existsSync(join(dir, 'out'))).toBe(false);

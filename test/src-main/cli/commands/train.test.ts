@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { loadModelFolder, loadWeights } from '../../../../src-main/core/models/folder.js';
 import { readSafetensors } from '../../../../src-main/core/models/safetensors.js';
-import { runCli, spawnCli } from '../../../helpers/run-cli.js';
+import { killCliAtOutput, runCli } from '../../../helpers/run-cli.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 
 const FIXTURE = join(import.meta.dirname, '../../../fixtures/tiny-bert');
@@ -77,18 +77,7 @@ describe('genq train', () => {
     writeFileSync(pairsFile, (ref.pairs as [string, string][]).map(([query, passage]) => JSON.stringify({ query, passage })).join('\n'));
     const args = ['train', '--model', FIXTURE, '--pairs', pairsFile, '--output', join(dir, 'tuned'), '--steps', '12', '--batch-size', '8', '--lr', '1e-3',
       '--warmup-steps', '3', '--dropout', '0', '--no-shuffle', '--backend', 'wasm', '--checkpoint-dir', join(dir, 'ck'), '--checkpoint-every', '1'];
-    const child = spawnCli(args);
-    let seen = '';
-    await new Promise<void>((resolve) => {
-      child.stdout!.on('data', (d) => {
-        seen += d;
-        if (seen.includes('"step":4,')) {
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-      child.on('close', () => resolve());
-    });
+    const seen = await killCliAtOutput(args, '"step":4,');
     const first = seen.trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number });
     expect(first.length).toBeLessThan(12); // really killed mid-run
     const r = await runCli([...args, '--resume']);
