@@ -102,7 +102,9 @@ export class OrtEngine implements TrainingEngine {
     const graphs = buildTrainingGraphs(spec, { dropout: false });
     const layout = graphs.params;
     // No CPU arena: it keeps a training step's peak (GBs at base size) reserved for good.
-    const base: SessionOptions = { provider: opts.provider ?? 'auto', threads: opts.threads, memoryArena: false };
+    // No spinning: a step runs several sessions in turn, each with its own thread pool; idle threads
+    // spinning after one session's run took cores from the next one's.
+    const base: SessionOptions = { provider: opts.provider ?? 'auto', threads: opts.threads, memoryArena: false, spinning: false };
     const split = opts.splitPasses;
     const noDecay = opts.adamw.noDecay;
     // A fused q/k/v tensor decays as its query part does.
