@@ -1,22 +1,15 @@
-// kill -9 of a whole process mid-job, for the crash-resume tests: a child (job-child.ts) opens the
-// project, starts the job and prints its id; once the job has got far enough the child is killed
-// with SIGKILL, so the test can reopen the project and resume the interrupted job.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+// kill -9 of a whole process mid-job, for the crash-resume tests: the fault harness's child
+// (test/faults/job-child.ts, through startStage) opens the project and starts the job; once the job
+// has got far enough the child is killed with SIGKILL, so the test can reopen the project and
+// resume the interrupted job. Read the database meanwhile with the harness's withDb.
 import { expect } from 'vitest';
+import { startStage } from '../faults/harness.js';
 import { waitUntil } from './temp-dir.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const jobChild = fileURLToPath(new URL('./job-child.ts', import.meta.url));
-
 export interface KillMidJobOptions<T> {
-  /** The project folder (servicesOnNewProject's `dir`); its user data is `../user-data`. */
+  /** The project folder (servicesOnNewProject's `dir`). */
   dir: string;
-  /** The services.impl entry whose start() takes `params`: 'mining', 'generation', 'training', 'jobs'. */
+  /** The service whose `start` method takes `params` (through the API dispatcher): 'mining', 'generation', 'training', 'jobs'. */
   service: string;
   params: unknown;
   /** Polled with the job id until truthy: how far the child's job must get before the kill. */
@@ -26,33 +19,19 @@ export interface KillMidJobOptions<T> {
   what: string;
 }
 
-/** Starts the job in a child process, waits for `reached`, kills the child -9; its job id and pid, and `reached`'s last value. */
-export async function killMidJob<T>(opts: KillMidJobOptions<T>): Promise<{ jobId: number; pid: number; reached: NonNullable<T> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', jobChild, opts.dir, opts.service, JSON.stringify(opts.params)], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = once(child, 'exit');
+/** Starts the job in a child process, waits for `reached`, kills the child -9; the job id and `reached`'s last value. */
+export async function killMidJob<T>(opts: KillMidJobOptions<T>): Promise<{ jobId: number; reached: NonNullable<T> }> {
+  const stage = startStage(opts.dir, opts.service, 'start', opts.params);
   try {
-    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-    const { jobId, pid } = JSON.parse(line) as { jobId: number; pid: number };
-    expect(pid).toBe(child.pid);
+    const first = await stage.first;
+    expect(first.error ?? null, `${opts.service}.start in the child`).toBeNull();
+    expect(first.pid).toBe(stage.child.pid);
+    const jobId = first.jobId!;
     const reached = await waitUntil(() => opts.reached(jobId), opts.timeoutMs, opts.what);
-    child.kill('SIGKILL');
-    expect((await exited)[1]).toBe('SIGKILL');
-    return { jobId, pid, reached };
+    await stage.kill();
+    expect((await stage.exited)[1]).toBe('SIGKILL'); // killed mid-job, not ended by itself
+    return { jobId, reached };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-}
-
-/** Runs `read` on a read-only connection to the project database in `dir` (while another process writes it). */
-export function readProjectDb<T>(dir: string, read: (db: Database.Database) => T): T {
-  const db = new Database(join(dir, 'project.sqlite'), { readonly: true, fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
-  try {
-    return read(db);
-  } finally {
-    db.close();
+    await stage.kill();
   }
 }

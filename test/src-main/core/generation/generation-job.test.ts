@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { GenerationResult } from '../../../../shared/services/generation.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
-import { killMidJob, readProjectDb } from '../../../helpers/kill-mid-job.js';
+import { withDb } from '../../../faults/harness.js';
+import { killMidJob } from '../../../helpers/kill-mid-job.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { insertPassages, TINY_T5 } from './project-fixture.js';
 
@@ -95,7 +96,7 @@ describe('generation.run', () => {
     await setup.dispose();
 
     const params = { modelId: model.id, scope: { kind: 'all' }, settings: { numQueries: 3, maxLength: 24, minLength: 24, seed: 3, batchSize: 2 }, threads: 1 };
-    const generatedPassages = () => readProjectDb(setup.dir, (db) => (db.prepare('SELECT COUNT(DISTINCT passage_id) AS n FROM queries').get() as { n: number }).n);
+    const generatedPassages = () => withDb(setup.dir, (db) => (db.prepare('SELECT COUNT(DISTINCT passage_id) AS n FROM queries').get() as { n: number }).n);
     const { jobId } = await killMidJob({ dir: setup.dir, service: 'generation', params, reached: () => generatedPassages() >= 6, timeoutMs: 40_000, what: 'six passages with queries' });
     const before = generatedPassages();
     expect(before).toBeLessThan(passages);

@@ -3,13 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { servicesOnNewProject } from '../../../helpers/services.js';
-import { killMidJob, readProjectDb } from '../../../helpers/kill-mid-job.js';
+import { withDb } from '../../../faults/harness.js';
+import { killMidJob } from '../../../helpers/kill-mid-job.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
 
 function committedSteps(dir: string, jobId: number): number[] {
-  return readProjectDb(dir, (db) => {
+  return withDb(dir, (db) => {
     if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'test_count_steps'").get()) return [];
     return (db.prepare('SELECT step FROM test_count_steps WHERE job_id = ? ORDER BY rowid').all(jobId) as Array<{ step: number }>).map((r) => r.step);
   });

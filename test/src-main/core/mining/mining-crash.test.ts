@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { MiningReport } from '../../../../shared/services/mining.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
-import { killMidJob, readProjectDb } from '../../../helpers/kill-mid-job.js';
+import { withDb } from '../../../faults/harness.js';
+import { killMidJob } from '../../../helpers/kill-mid-job.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { buildMiningProject } from './mining-fixture.js';
 
@@ -22,7 +23,7 @@ describe('mining.run after kill -9', () => {
     await setup.dispose();
     const params = { retrievers: [{ kind: 'bm25' }, { kind: 'model', modelId: f.encoderId }], crossEncoderId: f.crossEncoderId, k: 50, negativesPerQuery: 20, seed: 9, batchSize: 8, queriesPerBatch: 3, threads: 1 };
 
-    const minedQueries = () => readProjectDb(setup.dir, (db) => (db.prepare('SELECT COUNT(*) AS n FROM mining_queries').get() as { n: number }).n);
+    const minedQueries = () => withDb(setup.dir, (db) => (db.prepare('SELECT COUNT(*) AS n FROM mining_queries').get() as { n: number }).n);
     const { jobId } = await killMidJob({ dir: setup.dir, service: 'mining', params, reached: () => minedQueries() >= 6, timeoutMs: 60_000, what: 'six mined queries' });
 
     const s = await servicesOnNewProject(root);

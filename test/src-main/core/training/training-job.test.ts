@@ -10,7 +10,8 @@ import { trainingRunParamsSchema, type TrainingResult, type TrainingRunParamsInp
 import { loadModelFolder } from '../../../../src-main/core/models/folder.js';
 import { readSafetensors } from '../../../../src-main/core/models/safetensors.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
-import { killMidJob, readProjectDb } from '../../../helpers/kill-mid-job.js';
+import { withDb } from '../../../faults/harness.js';
+import { killMidJob } from '../../../helpers/kill-mid-job.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { addTinyBert, seedPairs } from './training-fixture.js';
 
@@ -86,7 +87,7 @@ describe('training.run job', () => {
 });
 
 function jobCheckpointStep(dir: string, jobId: number): number {
-  return readProjectDb(dir, (db) => {
+  return withDb(dir, (db) => {
     const row = db.prepare('SELECT checkpoint FROM jobs WHERE id = ?').get(jobId) as { checkpoint: string | null } | undefined;
     return row?.checkpoint ? (JSON.parse(row.checkpoint) as { step: number }).step : 0;
   });
