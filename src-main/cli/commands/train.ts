@@ -6,13 +6,14 @@
 // Flags are checked by the job API's zod schema (shared/services/training.ts) and the output folder
 // before anything loads; checkpoints go to <output>.checkpoints by default so a kill loses at most
 // --checkpoint-every steps (--resume continues from there); a diverged run writes no model.
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { trainingSettingsSchema } from '../../../shared/services/training.js';
 import { loadModelFolder } from '../../core/models/folder.js';
 import { resolveModelFolder } from '../../core/models/model-ref.js';
+import { acquireFolderLock } from '../../core/project/locks.js';
 import { exportPrompts, folderPrefixes, projectModelPrefixes, type ModelPrefixes } from '../../core/models/prefixes.js';
 import { pairExamples, type Example } from '../../core/training/batches.js';
 import { latestCheckpoint } from '../../core/training/checkpoint.js';
@@ -129,6 +130,18 @@ export async function runTrain(opts: TrainCliOptions, ctx: CliContext, argv?: st
   if ([opts.pairs, opts.triplets, opts.project].filter(Boolean).length !== 1) throw new Error('genq train needs exactly one of --pairs FILE, --triplets FILE or --project DIR');
   if (opts.warmupRatio !== undefined && opts.warmupSteps !== undefined) throw new Error('give --warmup-ratio or --warmup-steps, not both');
   validateTrainFlags(opts, argv);
+  // One run per output folder: a second `genq train` into the same --output is refused with who holds
+  // it, instead of both writing checkpoints and weights into one folder (a dead holder's lock is taken over).
+  mkdirSync(dirname(resolve(opts.output)), { recursive: true }); // the lock file sits beside --output
+  const lock = acquireFolderLock(opts.output, `genq train --output ${opts.output}`);
+  try {
+    await trainHoldingOutput(opts, ctx);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainHoldingOutput(opts: TrainCliOptions, ctx: CliContext): Promise<void> {
   const inputs = await loadInputs(opts, ctx);
   checkOutput(opts.output, inputs.modelDir, Boolean(opts.overwrite));
   const defaultCheckpoints = !opts.checkpointDir;

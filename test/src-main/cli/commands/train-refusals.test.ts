@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { acquireFolderLock } from '../../../../src-main/core/project/locks.js';
 import { killCliAtOutput, runCli } from '../../../helpers/run-cli.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 
@@ -33,6 +34,24 @@ describe('genq train refuses', () => {
       expect(r.stderr).toMatch(/no in-batch negatives/);
       expect(existsSync(join(dir, 'out'))).toBe(false);
     }
+  });
+
+  it('a second run into the same --output while one holds it: refused naming the holder; the folder is left alone', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const held = acquireFolderLock(out, 'genq train --output (the first run)');
+    try {
+      const r = await runCli([...base(dir), '--steps', '1', '--batch-size', '8']);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`the first run\\) is already running in process ${process.pid}`));
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      held.release();
+    }
+    // Released: the next run gets in.
+    const again = await runCli([...base(dir), '--steps', '1', '--batch-size', '8']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
   });
 
   it('--lr 1e308: a divergence error, exit ≠ 0, and no model written', async () => {
