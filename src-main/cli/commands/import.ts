@@ -100,6 +100,8 @@ export function register(program: Command, ctx: CliContext): void {
       try {
         const report = await importCorpus(p.db, withProjectTokenizer(p.db, parsed.data), {
           signal: controller.signal,
+          // GENQ_IMPORT_CHUNK_MS: shorter chunks (as in import-job.ts), so tests can kill the CLI inside a file.
+          chunkCommitMs: process.env.GENQ_IMPORT_CHUNK_MS ? Number(process.env.GENQ_IMPORT_CHUNK_MS) : undefined,
           progress: (u) => {
             const now = Date.now();
             if (now - lastLine < 1000 && u.done !== u.total) return;

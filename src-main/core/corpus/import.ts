@@ -1,7 +1,8 @@
 // The corpus import: files → documents → passages. Each file is written in chunks of whole
 // documents (chunked-commit.ts) so no import holds the write lock for long; a file that fails or
 // is cancelled is removed again, and a crash leaves whole documents that a resumed job continues
-// from (the checkpoint names the partial file). Plain function over a better-sqlite3
+// from (the checkpoint names the partial file; without a job, the next import removes them and
+// reads the file whole: unfinished-imports.ts). Plain function over a better-sqlite3
 // connection; the job handler (import-job.ts) and the CLI both call it.
 import type Database from 'better-sqlite3';
 import type { ImportFileReport, ImportParams, ImportReport } from '../../../shared/services/corpus.js';
@@ -13,6 +14,7 @@ import { emptyCounters, MAX_DUPLICATE_EXAMPLES, PassageWriter, type FileCounters
 import { expandPaths, fileSize, hashFile } from './source-files.js';
 import { tokenCounterFor } from './prepare.js';
 import { ChunkedFileCommit } from './chunked-commit.js';
+import { markFileFinished, removeUnfinishedImports, unfinishedHash } from './unfinished-imports.js';
 import { acquireStageLock, type StageLock } from '../project/locks.js';
 import { createPreparer, defaultWorkerCount, type DocumentPreparer } from './prepare-pool.js';
 import { PreparedBatches } from './prepared-batches.js';
@@ -92,6 +94,8 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
   if (ignored.length) hooks.log?.('info', `Ignored ${ignored.length} file(s) with unsupported extensions, e.g. ${ignored[0]}`);
   const sizes = await Promise.all(files.map(fileSize));
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
+  // Before the writer: its near-duplicate index must not hold passages deleted here.
+  removeUnfinishedImports(db, (message) => hooks.log?.('info', message));
   const writer = new PassageWriter(db, params, hooks.jobId ?? null);
   const { maxTokens, overlapTokens, minChars, tokenizerDir } = params.chunking;
   // Started with the first file that is written (threads are not worth it for skipped files).
@@ -147,6 +151,9 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
       let counters: FileCounters = emptyCounters();
       let chunks: ChunkedFileCommit | null = null;
       let hash = '';
+      // What this file's documents carry while it is written: without a job (no checkpoint to
+      // resume from) a marked hash, flipped in the final chunk (unfinished-imports.ts).
+      let writtenHash = '';
       let contentLock: StageLock | null = null;
       try {
         const { size, gzip } = await checkFile(path, limits);
@@ -173,6 +180,7 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
           // Two imports of the same content at once: the second is told who is importing it.
           contentLock = acquireStageLock(db, `import:${hash}`, `An import of this content (${path})`, { jobId: hooks.jobId });
           const fileHash = hash;
+          writtenHash = hooks.jobId === undefined ? unfinishedHash(hash) : hash;
           const partialNow = (): PartialFileCheckpoint => ({
             path, hash: fileHash, documents: counters.documents, startAfterId: chunks!.startAfterId, counters, encoding: entry.encoding,
           });
@@ -184,6 +192,7 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
             },
             beforeCommit: (final) => {
               if (!final) return hooks.saveCheckpoint?.({ completed: [...completed], report, partial: partialNow() });
+              if (writtenHash !== fileHash) markFileFinished(db, fileHash, chunks!.startAfterId);
               addFileToReport();
               // Throttled: the checkpoint is JSON of the whole report. Files committed after the last
               // one are recognised on resume by their source_hash + import_job_id (see above); a file
@@ -207,7 +216,7 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
             onEncoding: (enc) => (entry.encoding = enc),
           });
           let lastProgress = 0;
-          const source = { path, hash, format };
+          const source = { path, hash: writtenHash, format };
           // Documents are prepared (chunked, hashed) ahead, in batches, and written in order.
           const batches = new PreparedBatches(startPreparer(), (doc, prepared) => {
             chunks!.ensureOpen();
@@ -262,14 +271,14 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
       } catch (err) {
         if (err instanceof FatalImportError) {
           try {
-            chunks?.rollback(hash, hooks.jobId ?? null);
+            chunks?.rollback(writtenHash, hooks.jobId ?? null);
           } catch {
             // The database refuses writes (disk full, I/O): the import stops with the first error.
           }
           throw err;
         }
         // Whatever of the file is in the project goes again: rollback of the open chunk, delete of committed ones.
-        chunks?.rollback(hash, hooks.jobId ?? null, () =>
+        chunks?.rollback(writtenHash, hooks.jobId ?? null, () =>
           hooks.saveCheckpoint?.({ completed: [...completed], report, partial: null }),
         );
         if (partial?.path === path) partial = null;
