@@ -8,7 +8,7 @@ import { exportTriplets } from '../../core/mining/export-triplets.js';
 import type { CliContext } from '../context.js';
 import { exportStTrain } from '../../core/distributed/st-train-export.js';
 import { positiveInt } from './embed.js';
-import { resolveModelId } from './retrieval-options.js';
+import { projectModel } from '../model-ref.js';
 
 const oneOf =
   <T extends string>(name: string, values: readonly T[]) =>
@@ -26,7 +26,7 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--out <path>', 'output file (tsv, jsonl) or folder (beir)')
     .option('--split <split>', 'train, eval or all passages (default all)', oneOf('--split', ['train', 'eval', 'all'] as const), 'all')
     .option('--status <which>', 'queries exported: not-rejected (pending + accepted, default) or accepted', oneOf('--status', ['not-rejected', 'accepted'] as const), 'not-rejected')
-    .option('--model <version>', 'st-train: the base encoder (model id or name; default the newest encoder)')
+    .option('--model <version>', 'st-train: the base encoder (a project model id or name, a model folder, or a cached Hub id; default the newest encoder)')
     .option('--loss <loss>', 'st-train: auto (margin-mse when mined triplets exist), mnr or margin-mse', oneOf('--loss', ['auto', 'mnr', 'margin-mse'] as const), 'auto')
     .option('--batch-size <n>', 'st-train: examples per device per step (default 32)', positiveInt('--batch-size'))
     .option('--epochs <n>', 'st-train: epochs (default 1)', positiveInt('--epochs'))
@@ -34,7 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (opts: { project: string; format: ExportFormat | 'triplets' | 'st-train'; out: string; split: ExportSplit; overwrite?: boolean; status: 'not-rejected' | 'accepted'; model?: string; loss: 'auto' | 'mnr' | 'margin-mse'; batchSize?: number; epochs?: number }) => {
       const p = await ctx.openProject(opts.project);
       if (opts.format === 'st-train') {
-        const modelId = opts.model === undefined ? undefined : resolveModelId(p.db, opts.model);
+        const modelId = opts.model === undefined ? undefined : (await projectModel(p, opts.model, ctx, 'encoder')).id;
         return ctx.out(JSON.stringify(exportStTrain(p.db, opts.out, { modelId, loss: opts.loss, statuses: opts.status, overwrite: opts.overwrite === true, settings: { batchSize: opts.batchSize, epochs: opts.epochs } }), null, 2));
       }
       if (opts.format === 'triplets') return ctx.out(JSON.stringify(exportTriplets(p.db, opts.out, { overwrite: opts.overwrite === true }), null, 2));
