@@ -3,7 +3,7 @@
 // host, backward, gradient norm, AdamW) with bytes moved host↔device per step.
 import type { ModelFolder } from '../src-main/core/models/folder.js';
 import type { ProviderChoice } from '../src-main/core/models/session.js';
-import type { EngineParamTensor } from '../src-main/core/training/engine.js';
+import type { EngineParamTensor, TrainingEngine } from '../src-main/core/training/engine.js';
 import { mnrLossHost } from '../src-main/core/training/losses/mnr.js';
 import { parameterShapes, type EncoderConfig, type TokenBatch } from '../src-main/core/training/model.js';
 import { OrtEngine } from '../src-main/core/training/ort-engine.js';
@@ -45,9 +45,15 @@ export function randomBatch(batch: number, seq: number, rand: () => number): Tok
   return { ids, mask: new Int32Array(batch * seq).fill(1), batch, seq };
 }
 
+/** The model-folder fields the engines read (config, architecture, mean pooling, no normalisation). */
+export function syntheticFolder(c: EncoderConfig): ModelFolder {
+  return { config: hfConfig(c), architecture: c.architecture, pooling: 'mean', normalize: false } as unknown as ModelFolder;
+}
+
+export const BENCH_ADAMW = { beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01 };
+
 export async function ortEngineFor(c: EncoderConfig, provider: ProviderChoice, threads?: number): Promise<OrtEngine> {
-  const folder = { config: hfConfig(c), architecture: c.architecture, pooling: 'mean', normalize: false } as unknown as ModelFolder;
-  return OrtEngine.create({ folder, config: c, weights: randomWeights(c, 1) }, { adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01 }, provider, threads });
+  return OrtEngine.create({ folder: syntheticFolder(c), config: c, weights: randomWeights(c, 1) }, { adamw: BENCH_ADAMW, provider, threads });
 }
 
 export interface OrtTiming {
@@ -57,8 +63,8 @@ export interface OrtTiming {
   firstStepOnly: boolean;
 }
 
-/** Mean wall time of `w.steps` steps after one warm-up step; dropout 0.1 as in training. */
-export async function timeOrtSteps(engine: OrtEngine, w: Workload, log: (s: string) => void): Promise<OrtTiming> {
+/** Mean wall time of `w.steps` steps after one warm-up step on either engine; dropout 0.1 as in training. */
+export async function timeOrtSteps(engine: TrainingEngine, w: Workload, log: (s: string) => void): Promise<OrtTiming> {
   const rand = mulberry32(2);
   const times: number[] = [];
   let first = 0;
@@ -76,7 +82,7 @@ export async function timeOrtSteps(engine: OrtEngine, w: Workload, log: (s: stri
     const ms = performance.now() - t0;
     if (step > 0) times.push(ms);
     else first = ms;
-    log(`  ort ${engine.device.provider} step ${step}${step === 0 ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms`);
+    log(`  ${engine.name} ${engine.device.provider} step ${step}${step === 0 ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms`);
   }
   const moved = engine.transferStats();
   const measured = times.length ? times : [first];

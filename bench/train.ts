@@ -15,14 +15,11 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { OnnxGraph } from '../src-main/core/models/onnx/graph.js';
 import { hostTensor, OnnxSession, type DeviceTensor, type ProviderChoice } from '../src-main/core/models/session.js';
-import { AdamW, clipGradNorm } from '../src-main/core/training/adamw.js';
 import { useBackend } from '../src-main/core/training/backend.js';
-import { GradStore, type Params } from '../src-main/core/training/layers.js';
-import { mnrLoss } from '../src-main/core/training/mnr-loss.js';
-import { encoderForward, parameterShapes, type EncoderConfig, type TokenBatch } from '../src-main/core/training/model.js';
-import { pool } from '../src-main/core/training/pooling.js';
-import { dropoutSeeds, mulberry32 } from '../src-main/core/training/rng.js';
-import { ortEngineFor, timeOrtSteps, type OrtTiming, type Workload } from './train-ort.js';
+import type { Params } from '../src-main/core/training/layers.js';
+import { parameterShapes, type EncoderConfig } from '../src-main/core/training/model.js';
+import { TfjsEngine } from '../src-main/core/training/tfjs-engine.js';
+import { BENCH_ADAMW, ortEngineFor, randomWeights, syntheticFolder, timeOrtSteps, type OrtTiming, type Workload } from './train-ort.js';
 
 const CONFIG: EncoderConfig = {
   architecture: 'bert', vocabSize: 30522, hiddenSize: 384, numLayers: 6, numHeads: 12, intermediateSize: 1536, maxPositions: 512,
@@ -36,73 +33,21 @@ export function stepFlops(c: EncoderConfig, w: Workload): number {
   return 3 * w.batch * (w.qLen * perToken(w.qLen) + w.pLen * perToken(w.pLen));
 }
 
-function randomParams(seed: number): Params {
-  const rand = mulberry32(seed);
-  const params: Params = new Map();
-  for (const [name, shape] of parameterShapes(CONFIG)) {
-    const n = shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(n);
-    if (name.includes('LayerNorm.weight')) data.fill(1);
-    else if (!name.endsWith('.bias')) for (let i = 0; i < n; i++) data[i] = (rand() * 2 - 1) * 0.035; // ≈ N(0, 0.02) scale
-    params.set(name, tf.tensor(data, shape));
-  }
-  return params;
-}
-
-function randomBatch(batch: number, seq: number, rand: () => number): TokenBatch {
-  const ids = new Int32Array(batch * seq);
-  for (let i = 0; i < ids.length; i++) ids[i] = 1000 + Math.floor(rand() * 29000);
-  return { ids, mask: new Int32Array(batch * seq).fill(1), batch, seq };
-}
-
 interface Timing {
   wallMs: number;
-  cpuMs: number;
 }
 
-/** Wall-clock and CPU milliseconds of `f` (CPU time: user + system of this process). */
-function timed(f: () => void): Timing {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  f();
-  const c = process.cpuUsage(c0);
-  return { wallMs: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };
-}
-
-/** Runs `w.steps` full training steps (after one warm-up step); returns the mean time per step. */
-function timeTraining(w: Workload): Timing {
-  const params = randomParams(1);
-  const optimizer = new AdamW({ beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01 });
-  const rand = mulberry32(2);
-  const times: Timing[] = [];
-  for (let step = 0; step <= w.steps; step++) {
-    const q = randomBatch(w.batch, w.qLen, rand);
-    const p = randomBatch(w.batch, w.pLen, rand);
-    const t = timed(() => {
-      const grads = new GradStore();
-      tf.tidy(() => {
-        const qf = encoderForward(CONFIG, params, q, { grads, nextDropoutSeed: dropoutSeeds(1, step, 0) });
-        const pf = encoderForward(CONFIG, params, p, { grads, nextDropoutSeed: dropoutSeeds(1, step, 1) });
-        const qp = pool(qf.hidden, q.mask, q.batch, q.seq, 'mean', false);
-        const pp = pool(pf.hidden, p.mask, p.batch, p.seq, 'mean', false);
-        const r = mnrLoss(qp.embeddings, pp.embeddings, 20);
-        qf.backward(qp.backward(r.dQueries));
-        pf.backward(pp.backward(r.dPassages));
-      });
-      clipGradNorm(grads.grads, 1);
-      optimizer.apply(params, grads.grads, 2e-5);
-      params.get('embeddings.LayerNorm.bias')!.dataSync(); // wait for the step to finish
-      grads.dispose();
-    });
-    if (step > 0) times.push(t);
-    console.error(`  step ${step}${step === 0 ? ' (warm-up)' : ''}: ${t.wallMs.toFixed(0)} ms wall, ${t.cpuMs.toFixed(0)} ms CPU`);
-  }
-  optimizer.dispose();
+/** The tfjs engine (the peer) on the same random weights and the same step loop as the ort engine. */
+async function timeTfjsSteps(w: Workload, log: (s: string) => void): Promise<Timing> {
+  const params: Params = new Map();
+  for (const [name, t] of randomWeights(CONFIG, 1)) params.set(name, tf.tensor(t.data, t.shape, 'float32'));
+  const model = { folder: syntheticFolder(CONFIG), config: CONFIG, tokenizer: undefined as never, params };
+  const engine = TfjsEngine.forModel(model, { adamw: BENCH_ADAMW });
+  const timing = await timeOrtSteps(engine, w, log);
+  await engine.dispose();
   for (const t of params.values()) t.dispose();
-  return mean(times);
+  return { wallMs: timing.msPerStep };
 }
-
-const mean = (ts: Timing[]): Timing => ({ wallMs: ts.reduce((a, t) => a + t.wallMs, 0) / ts.length, cpuMs: ts.reduce((a, t) => a + t.cpuMs, 0) / ts.length });
 
 const MPNET_BASE: EncoderConfig = {
   architecture: 'mpnet', vocabSize: 30527, hiddenSize: 768, numLayers: 12, numHeads: 12, intermediateSize: 3072, maxPositions: 514,
@@ -192,7 +137,7 @@ export async function run(): Promise<void> {
   let tfjs: Timing | null = null;
   if (device === 'cpu') {
     await useBackend('wasm');
-    tfjs = timeTraining(w);
+    tfjs = await timeTfjsSteps(w, log);
     log(`MiniLM-L6 on tfjs wasm: ${tfjs.wallMs.toFixed(0)} ms/step`);
   }
 

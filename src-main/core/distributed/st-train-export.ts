@@ -17,7 +17,7 @@ export class StTrainExportError extends Error {
   override name = 'StTrainExportError';
 }
 
-/** sentence-transformers' MultipleNegativesRankingLoss default scale, which mnr-loss.ts uses too. */
+/** sentence-transformers' MultipleNegativesRankingLoss default scale, which losses/mnr.ts uses too. */
 export const MNR_SCALE = 20;
 
 export interface StTrainExportOptions {
