@@ -15,7 +15,7 @@ import { coordinateStage, DistributedStageError } from './coordinator.js';
 import type { WorkersOption } from './jobs.js';
 import { vectorFromBase64, type EmbeddedPassage, type ShardJob } from './protocol.js';
 import { redactRedisUrl } from './redis-url.js';
-import { createStage, encodeVector, recordShardResult, splitIntoShards, storedVector, textHash } from './shard-store.js';
+import { createStage, encodeVector, recordShardResult, splitIntoShards, storedVectorLookup, textHash } from './shard-store.js';
 import { modelRefOf } from './worker-models.js';
 
 export interface IndexOnWorkersHooks {
@@ -70,6 +70,7 @@ export async function buildIndexOnWorkers(projectDir: string, db: Database.Datab
       progress: (c) => hooks.progress?.({ done: c.passagesDone, total: toEmbed.length, message: `${c.done}/${c.total} shards embedded on workers (${c.running} running)` }),
     });
   }
+  const storedVector = storedVectorLookup(db, stageId);
   const report = await buildOrUpdateIndex({
     projectDir,
     db,
@@ -78,7 +79,7 @@ export async function buildIndexOnWorkers(projectDir: string, db: Database.Datab
     modelHash,
     embed: async (texts) =>
       texts.map((t) => {
-        const v = storedVector(db, stageId, t);
+        const v = storedVector(t);
         if (!v) throw new DistributedStageError(`stage ${stageId}: no vector from the workers for a passage text (edited during the build?); run genq index again`);
         return v;
       }),

@@ -187,10 +187,16 @@ export function recordShardResult<T extends { key: number }>(
   return fresh;
 }
 
-/** The vector stored for a text in an embed stage, or null. */
-export function storedVector(db: Database.Database, stageId: number, text: string): Float32Array | null {
-  const row = db.prepare('SELECT vector FROM dist_results WHERE stage_id = ? AND text_hash = ? AND vector IS NOT NULL LIMIT 1').get(stageId, textHash(text)) as { vector: Buffer } | undefined;
-  return row ? decodeVector(row.vector) : null;
+/**
+ * Looks up the vector stored for a text in an embed stage (null when none). The statement is
+ * prepared once: the index build asks for every passage of the stage.
+ */
+export function storedVectorLookup(db: Database.Database, stageId: number): (text: string) => Float32Array | null {
+  const select = db.prepare('SELECT vector FROM dist_results WHERE stage_id = ? AND text_hash = ? AND vector IS NOT NULL LIMIT 1');
+  return (text) => {
+    const row = select.get(stageId, textHash(text)) as { vector: Buffer } | undefined;
+    return row ? decodeVector(row.vector) : null;
+  };
 }
 
 export const encodeVector = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
