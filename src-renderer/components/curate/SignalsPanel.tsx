@@ -6,6 +6,7 @@ import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
 import { formatCount, formatEta, formatRate } from '../../format.js';
 import { ProgressBar } from '../ProgressBar.js';
+import { ModelOptions } from '../ModelOptions.js';
 
 interface Props {
   job: JobSnapshot | null;
@@ -54,22 +55,14 @@ export function SignalsPanel({ job, onStarted }: Props) {
         <span>Round trip (rank of the own passage)</span>
         <select aria-label="Round-trip encoder" value={roundtrip} onChange={(e) => setRoundtrip(e.target.value)} disabled={running}>
           <option value={NONE}>{encoders.length ? 'skip' : 'skip (add an encoder on Models)'}</option>
-          {encoders.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-            </option>
-          ))}
+          <ModelOptions models={encoders} />
         </select>
       </label>
       <label className="csignals__field">
         <span>Relevance (cross-encoder score)</span>
         <select aria-label="Relevance cross-encoder" value={crossEncoder} onChange={(e) => setCrossEncoder(e.target.value)} disabled={running}>
           <option value={NONE}>{crossEncoders.length ? 'skip' : 'skip (add a cross-encoder on Models)'}</option>
-          {crossEncoders.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-            </option>
-          ))}
+          <ModelOptions models={crossEncoders} />
         </select>
       </label>
       <button type="button" className="button button--small button--primary" disabled={running} onClick={start}>

@@ -1,6 +1,7 @@
 // Model picker, decoding mode, the numeric settings with one-line explanations, and the scope.
 import type { DecodingMode, GenerationScope, GenerationSettings, ProjectModel } from '../../../shared/api.js';
 import { routeHref } from '../../hooks/useHashRoute.js';
+import { ModelOptions } from '../ModelOptions.js';
 import { MODE_HELP, NUMBER_FIELDS } from './settings-fields.js';
 
 export interface SettingsFormProps {
@@ -32,11 +33,7 @@ export function SettingsForm({ models, modelId, onModel, settings, onSettings, s
             </p>
           ) : (
             <select id="gen-model" value={modelId ?? ''} onChange={(e) => onModel(Number(e.target.value))}>
-              {generators.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name}
-                </option>
-              ))}
+              <ModelOptions models={generators} />
             </select>
           )}
           <span className="generate__help">

@@ -1,6 +1,7 @@
 // The mining form: retrievers (BM25 and any project encoders), the cross-encoder that labels the
 // negatives, k, negatives per query and seed. Says what is missing before a run can start.
 import type { MiningParamsInput, ProjectModel } from '../../../shared/api.js';
+import { ModelOptions } from '../ModelOptions.js';
 
 export interface MineForm {
   bm25: boolean;
@@ -58,11 +59,7 @@ export function MineSetup({ models, form, onForm, disabled }: { models: ProjectM
         <span>Cross-encoder</span>
         <select aria-label="Cross-encoder" value={form.crossEncoderId ?? ''} onChange={(e) => onForm({ ...form, crossEncoderId: e.target.value ? Number(e.target.value) : null })}>
           <option value="">{crossEncoders.length ? 'Pick one…' : 'None in the project'}</option>
-          {crossEncoders.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-            </option>
-          ))}
+          <ModelOptions models={crossEncoders} />
         </select>
       </label>
       <label className="mine__field" title="Passages taken from each retriever per query (GPL: 50)">

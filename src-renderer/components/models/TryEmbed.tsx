@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { ProjectModel, TryEmbedResult } from '../../../shared/api.js';
 import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
+import { ModelOptions } from '../ModelOptions.js';
 import { describeCosine } from './format-model.js';
 
 export function TryEmbed({ models }: { models: ProjectModel[] }) {
@@ -30,11 +31,7 @@ export function TryEmbed({ models }: { models: ProjectModel[] }) {
     <form className="form try-embed" onSubmit={(e) => void onSubmit(e)} aria-label="Try a model">
       <label htmlFor="try-model">Encoder</label>
       <select id="try-model" value={modelId ?? ''} onChange={(e) => setModelId(Number(e.target.value))}>
-        {encoders.map((m) => (
-          <option key={m.id} value={m.id}>
-            {m.name}
-          </option>
-        ))}
+        <ModelOptions models={encoders} />
       </select>
       <div className="try-embed__texts">
         <div className="form">
