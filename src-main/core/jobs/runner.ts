@@ -8,7 +8,8 @@ import type { JobSnapshot } from '../../../shared/services/jobs.js';
 import type { WireError } from '../../../shared/contract.js';
 import type { JobKindRegistry } from './registry.js';
 import type { RunnerToWorker, WorkerStartData, WorkerToRunner } from './types.js';
-import { isProcessAlive, spawnJobWorker } from './worker-thread.js';
+import { spawnJobWorker } from './worker-thread.js';
+import { processExists } from '../project/locks.js';
 import { FINAL_STATES, JobTable, RESUMABLE_STATES } from './job-table.js';
 import { ProgressTracker } from './progress.js';
 import { JobNotResumableError, WorkerCrashError } from './errors.js';
@@ -70,7 +71,7 @@ export class JobRunner {
     const ids: number[] = [];
     const staleBefore = Date.now() - STALE_HEARTBEAT_MS;
     for (const job of this.table.unfinished()) {
-      const ownerAlive = job.owner_pid != null && job.owner_pid !== process.pid && isProcessAlive(job.owner_pid);
+      const ownerAlive = job.owner_pid != null && job.owner_pid !== process.pid && processExists(job.owner_pid);
       // A live pid may be a different process that reused it: a running job whose heartbeat
       // stopped long ago is dead either way.
       const stale = job.state === 'running' && job.heartbeat_at != null && Date.parse(job.heartbeat_at) < staleBefore;

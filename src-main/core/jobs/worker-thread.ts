@@ -8,14 +8,3 @@ const WORKER_URL = workerEntry('../../workers/job-worker', import.meta.url);
 export function spawnJobWorker(workerData: WorkerStartData): Worker {
   return startModuleWorker(WORKER_URL, workerData);
 }
-
-/** Whether a process with this pid exists (it may belong to another user). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
