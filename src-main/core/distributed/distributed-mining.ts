@@ -32,7 +32,7 @@ export const isDistributedMiningCheckpoint = (c: unknown): c is DistributedMinin
 export function planMiningStage(db: Database.Database, params: MiningParams, jobId: number | null): DistributedMiningCheckpoint {
   const workers = params.workers;
   if (!workers) throw new DistributedStageError('planMiningStage needs params.workers (the Redis URL of the workers)');
-  const ce = db.prepare('SELECT id, name, path, source, revision FROM models WHERE id = ?').get(crossEncoderRow(db, params.crossEncoderId).id) as { id: number; name: string; path: string; source: string | null; revision: string | null };
+  const ce = crossEncoderRow(db, params.crossEncoderId);
   return db.transaction(() => {
     const config = { ...params, workers: { ...workers, redisUrl: redactRedisUrl(workers.redisUrl) } };
     const runId = createMiningRun(db, jobId, { ...config, retrieverNames: params.retrievers.map((r) => retrieverName(db, r)), crossEncoder: `${ce.name} (model ${ce.id})` });

@@ -31,7 +31,7 @@
 import type Database from 'better-sqlite3';
 import type { MiningParams, MiningReport } from '../../../shared/services/mining.js';
 import { CrossEncoder, CrossEncoderError } from '../curation/cross-encoder.js';
-import { projectModelOfRole } from '../models/project-model.js';
+import { projectModelOfRole, type ProjectModelRow } from '../models/project-model.js';
 import { describeDevice } from '../models/session.js';
 import { MINED_QUERIES, pickBatchNegatives, scoreMiningShard, type BatchQuery } from './mining-shard.js';
 import { openMiningRetriever, type MiningRetrieverHandle } from './retrievers.js';
@@ -71,7 +71,7 @@ export function countMinableQueries(db: Database.Database): number {
   return (db.prepare(`SELECT COUNT(*) AS n ${MINED_QUERIES}`).get() as { n: number }).n;
 }
 
-export function crossEncoderRow(db: Database.Database, modelId: number): { id: number; name: string; path: string } {
+export function crossEncoderRow(db: Database.Database, modelId: number): ProjectModelRow {
   return projectModelOfRole(db, modelId, 'cross-encoder', CrossEncoderError);
 }
 
