@@ -144,6 +144,8 @@ export class OnnxSession {
         const options: ort.InferenceSession.SessionOptions = {
           executionProviders: [provider],
           graphOptimizationLevel: 'all',
+          // GENQ_ORT_PROFILE=<path prefix>: onnxruntime's per-kernel profile, one JSON file per session, written on release().
+          ...(process.env.GENQ_ORT_PROFILE ? { enableProfiling: true, profileFilePrefix: process.env.GENQ_ORT_PROFILE } : {}),
           ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
           interOpNumThreads: 1,
           executionMode: 'sequential',
@@ -194,6 +196,7 @@ export class OnnxSession {
   }
 
   async release(): Promise<void> {
+    if (process.env.GENQ_ORT_PROFILE) this.session.endProfiling();
     await this.session.release();
   }
 }
