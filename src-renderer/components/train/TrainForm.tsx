@@ -7,6 +7,7 @@ import { trainingSettingsSchema } from '../../../shared/services/training.js';
 import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
 import { formatCount } from '../../format.js';
+import { ModelOptions } from '../ModelOptions.js';
 import { MemoryEstimate, useMemoryEstimate } from './MemoryEstimate.js';
 import { SETTING_FIELDS, type SettingField } from './settings-fields.js';
 import { TrainingMode, type ModeValues } from './TrainingMode.js';
@@ -94,11 +95,7 @@ export function TrainForm({ models, onStarted, busy }: { models: ProjectModel[];
         <div className="train-field">
           <label htmlFor="train-model">Base model</label>
           <select id="train-model" value={chosen ?? ''} onChange={(e) => setModelId(Number(e.target.value))}>
-            {encoders.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
+            <ModelOptions models={encoders} />
           </select>
           <div className="muted small">The encoder to fine-tune; the tuned copy is added to the project’s models.</div>
         </div>
