@@ -1,22 +1,28 @@
-// Reverse-mode differentiation of an OnnxGraph, appended to the same graph: from the gradient of one
-// output (e.g. dEmb of sentence_embedding) to the gradients of chosen inputs (the parameters). Visits
+// Reverse-mode differentiation of an OnnxGraph, appended to the same graph: from the gradients of one
+// or more outputs (e.g. dEmb of sentence_embedding; the fused training step seeds every text column's
+// embedding) to the gradients of chosen inputs (the parameters), summed over the seeds. Visits
 // only nodes that lie between the parameters and the output, sums the contributions of a value with
 // several consumers (x feeds the residual and Q/K/V), and looks each op's VJP up in vjp.ts.
 import { type NodeView, type OnnxGraph, OnnxGraphError } from './graph.js';
 import { fullDims } from './full-dims.js';
 import { NO_GRADIENT, VJPS, type VjpContext } from './vjp.js';
 
-export interface BackwardSpec {
-  /** The differentiated output. */
+/** A differentiated output and its incoming gradient (same shape). */
+export interface BackwardSeed {
   output: string;
-  /** Its incoming gradient (same shape). */
   dOutput: string;
+}
+
+/** One seed (output + dOutput) or several (outputs); the targets get the sum of every seed's gradient. */
+export type BackwardSpec = (BackwardSeed | { outputs: BackwardSeed[] }) & {
   /** Values to differentiate with respect to (graph inputs). */
   targets: string[];
-}
+};
 
 /** Appends the backward pass; returns each target's gradient value (null when the output does not depend on it). */
 export function appendBackward(g: OnnxGraph, spec: BackwardSpec): Map<string, string | null> {
+  const seeds = 'outputs' in spec ? spec.outputs : [{ output: spec.output, dOutput: spec.dOutput }];
+  if (!seeds.length) throw new OnnxGraphError(`graph "${g.name}": backward pass without an output to differentiate`);
   const nodes = [...g.nodeViews]; // the forward, before any backward node is added
   const ranks = inferRanks(g, nodes);
 
@@ -26,8 +32,8 @@ export function appendBackward(g: OnnxGraph, spec: BackwardSpec): Map<string, st
   // flows into it (walking that path cost a mask-sized Mul, Reshape and copy per dropout site).
   const stops = new Set(NO_GRADIENT);
   for (const n of nodes) if (!stops.has(n.opType) && n.inputs.some((i) => depends.has(i))) for (const o of n.outputs) depends.add(o);
-  if (!depends.has(spec.output)) throw new OnnxGraphError(`graph "${g.name}": "${spec.output}" does not depend on any target`);
-  const needed = new Set([spec.output]);
+  for (const s of seeds) if (!depends.has(s.output)) throw new OnnxGraphError(`graph "${g.name}": "${s.output}" does not depend on any target`);
+  const needed = new Set(seeds.map((s) => s.output));
   const onPath: NodeView[] = [];
   for (let i = nodes.length - 1; i >= 0; i--) {
     const n = nodes[i];
@@ -36,7 +42,8 @@ export function appendBackward(g: OnnxGraph, spec: BackwardSpec): Map<string, st
     for (const input of n.inputs) if (depends.has(input)) needed.add(input);
   }
 
-  const contributions = new Map<string, string[]>([[spec.output, [spec.dOutput]]]);
+  const contributions = new Map<string, string[]>();
+  for (const s of seeds) contributions.set(s.output, [...(contributions.get(s.output) ?? []), s.dOutput]);
   const total = (value: string): string | null => {
     const parts = contributions.get(value);
     if (!parts?.length) return null;

@@ -3,6 +3,9 @@
 // embedding. Engines never see it; step.ts feeds the gradient back through engine forwards.
 // Modelled on sentence-transformers' losses: the trainer passes N text columns and labels and
 // never asks which loss it has.
+// A loss may also have a graph form (losses/*-graph.ts): the same loss and closed-form gradient as
+// ONNX ops, so the onnxruntime engine runs forward, loss and backward of a step in one graph.
+import type { OnnxGraph } from '../../models/onnx/graph.js';
 
 /** One column's embeddings: [batch * hidden] row-major. */
 export type ColumnEmbeddings = Float32Array;
@@ -28,6 +31,22 @@ export interface TrainingLoss {
    */
   readonly inBatchNegatives: boolean;
   compute(emb: ColumnEmbeddings[], batch: number, hidden: number, labels?: Float32Array): LossResult;
+  /** The same loss as ONNX ops (fused training step); absent: the loop uses compute() between engine passes. */
+  readonly graph?: LossGraph;
+}
+
+/**
+ * A loss as graph ops, float32, with the same closed-form gradient as compute(). Embedding values are
+ * [batch, hidden] each; the loss is a scalar.
+ */
+export interface LossGraph {
+  /**
+   * Checks a step's inputs as compute() does (LossInputError) and returns the dims of the labels input
+   * for `columns` text columns (null: the loss reads no labels).
+   */
+  labelDims(columns: number, batch: number, labels?: Float32Array): number[] | null;
+  /** Appends the loss; `labels` is the labels input when labelDims() gave dims. */
+  build(g: OnnxGraph, emb: string[], labels?: string): { loss: string; dEmb: string[] };
 }
 
 export class LossInputError extends Error {

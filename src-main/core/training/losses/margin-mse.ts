@@ -10,6 +10,7 @@
 //   g = 2(dₖᵢ − mₖᵢ) / (B·n);  dot: dqᵢ += g(pᵢ − nₖᵢ), dpᵢ += g·qᵢ, dnₖᵢ = −g·qᵢ
 // (cosine: the same on normalised rows, then through the normalisation). Float64 throughout.
 import { checkColumns, LossInputError, row, type LossResult, type TrainingLoss } from './loss.js';
+import { marginMseLossGraph } from './margin-mse-graph.js';
 import { dot, normalizeRows } from './normalize.js';
 
 export type MarginScore = 'dot' | 'cosine';
@@ -61,5 +62,6 @@ export function marginMseLoss(opts: { score?: MarginScore } = {}): TrainingLoss 
     needsLabels: true,
     inBatchNegatives: false,
     compute: (emb, B, H, labels) => marginMseLossHost(emb, B, H, labels, score),
+    graph: marginMseLossGraph(score),
   };
 }

@@ -11,6 +11,7 @@
 // then through the normalisation (normalize.ts). Symmetric adds the positive→anchor direction on
 // the [B, B] block and averages the two cross-entropies. Float64 throughout.
 import { checkColumns, row, type LossResult, type TrainingLoss } from './loss.js';
+import { mnrLossGraph } from './mnr-graph.js';
 import { normalizeRows } from './normalize.js';
 
 export interface MnrOptions {
@@ -90,5 +91,6 @@ export function mnrLoss(opts: MnrOptions = {}): TrainingLoss {
     needsLabels: false,
     inBatchNegatives: true,
     compute: (emb, B, H) => mnrLossHost(emb, B, H, { scale, symmetric }),
+    graph: mnrLossGraph({ scale, symmetric }),
   };
 }
