@@ -3,7 +3,7 @@
 // and a throughput chart from the job's metric points. "Run on workers" starts the same run as a
 // 'distributed.generation' job (workers.startGeneration), shown here like a local run.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { GeneratedQuery, GenerationEstimate, GenerationRunParamsInput, GenerationScope, GenerationSettings, JobSnapshot, ProjectModel } from '../../shared/api.js';
+import type { GeneratedQuery, GenerationEstimate, GenerationRunParamsInput, GenerationScope, GenerationSettings, JobSnapshot } from '../../shared/api.js';
 import { attempt } from '../api/call.js';
 import { api } from '../api/client.js';
 import '../components/generate/generate.css';
@@ -18,14 +18,19 @@ import { formatCount, formatEta } from '../format.js';
 import { generateBlockedReason } from '../components/generate/blocked-reason.js';
 import { routeHref } from '../hooks/useHashRoute.js';
 import { FINISHED_STATES, useLatestJob } from '../hooks/useLatestJob.js';
+import { useProjectModels } from '../hooks/useProjectModels.js';
 import type { PageProps } from '../routes.js';
 
 const KIND = 'generation.run';
 const WORKERS_KIND = 'distributed.generation';
 
 export function Generate(_props: PageProps) {
-  const [models, setModels] = useState<ProjectModel[]>([]);
   const [modelId, setModelId] = useState<number | null>(null);
+  // Preselect the newest generator on the first list (unless one is picked already).
+  const listed = useProjectModels(({ list, first }) => {
+    if (first) setModelId((cur) => cur ?? list.filter((m) => m.role === 'generator').at(-1)?.id ?? null);
+  });
+  const models = listed.models ?? [];
   const [settings, setSettings] = useState<GenerationSettings>(DEFAULT_SETTINGS);
   const [scope, setScope] = useState<GenerationScope>({ kind: 'new', skipDuplicates: true });
   const [inScope, setInScope] = useState<number | null>(null);
@@ -51,15 +56,6 @@ export function Generate(_props: PageProps) {
     });
   }, [job?.id, job?.state]); // eslint-disable-line react-hooks/exhaustive-deps
   const runNumber = job ? runNumbers.get(job.id) : undefined;
-
-  useEffect(() => {
-    void attempt(() => api.models.list({})).then((list) => {
-      if (!list) return;
-      setModels(list);
-      setModelId((cur) => cur ?? list.filter((m) => m.role === 'generator').at(-1)?.id ?? null);
-    });
-    return api.models.onChanged((list) => setModels(list));
-  }, []);
 
   const [corpusPassages, setCorpusPassages] = useState<number | null>(null);
   useEffect(() => {

@@ -3,7 +3,7 @@
 // margins (why a negative is hard) and drop false negatives by hand or below a margin threshold.
 // "Run on workers" sends the cross-encoder labelling to `genq worker`s (params.workers).
 import { useCallback, useEffect, useState } from 'react';
-import type { MinedNegative, MinedQuery, MiningReport, ProjectModel } from '../../shared/api.js';
+import type { MinedNegative, MinedQuery, MiningReport } from '../../shared/api.js';
 import { attempt } from '../api/call.js';
 import { api } from '../api/client.js';
 import '../components/mine/mine.css';
@@ -17,6 +17,7 @@ import { JobProgress, PauseResumeButtons } from '../components/JobProgress.js';
 import { formatCount } from '../format.js';
 import { FINISHED_STATES, useLatestJob } from '../hooks/useLatestJob.js';
 import { routeHref } from '../hooks/useHashRoute.js';
+import { useProjectModels } from '../hooks/useProjectModels.js';
 import type { PageProps } from '../routes.js';
 
 const KIND = 'mining.run';
@@ -31,8 +32,12 @@ function Stat({ label, value, title }: { label: string; value: string; title?: s
 }
 
 export function Mine(_props: PageProps) {
-  const [models, setModels] = useState<ProjectModel[]>([]);
   const [form, setForm] = useState<MineForm>(DEFAULT_MINE_FORM);
+  // Preselect the newest cross-encoder on the first list (unless one is picked already).
+  const listed = useProjectModels(({ list, first }) => {
+    if (first) setForm((f) => (f.crossEncoderId === null ? { ...f, crossEncoderId: list.filter((m) => m.role === 'cross-encoder').at(-1)?.id ?? null } : f));
+  });
+  const models = listed.models ?? [];
   const [workers, setWorkers] = useState(initialWorkersChoice);
   const [job, setJob] = useLatestJob(KIND);
   const running = !!job && !FINISHED_STATES.has(job.state);
@@ -42,15 +47,6 @@ export function Mine(_props: PageProps) {
   const [search, setSearch] = useState('');
   const [selected, setSelected] = useState<MinedQuery | null>(null);
   const [negatives, setNegatives] = useState<MinedNegative[]>([]);
-
-  useEffect(() => {
-    void attempt(() => api.models.list({})).then((list) => {
-      if (!list) return;
-      setModels(list);
-      setForm((f) => (f.crossEncoderId === null ? { ...f, crossEncoderId: list.filter((m) => m.role === 'cross-encoder').at(-1)?.id ?? null } : f));
-    });
-    return api.models.onChanged((list) => setModels(list));
-  }, []);
 
   const runId = report?.runId;
   const refresh = useCallback(async () => {

@@ -1,8 +1,6 @@
 // Step 2, Models: register local model folders, see their facts, and try an encoder on two texts.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ProjectModel } from '../../shared/api.js';
-import { attempt } from '../api/call.js';
-import { api } from '../api/client.js';
 import { AddModelForm } from '../components/models/AddModelForm.js';
 import { CachedModels } from '../components/models/hub/CachedModels.js';
 import { HubPanel } from '../components/models/hub/HubPanel.js';
@@ -12,21 +10,13 @@ import { PrefixesPanel } from '../components/models/PrefixesPanel.js';
 import { TryEmbed } from '../components/models/TryEmbed.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { routeHref } from '../hooks/useHashRoute.js';
+import { useProjectModels } from '../hooks/useProjectModels.js';
 import type { PageProps } from '../routes.js';
 
 export function Models({ appInfo }: PageProps) {
-  const [models, setModels] = useState<ProjectModel[] | null>(null);
+  const { models, patch } = useProjectModels();
   /** Confirms the last "Add model" on screen (the list may be below the fold). */
   const [added, setAdded] = useState<ProjectModel | null>(null);
-  useEffect(() => {
-    let live = true;
-    void attempt(() => api.models.list({})).then((list) => live && list && setModels(list));
-    const stop = api.models.onChanged((list) => live && setModels(list));
-    return () => {
-      live = false;
-      stop();
-    };
-  }, []);
 
   return (
     <div className="page page--wide">
@@ -44,7 +34,7 @@ export function Models({ appInfo }: PageProps) {
           appInfo={appInfo}
           onAdded={(m) => {
             setAdded(m);
-            setModels((cur) => (cur && !cur.some((x) => x.id === m.id) ? [...cur, m] : cur));
+            patch((cur) => (cur.some((x) => x.id === m.id) ? cur : [...cur, m]));
           }}
         />
         {added && (
@@ -74,7 +64,7 @@ export function Models({ appInfo }: PageProps) {
             put them there, and a fine-tuned model’s folder keeps them as its prompts. They start from the folder’s{' '}
             <span className="mono">config_sentence_transformers.json</span> prompts.
           </p>
-          <PrefixesPanel models={models} onSaved={(m) => setModels((cur) => cur?.map((x) => (x.id === m.id ? m : x)) ?? cur)} />
+          <PrefixesPanel models={models} onSaved={(m) => patch((cur) => cur.map((x) => (x.id === m.id ? m : x)))} />
         </section>
       )}
       {models && models.length > 0 && (

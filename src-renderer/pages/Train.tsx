@@ -3,9 +3,7 @@
 // learning-rate curves of the selected run (scrolled into view when a run starts), its dev metrics
 // per epoch, throughput and checkpoints, and a comparison of runs.
 import { useEffect, useRef, useState } from 'react';
-import type { JobSnapshot, ProjectModel } from '../../shared/api.js';
-import { attempt } from '../api/call.js';
-import { api } from '../api/client.js';
+import type { JobSnapshot } from '../../shared/api.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { CheckpointList } from '../components/train/CheckpointList.js';
 import { RunCharts } from '../components/train/RunCharts.js';
@@ -17,23 +15,15 @@ import '../components/train/train.css';
 import { useRunSeries, useTrainingRuns } from '../components/train/useTraining.js';
 import { useLatestJob } from '../hooks/useLatestJob.js';
 import { routeHref } from '../hooks/useHashRoute.js';
+import { useProjectModels } from '../hooks/useProjectModels.js';
 
 export function Train() {
-  const [models, setModels] = useState<ProjectModel[] | null>(null);
+  const { models } = useProjectModels();
   const { runs, refresh } = useTrainingRuns();
   const [job, setJob] = useLatestJob('training.run');
   const [selected, setSelected] = useState<number | null>(null);
   const runSection = useRef<HTMLElement>(null);
   const [scrollTo, setScrollTo] = useState<number | null>(null);
-  useEffect(() => {
-    let live = true;
-    void attempt(() => api.models.list({})).then((m) => live && m && setModels(m));
-    const stop = api.models.onChanged((m) => live && setModels(m));
-    return () => {
-      live = false;
-      stop();
-    };
-  }, []);
   // Follow the newest run unless the user picked one.
   const shown = selected ?? runs?.[0]?.id ?? null;
   const run = runs?.find((r) => r.id === shown) ?? null;

@@ -1,10 +1,11 @@
 // Computing the signals: the lexical ones always, round-trip rank with an encoder and relevance
 // with a cross-encoder when one is picked here, as one 'curation.signals' job with progress and ETA.
-import { useEffect, useState } from 'react';
-import type { JobSnapshot, ProjectModel } from '../../../shared/api.js';
+import { useState } from 'react';
+import type { JobSnapshot } from '../../../shared/api.js';
 import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
 import { formatCount, formatEta, formatRate } from '../../format.js';
+import { useProjectModels } from '../../hooks/useProjectModels.js';
 import { ProgressBar } from '../ProgressBar.js';
 import { ModelOptions } from '../ModelOptions.js';
 
@@ -16,25 +17,14 @@ interface Props {
 const NONE = '';
 
 export function SignalsPanel({ job, onStarted }: Props) {
-  const [models, setModels] = useState<ProjectModel[]>([]);
   const [roundtrip, setRoundtrip] = useState(NONE);
   const [crossEncoder, setCrossEncoder] = useState(NONE);
-  useEffect(() => {
-    let live = true;
-    const take = (list: ProjectModel[]) => {
-      if (!live) return;
-      setModels(list);
-      // Preselect: the newest encoder for the round trip and the cross-encoder, once models are known.
-      setRoundtrip((cur) => cur || String(list.filter((m) => m.role === 'encoder').at(-1)?.id ?? NONE));
-      setCrossEncoder((cur) => cur || String(list.find((m) => m.role === 'cross-encoder')?.id ?? NONE));
-    };
-    void attempt(() => api.models.list({})).then((l) => l && take(l));
-    const stop = api.models.onChanged(take);
-    return () => {
-      live = false;
-      stop();
-    };
-  }, []);
+  const listed = useProjectModels(({ list }) => {
+    // Preselect: the newest encoder for the round trip and the cross-encoder, once models are known.
+    setRoundtrip((cur) => cur || String(list.filter((m) => m.role === 'encoder').at(-1)?.id ?? NONE));
+    setCrossEncoder((cur) => cur || String(list.find((m) => m.role === 'cross-encoder')?.id ?? NONE));
+  });
+  const models = listed.models ?? [];
   const encoders = models.filter((m) => m.role === 'encoder');
   const crossEncoders = models.filter((m) => m.role === 'cross-encoder');
   const running = !!job && (job.state === 'running' || job.state === 'queued');
