@@ -166,30 +166,35 @@ function resultOf(gpuRun: RunOutput, appsRun: RunOutput | null): NvidiaSmiResult
 
 const cache = new Map<string, { at: number; result: NvidiaSmiResult }>();
 
-function cached(bin: string, cacheMs: number): NvidiaSmiResult | null {
-  const hit = cache.get(bin);
+/** Results by binary and the PATH it was looked up on. */
+const cacheKey = (bin: string, env: NodeJS.ProcessEnv) => `${bin}\0${env.PATH ?? ''}`;
+
+function cached(key: string, cacheMs: number): NvidiaSmiResult | null {
+  const hit = cache.get(key);
   return hit && performance.now() - hit.at < cacheMs ? hit.result : null;
 }
 
 /** Both nvidia-smi tables (async, never throws). */
 export async function queryNvidiaSmi(opts: DeviceMemoryOptions = {}): Promise<NvidiaSmiResult> {
   const { bin = 'nvidia-smi', timeoutMs = DEFAULT_TIMEOUT_MS, cacheMs = DEFAULT_CACHE_MS, env = process.env } = opts;
-  const hit = cached(bin, cacheMs);
+  const key = cacheKey(bin, env);
+  const hit = cached(key, cacheMs);
   if (hit) return hit;
   const gpuRun = await runAsync(bin, GPU_QUERY, timeoutMs, env);
   const result = resultOf(gpuRun, gpuRun.failure ? null : await runAsync(bin, APPS_QUERY, timeoutMs, env));
-  cache.set(bin, { at: performance.now(), result });
+  cache.set(key, { at: performance.now(), result });
   return result;
 }
 
 /** The same, blocking (at most two timeouts): for the synchronous memory plan before a run. */
 export function queryNvidiaSmiSync(opts: DeviceMemoryOptions = {}): NvidiaSmiResult {
   const { bin = 'nvidia-smi', timeoutMs = DEFAULT_TIMEOUT_MS, cacheMs = DEFAULT_CACHE_MS, env = process.env } = opts;
-  const hit = cached(bin, cacheMs);
+  const key = cacheKey(bin, env);
+  const hit = cached(key, cacheMs);
   if (hit) return hit;
   const gpuRun = runSync(bin, GPU_QUERY, timeoutMs, env);
   const result = resultOf(gpuRun, gpuRun.failure ? null : runSync(bin, APPS_QUERY, timeoutMs, env));
-  cache.set(bin, { at: performance.now(), result });
+  cache.set(key, { at: performance.now(), result });
   return result;
 }
 

@@ -1,6 +1,7 @@
 // Picks and builds a training engine: 'tfjs' (tfjs-engine.ts) or 'ort' (ort-engine.ts, onnxruntime
 // on CPU / WebGPU / CUDA), 'auto' the default one. Also opens a model folder as what every engine
 // is built from (EngineModel) plus the loop's tokenizer.
+import { planningDeviceMemoryBytes } from '../models/device-memory.js';
 import { loadModelFolder } from '../models/folder.js';
 import { TextTokenizer } from '../models/tokenizer.js';
 import type { BackendName } from './backend.js';
@@ -79,9 +80,13 @@ export interface RunPlanInput {
   deviceMemoryBytes?: number;
 }
 
+/** planRun is synchronous (the Train page's estimate, before a job): a hung nvidia-smi may hold it this long, twice. */
+const PLAN_QUERY_TIMEOUT_MS = 1500;
+
 /**
  * The memory plan of a run, before any weights load: the engine's device as it will most likely be
- * (tfjs 'auto' is wasm unless tfjs-node is installed; ort without a reported GPU size plans for host RAM).
+ * (tfjs 'auto' is wasm unless tfjs-node is installed; ort on an explicit GPU provider plans for the
+ * GPU's size where nvidia-smi reports it, otherwise for host RAM).
  */
 export function planRun(input: RunPlanInput): MemoryPlan {
   const folder = loadModelFolder(input.modelDir);
@@ -91,6 +96,8 @@ export function planRun(input: RunPlanInput): MemoryPlan {
   return planMemory({
     config, engine, provider, batchSize: input.batchSize, columns: input.columns,
     maxSeqLength: Math.min(input.maxSeqLength ?? folder.maxSeqLength, folder.maxSeqLength),
-    dropout: input.dropout ?? Math.max(config.hiddenDropout, config.attentionDropout), miniBatchSize: input.miniBatchSize, deviceMemoryBytes: input.deviceMemoryBytes,
+    dropout: input.dropout ?? Math.max(config.hiddenDropout, config.attentionDropout), miniBatchSize: input.miniBatchSize,
+    // An explicit GPU provider budgets against the GPU's size where nvidia-smi reports it ('auto' may end on CPU: host RAM).
+    deviceMemoryBytes: input.deviceMemoryBytes ?? (engine === 'ort' ? planningDeviceMemoryBytes(provider, { timeoutMs: PLAN_QUERY_TIMEOUT_MS }) : undefined),
   });
 }
