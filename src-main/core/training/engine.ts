@@ -13,7 +13,10 @@
 //   await engine.apply(lr, min(1, maxGradNorm / (norm + 1e-6)))                  // clip + AdamW, grads cleared
 // GradCache (mini-batches) = forward({keep: false}) for every chunk, loss, then forward({keep: true})
 // + backward per chunk with the same dropout pass: the same engine primitives, no second path.
+// An engine may offer stepGraph(): the whole step without GradCache (every column's forward, the loss
+// in its graph form, the backward) in one run, leaving the same gradients; step.ts then uses it.
 import type { AdamWState } from './adamw.js';
+import type { TrainingLoss } from './losses/loss.js';
 import type { TokenBatch } from './model.js';
 
 export type EngineName = 'ort' | 'tfjs';
@@ -71,6 +74,13 @@ export interface TrainingEngine {
   /** Hidden size of the sentence embeddings. */
   readonly hidden: number;
   forward(tokens: TokenBatch, opts: ForwardOptions): Promise<EngineForward>;
+  /**
+   * Optional: one step without GradCache in one engine run: every column's training forward (column c
+   * with dropout[c], masks as forward() draws them), the loss (loss.graph) and the backward. Leaves the
+   * gradients accumulated as forward + backward of every column would from zero gradients (call it
+   * once per step, after apply() or zeroGrad()); returns the loss.
+   */
+  stepGraph?(columns: TokenBatch[], dropout: (DropoutSpec | null)[], loss: TrainingLoss, labels?: Float32Array): Promise<{ loss: number }>;
   /** Global L2 norm of the accumulated gradients (before clipping). */
   gradNorm(): Promise<number>;
   /** Scales gradients by clipCoef, applies one AdamW step at lr (decoupled decay, bias correction), clears gradients. */
@@ -100,4 +110,6 @@ export interface EngineOptions {
   provider?: 'auto' | 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
   /** ort only: intra-op threads. */
   threads?: number;
+  /** ort only: false leaves out stepGraph() (every step takes the per-column path); default: on unless env GENQ_TRAIN_FUSED=0. */
+  fusedStep?: boolean;
 }

@@ -11,11 +11,14 @@
 // A kept pass runs the forward half of the training graph, which also outputs every value the
 // backward reads ("saved", device-resident until backward() or release()); backward() runs the
 // backward half on them. An unkept pass (eval, GradCache's first pass) runs a forward-only graph.
+// A step without GradCache runs as one fused step graph instead (stepGraph(): every column's forward,
+// the loss's graph form, the backward → loss + fresh grad.*), one session per (columns, dropout, loss).
 import type { AdamWState } from './adamw.js';
-import type { EngineDevice, EngineForward, EngineModel, EngineOptions, EngineParamTensor, ForwardOptions, TrainingEngine, TransferStats } from './engine.js';
+import type { DropoutSpec, EngineDevice, EngineForward, EngineModel, EngineOptions, EngineParamTensor, ForwardOptions, TrainingEngine, TransferStats } from './engine.js';
+import type { TrainingLoss } from './losses/loss.js';
 import type { TokenBatch } from './model.js';
 import { buildAdamWGraph, buildCopyGraph, buildGradNormGraph } from '../models/onnx/adamw-graph.js';
-import { buildTrainingGraphs, fromDeviceLayout, toDeviceLayout, type DeviceParam, type TrainingGraphs, type TrainingGraphSpec } from '../models/onnx/training-graph.js';
+import { buildStepGraph, buildTrainingGraphs, fromDeviceLayout, toDeviceLayout, type DeviceParam, type TrainingGraphs, type TrainingGraphSpec } from '../models/onnx/training-graph.js';
 import { hostTensor, onHost, OnnxSession, type DeviceTensor, type SessionOptions } from '../models/session.js';
 
 export class OrtEngineError extends Error {
@@ -66,6 +69,11 @@ export class OrtEngine implements TrainingEngine {
   readonly name = 'ort' as const;
   readonly hidden: number;
   private readonly passes = new Map<boolean, Promise<PassSessions>>();
+  /** Fused step sessions by (columns, dropout, loss name + options, label count). */
+  private readonly steps = new Map<string, Promise<OnnxSession>>();
+  /** Steps that ran as one fused step graph (tests check which path a step took). */
+  fusedSteps = 0;
+  readonly stepGraph?: TrainingEngine['stepGraph'];
   private grads: Tensors | null = null;
   /** Whether `grads` holds this step's sums (false after apply/zeroGrad: the next pass starts from zero). */
   private accumulating = false;
@@ -84,8 +92,10 @@ export class OrtEngine implements TrainingEngine {
     private params: Tensors,
     private m: Tensors,
     private v: Tensors,
+    fused: boolean,
   ) {
     this.hidden = spec.config.hidden_size;
+    if (fused) this.stepGraph = (columns, dropout, loss, labels) => this.runStepGraph(columns, dropout, loss, labels);
   }
 
   /** `splitPasses`: force the forward/backward halves (GPU default) or the one-run pass (CPU default); for tests. */
@@ -122,7 +132,8 @@ export class OrtEngine implements TrainingEngine {
     ]);
     const device: EngineDevice = { engine: 'ort', provider: embed.provider, fallbackReasons: embed.fallbackReasons };
     const empty = new Map<string, DeviceTensor>();
-    const engine = new OrtEngine(spec, layout, opts, chosen, split, device, { adamw, norm, upload, download }, empty, new Map(), new Map());
+    const fused = opts.fusedStep ?? process.env.GENQ_TRAIN_FUSED !== '0';
+    const engine = new OrtEngine(spec, layout, opts, chosen, split, device, { adamw, norm, upload, download }, empty, new Map(), new Map(), fused);
     engine.passes.set(false, Promise.resolve({ embed, ...passes }));
     await engine.importState(model.weights);
     engine.resetStats();
@@ -220,6 +231,63 @@ export class OrtEngine implements TrainingEngine {
       }
     };
     return { embeddings, batch: tokens.batch, hidden: this.hidden, backward, release };
+  }
+
+  private stepSession(columns: number, dropout: boolean, loss: TrainingLoss, labelCount: number | undefined): Promise<OnnxSession> {
+    const key = JSON.stringify([columns, dropout, loss.name, loss.options, labelCount ?? null]);
+    let s = this.steps.get(key);
+    if (!s) {
+      const graph = buildStepGraph(this.spec, { columns, dropout, loss: loss.graph!.build, labelCount });
+      s = OnnxSession.create(graph.bytes, { ...this.sessionOpts, deviceOutputs: this.layout.map((p) => `grad.${p.name}`) });
+      s.catch(() => this.steps.delete(key));
+      this.steps.set(key, s);
+    }
+    return s;
+  }
+
+  /** TrainingEngine.stepGraph: the whole step in one run; the gradients it outputs become the accumulated ones. */
+  private async runStepGraph(columns: TokenBatch[], dropout: (DropoutSpec | null)[], loss: TrainingLoss, labels?: Float32Array): Promise<{ loss: number }> {
+    if (!loss.graph) throw new OrtEngineError(`loss "${loss.name}" has no graph form: run the step with forward() and backward()`);
+    if (this.accumulating) throw new OrtEngineError('stepGraph() with gradients already accumulated: it computes a whole step from zero (apply() or zeroGrad() first)');
+    const B = columns[0]?.batch ?? 0;
+    if (columns.some((t) => t.batch !== B)) throw new OrtEngineError(`stepGraph(): columns of different batch sizes (${columns.map((t) => t.batch).join(', ')})`);
+    if (dropout.length !== columns.length) throw new OrtEngineError(`stepGraph(): ${dropout.length} dropout settings for ${columns.length} columns`);
+    const labelDims = loss.graph.labelDims(columns.length, B, labels);
+    const ps = dropout.map((d) => (d && d.p > 0 ? d.p : 0));
+    const on = ps[0] > 0;
+    if (ps.some((p) => p !== ps[0])) throw new OrtEngineError(`stepGraph(): every column needs the same dropout probability (got ${ps.join(', ')})`);
+    const session = await this.stepSession(columns.length, on, loss, labelDims?.[1]);
+    const feeds: Record<string, DeviceTensor> = {};
+    columns.forEach((tokens, c) => {
+      const f = this.tokenFeeds(tokens, { keep: true, dropout: dropout[c] });
+      feeds[`input_ids.${c}`] = f.input_ids;
+      feeds[`attention_mask.${c}`] = f.attention_mask;
+      if (on) {
+        feeds[`dropout_seed.${c}`] = f.dropout_seed;
+        if (c === 0) feeds.dropout_p = f.dropout_p;
+        else f.dropout_p.dispose();
+      }
+    });
+    if (labelDims && labels) {
+      feeds.labels = hostTensor({ type: 'float32', data: labels, dims: labelDims });
+      this.counting.hostToDevice += labels.byteLength;
+    }
+    const fetch = ['loss', ...this.layout.map((p) => `grad.${p.name}`)];
+    let out: Record<string, DeviceTensor>;
+    try {
+      const what = `training step of ${columns.length} columns × batch ${B} (${columns.map((t) => t.seq).join('/')} tokens)`;
+      out = await this.runOn(session, what, { ...this.paramFeeds(), ...feeds }, fetch);
+    } finally {
+      for (const t of Object.values(feeds)) t.dispose();
+    }
+    const value = (out.loss.data as Float32Array)[0];
+    out.loss.dispose();
+    this.counting.deviceToHost += 4;
+    if (this.grads) for (const t of this.grads.values()) t.dispose();
+    this.grads = new Map(this.layout.map((p) => [p.name, out[`grad.${p.name}`]]));
+    this.accumulating = true;
+    this.fusedSteps += 1;
+    return { loss: value };
   }
 
   async gradNorm(): Promise<number> {
@@ -349,6 +417,7 @@ export class OrtEngine implements TrainingEngine {
       const s = await p;
       sessions.push(...[s.embed, s.train, s.forward, s.backward].filter((x): x is OnnxSession => !!x));
     }
+    for (const s of this.steps.values()) sessions.push(await s);
     await Promise.all(sessions.map((s) => s.release()));
   }
 }

@@ -7,6 +7,9 @@
 // keep: false, take the loss, then redo each mini-batch with keep: true and the same dropout seed
 // and backpropagate its slice. Same gradients, activation memory bounded by the mini-batch.
 // Cost per step: one forward per text (two with GradCache) + one backward; host work O(B²·H) for MNR.
+// Without mini-batches, an engine with stepGraph() and a loss with a graph form run the whole step
+// (forwards, loss, backward) in one engine run instead: the same gradients, same dropout seeds, and
+// activations never leave the engine (the onnxruntime engine on CPU otherwise recomputes each forward).
 import type { EngineForward, TrainingEngine } from './engine.js';
 import type { LossResult, TrainingLoss } from './losses/loss.js';
 import type { TokenBatch } from './model.js';
@@ -46,6 +49,9 @@ export async function stepGradients(engine: TrainingEngine, tokenize: Tokenize, 
   const mini = s.miniBatchSize && s.miniBatchSize < B ? s.miniBatchSize : B;
   for (let start = 0; start < B; start += mini) chunks.push([start, Math.min(B, start + mini)]);
   const cached = chunks.length > 1;
+  if (!cached && engine.stepGraph && loss.graph) {
+    return engine.stepGraph(columns.map((texts) => tokenize(texts, s.maxSeqLength)), columns.map((_, c) => dropout(c, 0)), loss, flatLabels(labels));
+  }
   const kept: EngineForward[][] = [];
   let r: LossResult;
   try {

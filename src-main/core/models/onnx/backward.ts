@@ -17,6 +17,8 @@ export interface BackwardSeed {
 export type BackwardSpec = (BackwardSeed | { outputs: BackwardSeed[] }) & {
   /** Values to differentiate with respect to (graph inputs). */
   targets: string[];
+  /** Names each target's gradient value (a graph output), instead of a generated name. */
+  gradName?: (target: string) => string;
 };
 
 /** Appends the backward pass; returns each target's gradient value (null when the output does not depend on it). */
@@ -44,10 +46,10 @@ export function appendBackward(g: OnnxGraph, spec: BackwardSpec): Map<string, st
 
   const contributions = new Map<string, string[]>();
   for (const s of seeds) contributions.set(s.output, [...(contributions.get(s.output) ?? []), s.dOutput]);
-  const total = (value: string): string | null => {
+  const total = (value: string, name?: string): string | null => {
     const parts = contributions.get(value);
     if (!parts?.length) return null;
-    const sum = parts.length === 1 ? parts[0] : g.op('Sum', parts);
+    const sum = parts.length === 1 && !name ? parts[0] : g.op(parts.length === 1 ? 'Identity' : 'Sum', parts, {}, name ? { name } : {});
     contributions.set(value, [sum]);
     return sum;
   };
@@ -63,7 +65,7 @@ export function appendBackward(g: OnnxGraph, spec: BackwardSpec): Map<string, st
   const full = fullDims(g, nodes, (v) => ranks.get(v) ?? g.dimsOf(v)?.length);
 
   for (const node of onPath) {
-    const dOut = node.outputs.map(total);
+    const dOut = node.outputs.map((o) => total(o));
     if (dOut.every((d) => d === null)) continue;
     const vjp = VJPS.get(node.opType);
     if (!vjp) throw new OnnxGraphError(`graph "${g.name}": no gradient for op ${node.opType} (node "${node.name}")`);
@@ -78,7 +80,7 @@ export function appendBackward(g: OnnxGraph, spec: BackwardSpec): Map<string, st
       contributions.set(input, list);
     });
   }
-  return new Map(spec.targets.map((t) => [t, total(t)]));
+  return new Map(spec.targets.map((t) => [t, total(t, spec.gradName?.(t))]));
 }
 
 /** Ranks of every value of the forward graph, from the declared inputs, initializers and constants. */

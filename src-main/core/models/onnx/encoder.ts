@@ -179,7 +179,8 @@ function mpnetRelativeBias(g: OnnxGraph, ws: EncoderWeightSource, c: Record<stri
   const table = ws.table('encoder.relative_attention_bias.weight', buckets, heads);
   // The bucket of (query i, key j) depends only on i and j, so precompute it for every position pair.
   const maxLen: number = c.max_position_embeddings;
-  const bucketIds = g.int64Tensor('relative_buckets', relativePositionBuckets(maxLen, buckets), [maxLen, maxLen]);
+  // One table per graph (the fused training step builds a forward per text column in one graph).
+  const bucketIds = g.has('relative_buckets') ? 'relative_buckets' : g.int64Tensor('relative_buckets', relativePositionBuckets(maxLen, buckets), [maxLen, maxLen]);
   const seqLen = g.op('Shape', [inputIds], { start: 1, end: 2 }); // [1]
   const ends = g.op('Concat', [seqLen, seqLen], { axis: 0 }); // [2]
   const ids = g.op('Slice', [bucketIds, g.int64s([0, 0]), ends, g.int64s([0, 1])]); // [seq, seq]

@@ -6,6 +6,8 @@
 //                [batch, h] to every parameter, the gradients added to fed running sums (grad_in.*,
 //                used when `accumulate`) → grad.*; split-graph.ts cuts it in two, the forward
 //                outputting the values the backward reads (kept on the device in between)
+//   step graph (buildStepGraph): every column's forward, the loss, every column's backward in one
+//                run → loss + grad.* (the ort engine's step without GradCache)
 // Device layout (AdamW is elementwise, so any fixed layout is the same trajectory): Linear weights
 // transposed to [in, out]; Q/K/V fused into one [h, 3h] weight and [3h] bias per layer (the attention
 // scale stays a separate Mul: folding it into Wq would change what AdamW updates). deviceLayout()
@@ -81,9 +83,18 @@ function inputSource(g: OnnxGraph): EncoderWeightSource & { params: DeviceParam[
  */
 type MaskSource = 'hash' | 'output' | 'input';
 
-function buildForward(g: OnnxGraph, spec: TrainingGraphSpec, src: EncoderWeightSource, dropout: DropoutInputs | null, masks: MaskSource = 'hash', keeps: string[] = []): string {
-  const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
-  const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+/** Names of one forward's inputs and output (the fused step graph has one forward per text column). */
+interface ForwardNames {
+  inputIds: string;
+  attentionMask: string;
+  seq: string;
+  output: string;
+}
+const SINGLE: ForwardNames = { inputIds: 'input_ids', attentionMask: 'attention_mask', seq: 'seq', output: 'sentence_embedding' };
+
+function buildForward(g: OnnxGraph, spec: TrainingGraphSpec, src: EncoderWeightSource, dropout: DropoutInputs | null, masks: MaskSource = 'hash', keeps: string[] = [], io: ForwardNames = SINGLE): string {
+  const inputIds = g.input(io.inputIds, 'int64', ['batch', io.seq]);
+  const attentionMask = g.input(io.attentionMask, 'int64', ['batch', io.seq]);
   let site = 0;
   // One hash table per site kind, exactly that kind's element count (made at its first site).
   const tables = new Map<SiteKind, DropoutInputs>();
@@ -104,7 +115,7 @@ function buildForward(g: OnnxGraph, spec: TrainingGraphSpec, src: EncoderWeightS
   };
   const hooks = dropout ? { dropout: (x: string, kind: SiteKind) => drop(dropout, x, kind) } : {};
   const { hidden, maskF } = encoderLayers(g, { architecture: spec.architecture, config: spec.config }, src, { inputIds, attentionMask }, { vocab: spec.vocab, typeCount: spec.typeCount, source: 'training graph' }, hooks);
-  return poolInGraph(g, hidden, maskF, spec.pooling, spec.normalize, 'sentence_embedding'); // [batch, h]
+  return poolInGraph(g, hidden, maskF, spec.pooling, spec.normalize, io.output); // [batch, h]
 }
 
 type SiteKind = 'attention' | 'hidden';
@@ -181,6 +192,54 @@ export function buildTrainingGraphs(spec: TrainingGraphSpec, opts: { dropout: bo
     backward: split.backward,
     saved: split.saved,
   };
+}
+
+/** A loss as graph ops (a LossGraph's build; passed in, so models/ does not import training/). */
+export type StepLoss = (g: OnnxGraph, emb: string[], labels?: string) => { loss: string; dEmb: string[] };
+
+export interface StepGraphOptions {
+  /** Text columns (each its own forward over the shared parameters). */
+  columns: number;
+  /** Whether the graph takes dropout_seed.<c> (int64 scalar, one per column) and dropout_p (float scalar) inputs. */
+  dropout: boolean;
+  loss: StepLoss;
+  /** Labels per example: a labels input [batch, labelCount]; absent: none. */
+  labelCount?: number;
+}
+
+/**
+ * A whole training step (no GradCache) as one graph, so activations never leave onnxruntime: every
+ * column's forward (dropout masks the same function of (seed, site, element) as the per-column
+ * graphs), the loss and its closed-form gradient w.r.t. each column's embedding, then one backward
+ * pass seeded with every column's dEmb, summing the columns' parameter gradients.
+ *   inputs:  params, input_ids.<c> / attention_mask.<c> (int64 [batch, seq.<c>]), dropout_seed.<c>,
+ *            dropout_p (with dropout), labels (with labelCount)
+ *   outputs: loss (scalar), grad.<param> (fresh each step: nothing to accumulate into)
+ */
+export function buildStepGraph(spec: TrainingGraphSpec, opts: StepGraphOptions): { params: DeviceParam[]; bytes: Uint8Array } {
+  const g = new OnnxGraph(`${spec.architecture}-train-fused-step`);
+  const src = inputSource(g);
+  const p = opts.dropout ? g.input('dropout_p', 'float32', []) : null;
+  const emb: string[] = []; // [batch, h] per column
+  for (let c = 0; c < opts.columns; c++) {
+    const drop = p ? { seed: g.input(`dropout_seed.${c}`, 'int64', []), p } : null;
+    const io = { inputIds: `input_ids.${c}`, attentionMask: `attention_mask.${c}`, seq: `seq.${c}`, output: `sentence_embedding.${c}` };
+    emb.push(buildForward(g, spec, src, drop, 'hash', [], io));
+  }
+  const labels = opts.labelCount ? g.input('labels', 'float32', ['batch', opts.labelCount]) : undefined;
+  const r = opts.loss(g, emb, labels);
+  if (r.dEmb.length !== emb.length) throw new OnnxGraphError(`step graph: the loss gave ${r.dEmb.length} embedding gradients for ${emb.length} columns`);
+  g.output(g.op('Identity', [r.loss], {}, { name: 'loss' }), 'float32', []);
+  const grads = appendBackward(g, {
+    outputs: emb.map((output, c) => ({ output, dOutput: r.dEmb[c] })),
+    targets: src.params.map((x) => x.name),
+    gradName: (t) => `grad.${t}`,
+  });
+  for (const x of src.params) {
+    if (!grads.get(x.name)) throw new OnnxGraphError(`step graph: parameter "${x.name}" gets no gradient`);
+    g.output(`grad.${x.name}`, 'float32', x.shape);
+  }
+  return { params: src.params, bytes: g.toBytes({ docString: 'fused training step (forward, loss, backward) built by genq-workbench' }) };
 }
 
 /** HF tensors (PyTorch layout) → device tensors. */

@@ -1,5 +1,5 @@
 // Shared by the onnxruntime engine tests: open a fixture for training, build an OrtEngine, one MNR
-// gradient pass (forward both columns, loss on the host, backward), and the WebGPU gate.
+// gradient pass (forward both columns, loss on the host, backward), the reference steps through step.ts, and the WebGPU gate.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +7,9 @@ import { OnnxGraph } from '../../../../src-main/core/models/onnx/graph.js';
 import { OnnxSession } from '../../../../src-main/core/models/session.js';
 import type { EngineOptions } from '../../../../src-main/core/training/engine.js';
 import { openTrainingModel } from '../../../../src-main/core/training/engines.js';
-import { mnrLossHost } from '../../../../src-main/core/training/losses/mnr.js';
+import { mnrLoss, mnrLossHost } from '../../../../src-main/core/training/losses/mnr.js';
 import { OrtEngine } from '../../../../src-main/core/training/ort-engine.js';
+import { stepGradients } from '../../../../src-main/core/training/step.js';
 import { FIXTURES } from '../models/fixtures.js';
 
 export const REFERENCE_ADAMW: EngineOptions['adamw'] = { beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01 };
@@ -35,35 +36,19 @@ export async function mnrPass(engine: OrtEngine, tokenize: (t: string[], n: numb
   return r.loss;
 }
 
-/** The same loss and gradients with GradCache: embed mini-batches without keeping, loss, then redo each with backward. */
-export async function mnrPassCached(engine: OrtEngine, tokenize: (t: string[], n: number) => import('../../../../src-main/core/training/model.js').TokenBatch, pairs: [string, string][], maxLen: number, mini: number, scale = 20): Promise<number> {
-  const B = pairs.length;
-  const H = engine.hidden;
-  const columns = [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
-  const emb = columns.map(() => new Float32Array(B * H));
-  for (const [c, texts] of columns.entries()) {
-    for (let a = 0; a < B; a += mini) {
-      const f = await engine.forward(tokenize(texts.slice(a, a + mini), maxLen), { keep: false });
-      emb[c].set(f.embeddings, a * H);
-    }
-  }
-  const r = mnrLossHost(emb, B, H, { scale });
-  for (const [c, texts] of columns.entries()) {
-    for (let a = 0; a < B; a += mini) {
-      const f = await engine.forward(tokenize(texts.slice(a, a + mini), maxLen), { keep: true });
-      await f.backward(r.dEmb[c].slice(a * H, Math.min(B, a + mini) * H));
-    }
-  }
-  return r.loss;
-}
-
-/** The fixture's 12 reference steps (clip 1.0) from `from` to `to`; returns the losses. */
+/**
+ * The fixture's 12 reference steps (clip 1.0) from `from` to `to` through step.ts, as `genq train`
+ * runs them (without `mini`: the fused step graph on the ort engine; with it: GradCache); returns the losses.
+ */
 export async function referenceSteps(engine: OrtEngine, f: { ref: any; opened: ReturnType<typeof openTrainingModel> }, opts: { from?: number; to?: number; mini?: number } = {}): Promise<number[]> {
   const t = f.ref.training;
   const losses: number[] = [];
+  const loss = mnrLoss({ scale: 20 });
   for (let s = opts.from ?? 0; s < (opts.to ?? 12); s++) {
-    const batch = t.pairs.slice(s * 8, s * 8 + 8);
-    losses.push(opts.mini ? await mnrPassCached(engine, f.opened.tokenize, batch, 128, opts.mini) : await mnrPass(engine, f.opened.tokenize, batch, 128));
+    const batch: [string, string][] = t.pairs.slice(s * 8, s * 8 + 8);
+    const columns = [batch.map((p) => p[0]), batch.map((p) => p[1])];
+    const r = await stepGradients(engine, f.opened.tokenize, loss, columns, undefined, { maxSeqLength: 128, dropout: 0, miniBatchSize: opts.mini, seed: 0, step: s });
+    losses.push(r.loss);
     const norm = await engine.gradNorm();
     await engine.apply(t.lrs[s], Math.min(1, 1 / (norm + 1e-6)));
   }

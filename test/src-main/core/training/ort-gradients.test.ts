@@ -1,15 +1,25 @@
 // One MultipleNegativesRankingLoss step on the onnxruntime engine against PyTorch's reference loss
-// and parameter gradients (dropout off): forward both columns, loss on the host, backward graphs.
+// and parameter gradients (dropout off): forward both columns, loss on the host, backward graphs;
+// and the same step as one fused step graph (what step.ts runs without GradCache).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSafetensors } from '../../../../src-main/core/models/safetensors.js';
+import { mnrLoss } from '../../../../src-main/core/training/losses/mnr.js';
+import { stepGradients } from '../../../../src-main/core/training/step.js';
 import { mnrPass, ortEngine } from './ort-fixture.js';
 
 describe('ORT engine: MNR gradients match sentence-transformers', () => {
-  for (const [name, split] of [['tiny-bert', false], ['tiny-mpnet', false], ['tiny-bert', true], ['tiny-mpnet', true]] as const) {
-    it(`${name} on cpu${split ? ' (forward/backward split graphs, as on GPUs)' : ''}: loss within 1e-5, gradients within 1e-4 of each tensor's max`, async () => {
-      const { dir, ref, opened, engine } = await ortEngine(name, 'cpu', undefined, split);
-      const loss = await mnrPass(engine, opened.tokenize, ref.mnr.pairs, opened.model.folder.maxSeqLength, ref.mnr.scale);
+  const modes = ['one-run', 'split', 'fused'] as const;
+  for (const [name, mode] of (['tiny-bert', 'tiny-mpnet'] as const).flatMap((n) => modes.map((m) => [n, m] as const))) {
+    const what = { 'one-run': '', split: ' (forward/backward split graphs, as on GPUs)', fused: ' (fused step graph through step.ts)' }[mode];
+    it(`${name} on cpu${what}: loss within 1e-5, gradients within 1e-4 of each tensor's max`, async () => {
+      const { dir, ref, opened, engine } = await ortEngine(name, 'cpu', undefined, mode === 'split');
+      const pairs = ref.mnr.pairs as [string, string][];
+      const maxSeqLength = opened.model.folder.maxSeqLength;
+      const loss = mode === 'fused'
+        ? (await stepGradients(engine, opened.tokenize, mnrLoss({ scale: ref.mnr.scale }), [pairs.map((p) => p[0]), pairs.map((p) => p[1])], undefined, { maxSeqLength, dropout: 0, seed: 0, step: 0 })).loss
+        : await mnrPass(engine, opened.tokenize, pairs, maxSeqLength, ref.mnr.scale);
+      expect(engine.fusedSteps).toBe(mode === 'fused' ? 1 : 0);
       expect(Math.abs(loss - ref.mnr.loss)).toBeLessThan(1e-5);
       const grads = await engine.exportGrads();
       const refGrads = readSafetensors(join(dir, 'reference_grads.safetensors'));

@@ -11,6 +11,7 @@ import { pairExamples } from '../../../../src-main/core/training/batches.js';
 import { createEngine } from '../../../../src-main/core/training/engines.js';
 import type { TrainingEngine } from '../../../../src-main/core/training/engine.js';
 import { mnrLoss } from '../../../../src-main/core/training/losses/mnr.js';
+import type { OrtEngine } from '../../../../src-main/core/training/ort-engine.js';
 import { adamwOptions, DEFAULT_SETTINGS, runTraining, type TrainSettings } from '../../../../src-main/core/training/trainer.js';
 import { fixture } from './ort-fixture.js';
 import { weightDecayCheck } from './training-fixture.js';
@@ -38,6 +39,7 @@ describe('training loop on the ORT engine', () => {
     const ort = await createEngine('ort', f.opened.model, { adamw: adamwOptions(s), provider: 'cpu', threads: 2 });
     expect(ort.device).toMatchObject({ engine: 'ort', provider: 'cpu' });
     const result = await runTraining(input(ort), s);
+    expect((ort as OrtEngine).fusedSteps, 'steps run as one fused step graph').toBe(12);
     result.losses.forEach((l, i) => expect(Math.abs(l - t.losses[i]), `step ${i}`).toBeLessThan(1e-3));
     const final = await weights(ort);
     expect(weightDecayCheck(final, reference, t.lrs, 0.01)).toEqual([]);

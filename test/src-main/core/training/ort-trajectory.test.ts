@@ -24,6 +24,7 @@ describe('ORT engine (cpu): 12-step AdamW trajectory matches PyTorch', () => {
       it(`${name}${mini ? ' with GradCache (mini-batch 3)' : ''}: losses within 1e-3, final weights within the decay-aware tolerance`, async () => {
         const f = await ortEngine(name, 'cpu');
         const losses = await referenceSteps(f.engine, f, { mini });
+        expect(f.engine.fusedSteps, 'steps run as one fused step graph').toBe(mini ? 0 : 12);
         losses.forEach((l, i) => expect(Math.abs(l - f.ref.training.losses[i]), `step ${i}`).toBeLessThan(1e-3));
         expect(weightDecayCheck(await finalWeights(f.engine), referenceAfter(f.dir), f.ref.training.lrs, 0.01)).toEqual([]);
         await f.engine.dispose();
@@ -58,6 +59,7 @@ describe('ORT engine (cpu): 12-step AdamW trajectory matches PyTorch', () => {
     const resumed = await OrtEngine.create(again.opened.model, { adamw: REFERENCE_ADAMW, provider: 'cpu', threads: 2 });
     await resumed.importState(params, optimizer);
     const rest = await referenceSteps(resumed, again, { from: 6 });
+    expect(resumed.fusedSteps).toBe(6);
     expect(rest).toEqual(whole.slice(6));
     const got = await finalWeights(resumed);
     for (const [k, want] of expected) {

@@ -54,6 +54,7 @@ describe.skipIf(!run)('WebGPU provider', () => {
     it(`${name}${mini ? ' with GradCache' : ''}: 12-step trajectory matches PyTorch`, async () => {
       const f = await ortEngine(name, 'webgpu');
       const losses = await referenceSteps(f.engine, f, { mini });
+      expect(f.engine.fusedSteps, 'steps run as one fused step graph').toBe(mini ? 0 : 12);
       losses.forEach((l, i) => expect(Math.abs(l - f.ref.training.losses[i]), `step ${i}`).toBeLessThan(1e-3));
       const after = readSafetensors(join(f.dir, 'reference_after_training.safetensors'));
       const reference = new Map([...after.tensors.keys()].map((k) => [k, after.float32(k)]));
