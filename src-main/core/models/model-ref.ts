@@ -8,17 +8,14 @@ import type Database from 'better-sqlite3';
 import type { ModelRole, ProjectModel } from '../../../shared/services/models.js';
 import { resolveModelDir } from './hub/lookup.js';
 import { parseRepoRef } from './hub/settings.js';
+import type { ProjectModelRow as StoredModelRow } from './project-model.js';
 
 export class ModelRefError extends Error {
   override name = 'ModelRefError';
 }
 
-export interface ProjectModelRow {
-  id: number;
-  name: string;
-  role: ModelRole;
-  path: string;
-}
+/** What a model ref resolves to: the columns every command needs (not the Hub source/revision). */
+export type ProjectModelRow = Pick<StoredModelRow, 'id' | 'name' | 'role' | 'path'>;
 
 /** The project model a ref names (its id, or a name only one model has), or null when none does. */
 export function findProjectModel(db: Database.Database, ref: string): ProjectModelRow | null {

@@ -3,10 +3,11 @@
 import type Database from 'better-sqlite3';
 import type { ModelRole } from '../../../shared/services/models.js';
 
+/** A row of the project's models table (its role column is CHECKed to the three ModelRoles). */
 export interface ProjectModelRow {
   id: number;
   name: string;
-  role: string;
+  role: ModelRole;
   path: string;
   source: string | null;
   revision: string | null;
