@@ -2,18 +2,44 @@
 // element): a counter-based hash of the element's flat index, the site number (fixed at build time)
 // and the fed int64 seed, so a recomputed pass (GradCache, the backward graph) draws the same mask
 // and nothing mask-sized crosses between host and device.
-// Hash modulo the prime P = 2³⁰ − 35: h₁ = (i · 1000003 mod P) + key, h = (h₁² + c) mod P (h₁ < 2³¹,
-// so h₁² stays below 2⁶² in int64); u = h / P is uniform enough for dropout; keep when u ≥ p (as h ≥ ⌈p · P⌉) and
-// scale kept values by 1/(1 − p). The first term does not depend on the site or seed: one table
-// per site size (dropoutTable) serves the sites of a pass, so each site pays one int64 Mod (the costly kernel:
-// it runs over every attention probability) instead of two.
+//
+// The hash is int32 arithmetic that wraps modulo 2³² (Add, Mul, and Div by a power of two), so the
+// CPU provider runs it with vectorised Eigen kernels at half the memory traffic of int64, and the
+// WebGPU provider runs every mask-sized node natively (it has no int64 arithmetic); integer ops are
+// exact, so both draw identical masks. Wrap-around: WGSL defines i32 + and * modulo 2³²; onnxruntime's
+// CPU kernels compute them with Eigen packets (SIMD adds/multiplies, which wrap) and plain C++ int
+// arithmetic in the scalar tail, which wraps on every compiler onnxruntime ships with (dropout.test.ts
+// checks every element against a host reference that wraps by definition, Math.imul).
+//
+//   mix(h; m, c)  = shiftAdd(a² + c),  a = shiftAdd(h · m),  shiftAdd(v) = v + v / 2¹⁶ (truncating)
+//   table[i]      = mix(i; M_INDEX, C_INDEX)                    once per pass and site size (dropoutTable)
+//   key(seed, s)  = mix(seed₃₂ + s · SITE_STRIDE; M_KEY, C_KEY) a scalar per site
+//   keep          ⇔ (table[i] + key)² ≥ −2³¹ + ⌈p · 2²⁴⌉ · 2⁸   (three int32 ops per element per site)
+// Add and Mul alone make every hash a polynomial in i modulo 2³², whose second differences are
+// constant: with h = (i · m + key)², y(i + 2d) = 2 y(i + d) − y(i) + 2(d·m)², a three-point relation
+// at every lag (the int64 hash before this had it modulo its prime). The truncating division moves
+// high bits down (not a polynomial), and the squaring moves low bits up; two shift-adds around one
+// square in the table are the fewest that pass the triple test in dropout.test.ts. The per-site step
+// only needs to be nonlinear in the key: (t + key)² of independent t is uniform in its high bits and
+// differs between keys by Δ·(2t + Δ), uniform unless Δ ends in ~26 zero bits. Keys go through the
+// same mix so that seeds and sites far apart or a power of two apart are unrelated.
 import type { OnnxGraph } from './graph.js';
 
-const P = 1073741789;
-const STRIDE = 1000003;
+const INT32 = 6; // ONNX TensorProto.DataType.INT32
+
+/** The hash constants (int32 values; the odd multipliers are the usual 32-bit golden-ratio and murmur3 ones). */
+export const DROPOUT_HASH = {
+  indexMul: 0x9e3779b1 | 0,
+  indexAdd: 0xc2b2ae35 | 0,
+  keyMul: 0x85ebca6b | 0,
+  keyAdd: 0x27d4eb2f,
+  siteStride: 0x6a09e667,
+  /** The shift-adds divide by 2^shift. */
+  shift: 16,
+} as const;
 
 export interface DropoutInputs {
-  /** int64 scalar seed of this pass. */
+  /** int64 scalar seed of this pass (only its low 32 bits are used: callers feed seeds below 2³²). */
   seed: string;
   /** float scalar probability. */
   p: string;
@@ -21,22 +47,40 @@ export interface DropoutInputs {
   table?: string;
 }
 
-/** (i · 1000003) mod P for i < count: [count] int64, shared by the dropout sites of one pass. */
+/** An int32 scalar constant (an int64 initializer cast once; onnxruntime folds it when loading). */
+function int32(g: OnnxGraph, v: number): string {
+  return g.op('Cast', [g.int64s([v | 0], [])], { to: INT32 });
+}
+
+/** v + v / 2¹⁶ (int32, truncating division): feeds high bits into low ones. */
+function shiftAdd(g: OnnxGraph, v: string): string {
+  return g.op('Add', [v, g.op('Div', [v, int32(g, 2 ** DROPOUT_HASH.shift)])]);
+}
+
+/** mix(h; m, c) of the header, elementwise over int32 h. */
+function mix(g: OnnxGraph, h: string, mul: number, add: number): string {
+  const a = shiftAdd(g, g.op('Mul', [h, int32(g, mul)]));
+  return shiftAdd(g, g.op('Add', [g.op('Mul', [a, a]), int32(g, add)]));
+}
+
+/** mix(i) for i < count (count an int64 scalar): [count] int32, shared by the dropout sites of one pass. */
 export function dropoutTable(g: OnnxGraph, count: string): string {
-  const stride = g.int64s([STRIDE], []);
-  return g.op('Mod', [g.op('Range', [g.int64s([0], []), g.op('Mul', [count, stride]), stride]), g.int64s([P], [])]); // [count]
+  const index = g.op('Range', [int32(g, 0), g.op('Cast', [count], { to: INT32 }), int32(g, 1)]); // [count]
+  return mix(g, index, DROPOUT_HASH.indexMul, DROPOUT_HASH.indexAdd); // [count]
 }
 
 /** Which elements of x dropout keeps at (seed, site): bool [n], n = x's element count. */
 export function dropoutKeep(g: OnnxGraph, x: string, inp: DropoutInputs, site: number): string {
-  const c = (v: number) => g.int64s([v], []);
-  const index = inp.table ?? dropoutTable(g, g.op('Size', [x])); // [n]
-  const key = g.op('Mod', [g.op('Add', [g.op('Mul', [inp.seed, c(7919)]), c((site * 104729 + 12345) % P)]), c(P)]); // scalar in [0, P)
-  const h1 = g.op('Add', [index, key]); // [n] < 2P
-  const h = g.op('Mod', [g.op('Add', [g.op('Mul', [h1, h1]), c(1013904223)]), c(P)]); // [n] in [0, P)
-  // u = h / P ≥ p, compared as integers (h ≥ ⌈p · P⌉): no per-element Cast and Div.
-  const threshold = g.op('Cast', [g.op('Ceil', [g.op('Mul', [inp.p, g.floats([P])])])], { to: 7 }); // int64 scalar
-  return g.op('GreaterOrEqual', [h, threshold]);
+  const table = inp.table ?? dropoutTable(g, g.op('Size', [x])); // [n] int32
+  const seed = g.op('Cast', [inp.seed], { to: INT32 }); // low 32 bits, two's complement
+  const siteSeed = g.op('Add', [seed, int32(g, Math.imul(site, DROPOUT_HASH.siteStride))]);
+  const key = mix(g, siteSeed, DROPOUT_HASH.keyMul, DROPOUT_HASH.keyAdd); // int32 scalar
+  const h = g.op('Add', [table, key]); // [n]
+  // Drop when h² lies in the lowest ⌈p · 2²⁴⌉ / 2²⁴ of the int32 range: p · 2²⁴ and its Ceil are exact
+  // in float32, and the threshold is integer arithmetic, so every provider draws the same elements.
+  const steps = g.op('Cast', [g.op('Ceil', [g.op('Mul', [inp.p, g.floats([2 ** 24])])])], { to: INT32 });
+  const threshold = g.op('Add', [g.op('Mul', [steps, int32(g, 256)]), int32(g, -(2 ** 31))]); // int32 scalar
+  return g.op('GreaterOrEqual', [g.op('Mul', [h, h]), threshold]);
 }
 
 /** x · keep / (1 − p), keep a dropoutKeep() mask [n] (computed here, or fed from the pass that computed it). */

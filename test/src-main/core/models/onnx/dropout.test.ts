@@ -1,49 +1,123 @@
 // In-graph dropout: the mask is a pure function of (seed, site, element) at the requested rate with
-// inverted scaling, and the training engine's backward uses the same masks as its forward (the
-// gradient of a parameter matches finite differences of the loss under the same seeds).
+// inverted scaling, equal to the host formula bit for bit (int32 wrap-around), free of structure
+// (per row and column of a [64, 128×128] mask, between neighbours, triples, seeds and sites), and the
+// training engine's backward uses the same masks as its forward (the gradient of a parameter matches
+// finite differences of the loss under the same seeds). All masks are deterministic: the bounds are
+// z-scores of 5 (a fair coin exceeds one with probability ~6·10⁻⁷), never flaky.
 import { describe, expect, it } from 'vitest';
-import { dropoutInGraph } from '../../../../../src-main/core/models/onnx/dropout.js';
-import { OnnxGraph } from '../../../../../src-main/core/models/onnx/graph.js';
-import { OnnxSession } from '../../../../../src-main/core/models/session.js';
 import { mnrLossHost } from '../../../../../src-main/core/training/losses/mnr.js';
 import { ortEngine } from '../../training/ort-fixture.js';
+import { hostKeep, maskSession } from './dropout-masks.js';
 
-const N = 20000;
+const S = 128;
+const ROWS = 64;
+const COLS = S * S; // a [64, S, S] attention-probability-like mask, flattened
+const N = ROWS * COLS;
 
-async function masks(seed: number, p: number): Promise<Float32Array[]> {
-  const g = new OnnxGraph('dropout');
-  const x = g.input('x', 'float32', [4, N / 4]);
-  const inp = { seed: g.input('seed', 'int64', []), p: g.input('p', 'float32', []) };
-  g.output(g.op('Identity', [dropoutInGraph(g, x, inp, 0)], {}, { name: 'site0' }), 'float32', [4, N / 4]);
-  g.output(g.op('Identity', [dropoutInGraph(g, x, inp, 1)], {}, { name: 'site1' }), 'float32', [4, N / 4]);
-  const s = await OnnxSession.create(g.toBytes(), { provider: 'cpu' });
-  const out = await s.run(
-    { x: { type: 'float32', data: new Float32Array(N).fill(1), dims: [4, N / 4] }, seed: { type: 'int64', data: BigInt64Array.of(BigInt(seed)), dims: [] }, p: { type: 'float32', data: Float32Array.of(p), dims: [] } },
-    ['site0', 'site1'],
-  );
-  await s.release();
-  return [out.site0.data, out.site1.data];
+const differing = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n / a.length;
+};
+const kept = (m: Uint8Array, from = 0, to = m.length) => {
+  let k = 0;
+  for (let i = from; i < to; i++) k += m[i];
+  return k;
+};
+/** z-score of the phi correlation between a and b (offset d into b's own mask when b = a). */
+function correlationZ(a: Uint8Array, b: Uint8Array, d = 0): number {
+  const n = a.length - d;
+  let x = 0;
+  let y = 0;
+  let both = 0;
+  for (let i = 0; i < n; i++) {
+    x += a[i];
+    y += b[i + d];
+    both += a[i] & b[i + d];
+  }
+  const mx = x / n;
+  const my = y / n;
+  return ((both / n - mx * my) / Math.sqrt(mx * (1 - mx) * my * (1 - my))) * Math.sqrt(n);
+}
+/** z of the chi² of levels (0..3) at (i, i+d, i+2d) against independence (64 cells, df 63). */
+function tripleZ(level: Uint8Array, d: number): number {
+  const cells = new Float64Array(64);
+  const n = level.length - 2 * d;
+  for (let i = 0; i < n; i++) cells[level[i] * 16 + level[i + d] * 4 + level[i + 2 * d]]++;
+  const expected = n / 64;
+  let chi = 0;
+  for (const c of cells) chi += (c - expected) ** 2 / expected;
+  return (chi - 63) / Math.sqrt(2 * 63);
 }
 
-const differing = (a: Float32Array, b: Float32Array) => a.reduce((n, x, i) => n + (x !== b[i] ? 1 : 0), 0) / a.length;
-
 describe('dropoutInGraph', () => {
-  it('drops at rate p, scales kept values by 1/(1−p), and is a pure function of seed and site', async () => {
-    const [a0, a1] = await masks(42, 0.1);
-    const dropped = a0.filter((x) => x === 0).length / N;
-    expect(dropped).toBeGreaterThan(0.09);
-    expect(dropped).toBeLessThan(0.11);
-    expect(new Set(a0.filter((x) => x !== 0))).toEqual(new Set([Math.fround(1 / 0.9)]));
-    // Neighbouring elements independent: both dropped at rate ≈ p² (0.01).
-    let pairs = 0;
-    for (let i = 0; i + 1 < N; i++) if (a0[i] === 0 && a0[i + 1] === 0) pairs++;
-    expect(pairs / (N - 1)).toBeGreaterThan(0.006);
-    expect(pairs / (N - 1)).toBeLessThan(0.014);
-    const [b0] = await masks(42, 0.1);
-    expect(differing(a0, b0)).toBe(0);
-    const [c0] = await masks(43, 0.1);
-    expect(differing(a0, c0)).toBeGreaterThan(0.1); // ≈ 2·p·(1−p) = 0.18 for independent masks
-    expect(differing(a0, a1)).toBeGreaterThan(0.1);
+  it('equals the host formula bit for bit: int32 wrap-around, seeds at and above 2³¹, a size that is no multiple of a vector width', async () => {
+    const [rows, cols] = [3, 33335];
+    const s = await maskSession(rows, cols, 3);
+    for (const seed of [42, 2 ** 31 - 1, 2 ** 31 + 5, 2 ** 32 - 1]) {
+      for (const p of [0.1, 0.5]) {
+        const masks = await s.keeps(seed, p);
+        for (const [site, m] of masks.entries()) expect(differing(m, hostKeep(seed, site, p, rows * cols)), `seed ${seed} site ${site} p ${p}`).toBe(0);
+      }
+    }
+    await s.release();
+  });
+
+  it('keeps 1 − p overall, per row and per column of a [64, 128×128] mask, and scales kept values by exactly 1/(1 − p)', async () => {
+    const s = await maskSession(ROWS, COLS, 1);
+    for (const p of [0.1, 0.5]) {
+      const [scaled] = await s.scaled(42, p);
+      expect(new Set(scaled)).toEqual(new Set([0, Math.fround(1 / (1 - Math.fround(p)))]));
+      const m = (await s.keeps(42, p))[0];
+      const q = 1 - p;
+      expect(Math.abs(kept(m) - N * q) / Math.sqrt(N * p * q), `p ${p} overall`).toBeLessThan(5);
+      let rowMax = 0;
+      for (let r = 0; r < ROWS; r++) rowMax = Math.max(rowMax, Math.abs(kept(m, r * COLS, (r + 1) * COLS) - COLS * q) / Math.sqrt(COLS * p * q));
+      expect(rowMax, `p ${p} worst row`).toBeLessThan(5);
+      // Columns (one element of each row): a stripe pattern would pile up chi² here.
+      let chi = 0;
+      for (let c = 0; c < COLS; c++) {
+        let k = 0;
+        for (let r = 0; r < ROWS; r++) k += m[r * COLS + c];
+        chi += (k - ROWS * q) ** 2 / (ROWS * p * q);
+      }
+      expect(Math.abs(chi - COLS) / Math.sqrt(2 * COLS), `p ${p} columns`).toBeLessThan(5);
+    }
+    const [all] = await s.keeps(42, 0);
+    expect(kept(all)).toBe(N); // p = 0 keeps everything
+    await s.release();
+  });
+
+  it('neighbours are independent: element i with i + 1, i + S, i + S² in pairs, and (i, i + d, i + 2d) in triples', async () => {
+    const s = await maskSession(ROWS, COLS, 1);
+    const [m10] = await s.keeps(7, 0.1);
+    const [m50] = await s.keeps(7, 0.5);
+    for (const d of [1, S, S * S]) {
+      expect(Math.abs(correlationZ(m10, m10, d)), `p 0.1 lag ${d}`).toBeLessThan(5);
+      expect(Math.abs(correlationZ(m50, m50, d)), `p 0.5 lag ${d}`).toBeLessThan(5);
+    }
+    // The masks at p = 1/4, 1/2, 3/4 are nested thresholds of one hash: their sum is its top two bits.
+    // A hash built from Add and Mul alone is a polynomial in i, so y(i + 2d) − 2 y(i + d) + y(i) is
+    // constant and the triple of levels is far from independent (z in the thousands).
+    const level = new Uint8Array(N);
+    for (const p of [0.25, 0.5, 0.75]) (await s.keeps(7, p))[0].forEach((k, i) => (level[i] += k));
+    for (const d of [1, 2, S, S * S]) expect(Math.abs(tripleZ(level, d)), `triple lag ${d}`).toBeLessThan(5);
+    await s.release();
+  });
+
+  it('masks of different seeds and sites are independent; the same seed and site draw the same mask', async () => {
+    const s = await maskSession(ROWS, COLS, 4);
+    for (const p of [0.1, 0.5]) {
+      const [a0, a1, , a3] = await s.keeps(42, p);
+      const [b0] = await s.keeps(42, p);
+      expect(differing(a0, b0)).toBe(0);
+      const others = { 'site 1': a1, 'site 3': a3, 'seed 43': (await s.keeps(43, p))[0], 'seed 42 + 2¹⁶': (await s.keeps(42 + 2 ** 16, p))[0], 'seed 42 + 2³¹': (await s.keeps(42 + 2 ** 31, p))[0] };
+      for (const [what, m] of Object.entries(others)) {
+        expect(Math.abs(correlationZ(a0, m)), `p ${p} ${what}`).toBeLessThan(5);
+        expect(Math.abs(differing(a0, m) - 2 * p * (1 - p)), `p ${p} ${what}`).toBeLessThan(0.005); // independent masks differ at 2p(1−p)
+      }
+    }
+    await s.release();
   });
 });
 
