@@ -1,13 +1,15 @@
 // The onnxruntime training engine on synthetic models for bench/train.ts: random weights of a
-// given encoder size, random token batches, and timed steps (forward both columns, MNR loss on the
-// host, backward, gradient norm, AdamW) with bytes moved host↔device per step.
+// given encoder size, random token batches, and timed steps as `genq train` runs them (step.ts's
+// stepGradients: the fused step graph on the ort engine unless GENQ_TRAIN_FUSED=0, forward/loss/backward
+// per column on tfjs; then gradient norm and AdamW) with bytes moved host↔device per step.
 import type { ModelFolder } from '../src-main/core/models/folder.js';
 import type { ProviderChoice } from '../src-main/core/models/session.js';
 import type { EngineParamTensor, TrainingEngine } from '../src-main/core/training/engine.js';
-import { mnrLossHost } from '../src-main/core/training/losses/mnr.js';
+import { mnrLoss } from '../src-main/core/training/losses/mnr.js';
 import { parameterShapes, type EncoderConfig, type TokenBatch } from '../src-main/core/training/model.js';
 import { OrtEngine } from '../src-main/core/training/ort-engine.js';
-import { mulberry32, mixSeed } from '../src-main/core/training/rng.js';
+import { mulberry32 } from '../src-main/core/training/rng.js';
+import { stepGradients, type Tokenize } from '../src-main/core/training/step.js';
 
 const DROP = Number(process.env.GENQ_BENCH_DROPOUT ?? 0.1);
 export interface Workload {
@@ -68,15 +70,26 @@ export async function timeOrtSteps(engine: TrainingEngine, w: Workload, log: (s:
   const rand = mulberry32(2);
   const times: number[] = [];
   let first = 0;
+  const loss = mnrLoss({ scale: 20 });
+  // The step's "texts" name rows of pre-drawn random token batches (no tokenizer in the timing).
+  const rows = new Map<string, Int32Array>();
+  const tokenize: Tokenize = (texts) => {
+    const seq = rows.get(texts[0])!.length;
+    const ids = new Int32Array(texts.length * seq);
+    texts.forEach((t, i) => ids.set(rows.get(t)!, i * seq));
+    return { ids, mask: new Int32Array(ids.length).fill(1), batch: texts.length, seq };
+  };
   for (let step = 0; step <= w.steps; step++) {
-    const q = randomBatch(w.batch, w.qLen, rand);
-    const p = randomBatch(w.batch, w.pLen, rand);
+    rows.clear();
+    const columns = [w.qLen, w.pLen].map((seq, c) => {
+      const b = randomBatch(w.batch, seq, rand);
+      return Array.from({ length: w.batch }, (_, i) => {
+        rows.set(`${c}:${i}`, b.ids.subarray(i * seq, (i + 1) * seq));
+        return `${c}:${i}`;
+      });
+    });
     const t0 = performance.now();
-    const qf = await engine.forward(q, { keep: true, dropout: { p: DROP, seed: mixSeed(1, step, 0) } });
-    const pf = await engine.forward(p, { keep: true, dropout: { p: DROP, seed: mixSeed(1, step, 1) } });
-    const r = mnrLossHost([qf.embeddings, pf.embeddings], w.batch, engine.hidden, { scale: 20 });
-    await qf.backward(r.dEmb[0]);
-    await pf.backward(r.dEmb[1]);
+    await stepGradients(engine, tokenize, loss, columns, undefined, { maxSeqLength: Math.max(w.qLen, w.pLen), dropout: DROP, seed: 1, step });
     const norm = await engine.gradNorm();
     await engine.apply(2e-5, Math.min(1, 1 / (norm + 1e-6)));
     const ms = performance.now() - t0;

@@ -21,7 +21,7 @@ import { parameterShapes, type EncoderConfig } from '../src-main/core/training/m
 import { TfjsEngine } from '../src-main/core/training/tfjs-engine.js';
 import { BENCH_ADAMW, ortEngineFor, randomWeights, syntheticFolder, timeOrtSteps, type OrtTiming, type Workload } from './train-ort.js';
 
-const CONFIG: EncoderConfig = {
+export const CONFIG: EncoderConfig = {
   architecture: 'bert', vocabSize: 30522, hiddenSize: 384, numLayers: 6, numHeads: 12, intermediateSize: 1536, maxPositions: 512,
   typeVocabSize: 2, layerNormEps: 1e-12, hiddenDropout: 0.1, attentionDropout: 0.1, padId: 0, relativeBuckets: 32,
 };
