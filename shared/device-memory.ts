@@ -34,10 +34,10 @@ export type DeviceMemoryReport =
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
 
-/** Binary units, as nvidia-smi counts (MiB): "3.2 GiB", "512 MiB". */
+/** Binary units, as nvidia-smi counts (MiB): "3.2 GiB", "512 MiB", "5.2 MiB". */
 export function formatMemoryBytes(bytes: number): string {
   if (bytes >= GIB) return `${(bytes / GIB).toFixed(1)} GiB`;
-  return `${Math.round(bytes / MIB)} MiB`;
+  return bytes >= 100 * MIB ? `${Math.round(bytes / MIB)} MiB` : `${(bytes / MIB).toFixed(1)} MiB`;
 }
 
 /**
@@ -57,5 +57,14 @@ export function describeDeviceMemory(provider: string, report: DeviceMemoryRepor
 
 /** The training engine's own device-resident state, labelled as exactly that (not "GPU memory"). */
 export function describeEngineState(bytes: number, provider: string): string {
-  return `engine state (parameters, gradients, Adam moments): ${formatMemoryBytes(bytes)} on ${provider}`;
+  return `engine state (parameters, gradients, Adam moments): ${formatMemoryBytes(bytes)} (${bytes} bytes) on ${provider}`;
 }
+
+/** The memory lines of a training run: GPU memory (GPU providers) and the engine's own state (when known). */
+export function trainingMemoryLines(provider: string, memory: DeviceMemoryReport | null | undefined, stateBytes: number | undefined): string[] {
+  const gpu = describeDeviceMemory(provider, memory);
+  return [...(gpu ? [gpu] : []), ...(stateBytes !== undefined ? [describeEngineState(stateBytes, provider)] : [])];
+}
+
+/** Metric series a training job records GPU memory samples in (bytes), for the Train page's live line. */
+export const GPU_MEMORY_SERIES = { used: 'gpu_memory_used_bytes', total: 'gpu_memory_total_bytes' } as const;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { method } from '../contract.js';
 import type { JobSnapshot } from './jobs.js';
+import type { DeviceReport } from './models.js';
 
 export const DECODING_MODES = ['sample', 'greedy', 'beam'] as const;
 export type DecodingMode = (typeof DECODING_MODES)[number];
@@ -76,8 +77,8 @@ export interface GenerationEstimate {
   secondsPerPassage: number;
   seconds: number;
   provider: string;
-  /** The provider with why preferred ones were not used. */
-  device: { provider: string; fallbackReasons: string[] };
+  /** The provider with why preferred ones were not used, and its GPU memory where reported. */
+  device: DeviceReport;
   calibrationPassages: number;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { event, method } from '../contract.js';
+import type { DeviceMemoryReport } from '../device-memory.js';
 import type { JobSnapshot } from './jobs.js';
 
 export type ModelArchitecture = 'bert' | 'mpnet' | 't5';
@@ -63,6 +64,8 @@ export interface ProjectModel {
 export interface DeviceReport {
   provider: string;
   fallbackReasons: string[];
+  /** GPU memory as the system reports it (nvidia-smi), or why not; null/absent for CPU providers. */
+  memory?: DeviceMemoryReport | null;
 }
 
 export interface TryEmbedResult {

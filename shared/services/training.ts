@@ -3,6 +3,7 @@
 // the service and the job kind validate alike.
 import { z } from 'zod';
 import { method } from '../contract.js';
+import type { DeviceMemoryReport } from '../device-memory.js';
 import type { JobSnapshot, JobState } from './jobs.js';
 import type { ProjectModel } from './models.js';
 
@@ -86,6 +87,10 @@ export interface TrainingResult {
   engine?: string;
   /** Engine and device in words, e.g. "ort webgpu". */
   device?: string;
+  /** GPU memory at the end of training (before the engine freed its state), or why not reported; absent on CPU. */
+  deviceMemory?: DeviceMemoryReport | null;
+  /** Bytes of the engine's own state: parameters, gradients, Adam m and v (float32). */
+  engineStateBytes?: number;
   seconds: number;
   /** The exported, registered model. */
   modelId: number;

@@ -10,7 +10,9 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
+import { describeDeviceMemory, trainingMemoryLines } from '../../../shared/device-memory.js';
 import { trainingSettingsSchema } from '../../../shared/services/training.js';
+import { reportDeviceMemory, trainingMemory } from '../../core/models/device-memory.js';
 import { loadModelFolder } from '../../core/models/folder.js';
 import { resolveModelFolder } from '../../core/models/model-ref.js';
 import { acquireFolderLock } from '../../core/project/locks.js';
@@ -22,6 +24,7 @@ import { isOutOfMemory, memoryError, TrainingMemoryError } from '../../core/trai
 import { exportSentenceTransformerArrays } from '../../core/training/export.js';
 import { evaluateDevSet } from '../../core/training/dev-eval.js';
 import type { DevSet, PairStatuses } from '../../core/training/project-pairs.js';
+import { parameterShapes } from '../../core/training/model.js';
 import { adamwOptions, DEFAULT_SETTINGS, runTraining, type TrainSettings } from '../../core/training/trainer.js';
 import { lossFor, projectTrainingData, readTripletsFile, tripletExamples, type LossName, type TrainingData } from '../../core/training/training-data.js';
 import type { CliContext } from '../context.js';
@@ -172,6 +175,9 @@ async function trainHoldingOutput(opts: TrainCliOptions, ctx: CliContext): Promi
   try {
     for (const reason of engine.device.fallbackReasons) ctx.err(`genq train: not used: ${reason}`);
     ctx.err(`genq train: ${folder.architecture} on ${engine.device.engine} ${engine.device.provider}, ${inputs.data.describe}, batch ${settings.batchSize}, max_seq_length ${maxSeqLength}, loss ${opts.loss}`);
+    // With the weights on the device: GPU memory where nvidia-smi reports it, and the engine's own state exactly.
+    const memory = await trainingMemory(engine.device.provider, parameterShapes(opened.model.config).map(([, shape]) => shape));
+    for (const line of trainingMemoryLines(engine.device.provider, memory.memory, memory.stateBytes)) ctx.err(`genq train: ${line}`);
     const result = await runTraining(
       { engine, tokenize: opened.tokenize, loss: lossFor(opts.loss, { symmetric: settings.symmetric }), examples: inputs.data.examples, examplesForEpoch: inputs.data.examplesForEpoch, defaultDropout: opened.defaultDropout },
       settings,
@@ -190,6 +196,8 @@ async function trainHoldingOutput(opts: TrainCliOptions, ctx: CliContext): Promi
     await inputs.register(opts.output);
     if (defaultCheckpoints) rmSync(checkpointDir, { recursive: true, force: true }); // the run is complete; the model is the result
     ctx.err(`genq train: ${result.steps} steps (${result.stopped}) on ${engine.device.engine} ${engine.device.provider}; model written to ${opts.output}`);
+    const after = describeDeviceMemory(engine.device.provider, await reportDeviceMemory(engine.device.provider, { cacheMs: 0 }));
+    if (after) ctx.err(`genq train: after training: ${after}`);
   } finally {
     await engine.dispose();
   }

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { GenqApiImpl } from '../../../shared/api.js';
 import { generationRunParamsSchema, generationScopeSchema, type GenerationRunParams } from '../../../shared/services/generation.js';
+import { reportDeviceMemory } from '../models/device-memory.js';
 import type { ProjectManager } from '../project/project-manager.js';
 import { QueryGenerator } from '../models/t5/query-generator.js';
 import { generateQueries } from './generate-queries.js';
@@ -47,7 +48,9 @@ export function createGenerationService(manager: ProjectManager): GenqApiImpl['g
       const t = performance.now();
       await generateQueries(generator.model, generator.tokenizer, sample, params.settings);
       const secondsPerPassage = (performance.now() - t) / 1000 / sample.length;
-      return { passages: ids.length, secondsPerPassage, seconds: secondsPerPassage * ids.length, provider: generator.model.provider, device: generator.model.device, calibrationPassages: sample.length };
+      // GPU memory after calibration (the model and its decode buffers loaded), where nvidia-smi reports it.
+      const device = { ...generator.model.device, memory: await reportDeviceMemory(generator.model.provider) };
+      return { passages: ids.length, secondsPerPassage, seconds: secondsPerPassage * ids.length, provider: generator.model.provider, device, calibrationPassages: sample.length };
     },
     // Parsed again so in-process callers that skip the dispatcher get the defaults too.
     count: async ({ scope }) => ({ passages: countScope(project().db, generationScopeSchema.parse(scope ?? {})) }),

@@ -18,7 +18,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { isGpuProvider, type DeviceMemoryReport } from '../../../shared/device-memory.js';
 
-export type { DeviceMemoryReport } from '../../../shared/device-memory.js';
+export { GPU_MEMORY_SERIES, type DeviceMemoryReport } from '../../../shared/device-memory.js';
 
 const MIB = 1024 ** 2;
 const GPU_QUERY = ['--query-gpu=index,uuid,name,memory.total,memory.used', '--format=csv,noheader,nounits'];
@@ -288,4 +288,35 @@ export async function fillEngineMemory(device: EngineMemoryFields & { provider: 
   if (!report) return;
   device.memory = report;
   if (report.reported) device.memoryBytes = report.totalBytes;
+}
+
+/** A training run's memory facts: the system's report for the engine's provider and the engine's own state bytes. */
+export async function trainingMemory(provider: string, shapes: Iterable<readonly number[]>, opts: DeviceMemoryOptions = {}): Promise<{ memory: DeviceMemoryReport | null; stateBytes: number }> {
+  return { memory: await reportDeviceMemory(provider, opts), stateBytes: engineStateBytes(shapes) };
+}
+
+/**
+ * Samples a GPU provider's memory during a run, at most once per `intervalMs` and never two queries
+ * at once, without holding up the caller; `record` gets each reported sample with the step it was
+ * asked at. For host-RAM providers it never queries.
+ */
+export function deviceMemorySampler(provider: string, intervalMs: number, record: (step: number, report: Extract<DeviceMemoryReport, { reported: true }>) => void, opts: DeviceMemoryOptions = {}): { sample(step: number): void; stop(): void } {
+  let last = -Infinity;
+  let busy = false;
+  let stopped = !isGpuProvider(provider);
+  return {
+    sample(step) {
+      const now = performance.now();
+      if (stopped || busy || now - last < intervalMs) return;
+      last = now;
+      busy = true;
+      void reportDeviceMemory(provider, opts).then((r) => {
+        busy = false;
+        if (!stopped && r?.reported) record(step, r);
+      });
+    },
+    stop() {
+      stopped = true;
+    },
+  };
 }

@@ -1,7 +1,8 @@
 // The facts about a model folder that `genq models info` prints and the Models page lists.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelInfo } from '../../../shared/services/models.js';
+import type { DeviceReport, ModelInfo } from '../../../shared/services/models.js';
+import { reportDeviceMemory } from './device-memory.js';
 import { Embedder, type EmbedderOptions } from './embedder.js';
 import { loadModelFolder, normaliseWeightName, type ModelFolder } from './folder.js';
 import { readSafetensorsHeader } from './safetensors.js';
@@ -15,11 +16,12 @@ export async function modelInfo(dir: string, opts: EmbedderOptions & { load?: bo
   const folder = loadModelFolder(dir);
   const sequenceClassifier = ((folder.config.architectures ?? []) as string[]).some((a) => a.endsWith('ForSequenceClassification'));
   let provider: string | null = null;
-  let device: { provider: string; fallbackReasons: string[] } | null = null;
+  let device: DeviceReport | null = null;
   if (opts.load && folder.architecture !== 't5' && !sequenceClassifier) {
     const embedder = await Embedder.load(dir, opts);
     provider = embedder.provider;
-    device = embedder.device;
+    // GPU memory while the model is loaded, where nvidia-smi reports it.
+    device = { ...embedder.device, memory: await reportDeviceMemory(embedder.provider) };
     await embedder.release();
   }
   const c = folder.config;

@@ -6,6 +6,7 @@ import type { ApiContractType, GenqApiImpl } from '../../../shared/api.js';
 import type { ModelInfo, ModelRole, ProjectModel } from '../../../shared/services/models.js';
 import type { EventBus } from '../api/events.js';
 import type { ProjectManager } from '../project/project-manager.js';
+import { reportDeviceMemory } from './device-memory.js';
 import { Embedder } from './embedder.js';
 import { loadModelFolder } from './folder.js';
 import { defaultCacheDir } from './graph-cache.js';
@@ -137,7 +138,9 @@ export function createModelsService(manager: ProjectManager, events: EventBus<Ap
       const embedder = await embedderFor(model.path);
       const t0 = performance.now();
       const [va, vb] = await embedder.embed([a, b]);
-      return { cosine: cosineSimilarity(va, vb), dimension: va.length, provider: embedder.provider, device: embedder.device, milliseconds: performance.now() - t0 };
+      const milliseconds = performance.now() - t0;
+      // GPU memory with the model loaded, where nvidia-smi reports it (after the timing: the query is not part of it).
+      return { cosine: cosineSimilarity(va, vb), dimension: va.length, provider: embedder.provider, device: { ...embedder.device, memory: await reportDeviceMemory(embedder.provider) }, milliseconds };
     },
   };
 }

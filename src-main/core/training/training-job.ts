@@ -7,7 +7,9 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { trainingMemoryLines } from '../../../shared/device-memory.js';
 import type { TrainingEval, TrainingResult, TrainingRunConfig, TrainingRunParams } from '../../../shared/services/training.js';
+import { deviceMemorySampler, GPU_MEMORY_SERIES, reportDeviceMemory, trainingMemory } from '../models/device-memory.js';
 import type { JobContext, JobHandler } from '../jobs/types.js';
 import { pairExamples, type Example } from './batches.js';
 import { latestCheckpoint, loadCheckpoint } from './checkpoint.js';
@@ -18,6 +20,7 @@ import { isOutOfMemory, memoryError, TrainingMemoryError } from './memory-plan.j
 import { exportSentenceTransformerArrays } from './export.js';
 import { exportPrompts, prefixDevSet, prefixPairs, projectModelPrefixes, type ModelPrefixes } from '../models/prefixes.js';
 import { countTrainingPairsByStatus, devSet, trainingPairs } from './project-pairs.js';
+import { parameterShapes } from './model.js';
 import { embedTexts } from './step.js';
 import { lossFor, projectTrainingData, type TrainingData } from './training-data.js';
 import { adamwOptions, DEFAULT_SETTINGS, planSteps, runTraining, type TrainSettings } from './trainer.js';
@@ -141,6 +144,14 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
       const device = `${live.device.engine} ${live.device.provider}`;
       for (const reason of live.device.fallbackReasons) ctx.log('info', `Not used: ${reason}`);
       ctx.log('info', `${from ? `Resuming run ${runId} at step ${startStep}` : `Run ${runId}`}: ${folder.architecture} on ${device}, ${data.describe}, ${config.totalSteps} steps, batch ${settings.batchSize}, max_seq_length ${maxSeqLength}, dev set ${dev.queries.length} queries / ${dev.corpus.length} passages`);
+      // With the weights on the device: GPU memory where nvidia-smi reports it, and the engine's own state exactly.
+      const { memory, stateBytes } = await trainingMemory(live.device.provider, parameterShapes(opened.model.config).map(([, shape]) => shape));
+      for (const line of trainingMemoryLines(live.device.provider, memory, stateBytes)) ctx.log('info', `Memory: ${line}`);
+      // The Train page's live GPU memory: a sample every 15 s at most, as metric series (GPU providers only).
+      const gpuMemory = deviceMemorySampler(live.device.provider, 15_000, (step, r) => {
+        ctx.metric(GPU_MEMORY_SERIES.used, step, r.usedBytes, runId);
+        ctx.metric(GPU_MEMORY_SERIES.total, step, r.totalBytes, runId);
+      });
       ctx.progress({ done: startStep, total: config.totalSteps, unit: 'steps', message: from ? `resuming at step ${startStep}` : 'starting' });
 
       const evaluate = dev.queries.length > 0 ? (embed: (texts: string[]) => Promise<Float32Array[]>) => evaluateDevSet(dev, embed) : null;
@@ -168,6 +179,7 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
             ctx.metric('grad_norm', e.step, e.gradNorm, runId);
             ctx.metric('pairs_per_s', e.step, e.pairsPerSec, runId);
             ctx.metric('eta_s', e.step, e.etaSec, runId);
+            gpuMemory.sample(e.step);
             ctx.progress({ done: e.step + 1, total: e.totalSteps, unit: 'steps', message: `epoch ${e.epoch + 1}, loss ${e.loss.toFixed(4)}` });
           },
           onCheckpoint: (e) => ctx.saveCheckpoint({ runId, step: e.step, seconds: elapsed() }),
@@ -183,7 +195,7 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
         from ?? undefined,
       ).catch((e: unknown) => {
         throw isOutOfMemory(e) ? memoryError(e, plan, `the ${live.device.engine} engine (${live.device.provider})`) : e;
-      });
+      }).finally(() => gpuMemory.stop());
       if (result.stopped === 'aborted') return null;
       if (result.stopped === 'early-stopping') ctx.log('info', `Early stopping after ${result.steps} steps: no better MRR@10 in ${settings.earlyStoppingPatience} evaluations`);
 
@@ -192,12 +204,14 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
       rmSync(outDir, { recursive: true, force: true });
       exportSentenceTransformerArrays(folder, await live.exportParams(), outDir, { maxSeqLength, ...exportPrompts(folder, prefixes) });
       const info = await tunedModelInfo(outDir);
+      // GPU memory at the end, the engine's state still on the device (null on CPU providers).
+      const deviceMemory = await reportDeviceMemory(live.device.provider, { cacheMs: 0 });
       const baseline = readBaselineEval(root);
       const summary: Omit<TrainingResult, 'modelId'> = {
         runId, steps: result.steps, totalSteps: config.totalSteps, stopped: result.stopped,
         finalLoss: result.losses.length ? result.losses[result.losses.length - 1] : null,
         evals: [...(baseline ? [baseline] : []), ...result.evals.map((e) => ({ step: e.step, epoch: e.epoch, metrics: e.metrics }))],
-        pairs: data.examples.length, backend: live.device.provider, engine: live.device.engine, device, seconds: elapsed(), modelName: config.outputName, modelPath: outDir,
+        pairs: data.examples.length, backend: live.device.provider, engine: live.device.engine, device, deviceMemory, engineStateBytes: stateBytes, seconds: elapsed(), modelName: config.outputName, modelPath: outDir,
       };
       const done = db.transaction((): TrainingResult => {
         const modelId = registerTunedModel(db, { name: config.outputName, path: outDir, parentId: config.baseModel.id, source: `training run ${runId}`, info });
