@@ -1,8 +1,9 @@
 // The corpus import: files → documents → passages. Each file is written in chunks of whole
 // documents (chunked-commit.ts) so no import holds the write lock for long; a file that fails or
-// is cancelled is removed again, and a crash leaves whole documents that a resumed job continues
-// from (the checkpoint names the partial file; without a job, the next import removes them and
-// reads the file whole: unfinished-imports.ts). Plain function over a better-sqlite3
+// is cancelled is removed again, and a crash leaves whole documents, marked unfinished until the
+// file's last chunk, that a resumed job continues from (the checkpoint names the partial file);
+// without a job, or when another import of the same content comes first, they are removed and
+// the file is read whole (unfinished-imports.ts). Plain function over a better-sqlite3
 // connection; the job handler (import-job.ts) and the CLI both call it.
 import type Database from 'better-sqlite3';
 import type { ImportFileReport, ImportParams, ImportReport } from '../../../shared/services/corpus.js';
@@ -14,7 +15,7 @@ import { emptyCounters, MAX_DUPLICATE_EXAMPLES, PassageWriter, type FileCounters
 import { expandPaths, fileSize, hashFile } from './source-files.js';
 import { tokenCounterFor } from './prepare.js';
 import { ChunkedFileCommit } from './chunked-commit.js';
-import { markFileFinished, removeUnfinishedImports, unfinishedHash } from './unfinished-imports.js';
+import { markFileFinished, partialStillThere, removeUnfinishedImports, takeOverFile, unfinishedHash } from './unfinished-imports.js';
 import { acquireStageLock, type StageLock } from '../project/locks.js';
 import { createPreparer, defaultWorkerCount, type DocumentPreparer } from './prepare-pool.js';
 import { PreparedBatches } from './prepared-batches.js';
@@ -96,7 +97,8 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   // Before the writer: its near-duplicate index must not hold passages deleted here.
   removeUnfinishedImports(db, (message) => hooks.log?.('info', message));
-  const writer = new PassageWriter(db, params, hooks.jobId ?? null);
+  // Rebuilt when a file is taken over from an interrupted job (its near-duplicate index held the passages removed).
+  let writer = new PassageWriter(db, params, hooks.jobId ?? null);
   const { maxTokens, overlapTokens, minChars, tokenizerDir } = params.chunking;
   // Started with the first file that is written (threads are not worth it for skipped files).
   let preparer: DocumentPreparer | null = null;
@@ -151,8 +153,8 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
       let counters: FileCounters = emptyCounters();
       let chunks: ChunkedFileCommit | null = null;
       let hash = '';
-      // What this file's documents carry while it is written: without a job (no checkpoint to
-      // resume from) a marked hash, flipped in the final chunk (unfinished-imports.ts).
+      // What this file's documents carry while it is written: a marked hash, flipped in the final
+      // chunk, so a file stopped mid-way never counts as imported (unfinished-imports.ts).
       let writtenHash = '';
       let contentLock: StageLock | null = null;
       try {
@@ -165,7 +167,13 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
         if (gzip) await checkGzip(path, limits);
         else if (!BINARY_FORMATS.has(format)) await checkTextHead(path, params.encoding);
         hash = await hashFile(path, hooks.signal);
-        const resumed = partial && partial.path === path && partial.hash === hash ? partial : null;
+        let resumed = partial && partial.path === path && partial.hash === hash ? partial : null;
+        if (resumed && !partialStillThere(db, hooks.jobId!, resumed)) {
+          // Another import of the same content took the file over while this job was stopped.
+          hooks.log?.('info', `${path}: the ${resumed.documents} document(s) this job had written before it stopped were removed by another import of the same content; the file is not continued`);
+          resumed = null;
+          partial = null;
+        }
         const earlier = resumed ? null : findSource.get(hash);
         if (earlier && hooks.jobId !== undefined && earlier.import_job_id === hooks.jobId && !hashesThisRun.has(hash)) {
           // Committed by this same job before it was interrupted (after its last checkpoint).
@@ -179,8 +187,11 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
         } else {
           // Two imports of the same content at once: the second is told who is importing it.
           contentLock = acquireStageLock(db, `import:${hash}`, `An import of this content (${path})`, { jobId: hooks.jobId });
+          if (!resumed && takeOverFile(db, path, hash, hooks.jobId ?? null, (message) => hooks.log?.('warn', message)) > 0) {
+            writer = new PassageWriter(db, params, hooks.jobId ?? null);
+          }
           const fileHash = hash;
-          writtenHash = hooks.jobId === undefined ? unfinishedHash(hash) : hash;
+          writtenHash = unfinishedHash(hash);
           const partialNow = (): PartialFileCheckpoint => ({
             path, hash: fileHash, documents: counters.documents, startAfterId: chunks!.startAfterId, counters, encoding: entry.encoding,
           });
@@ -192,7 +203,7 @@ export async function importCorpus(db: Database.Database, params: ImportParams, 
             },
             beforeCommit: (final) => {
               if (!final) return hooks.saveCheckpoint?.({ completed: [...completed], report, partial: partialNow() });
-              if (writtenHash !== fileHash) markFileFinished(db, fileHash, chunks!.startAfterId);
+              markFileFinished(db, fileHash, chunks!.startAfterId, hooks.jobId ?? null);
               addFileToReport();
               // Throttled: the checkpoint is JSON of the whole report. Files committed after the last
               // one are recognised on resume by their source_hash + import_job_id (see above); a file
