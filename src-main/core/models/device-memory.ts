@@ -278,7 +278,7 @@ export function engineStateBytes(shapes: Iterable<readonly number[]>): number {
 export interface EngineMemoryFields {
   memory?: DeviceMemoryReport;
   memoryBytes?: number;
-  stateBytes: number;
+  stateBytes?: number;
 }
 
 /** Fills an engine's device record: the system's report for its provider and its own state's bytes; never throws. */

@@ -28,8 +28,12 @@ export interface EngineDevice {
   provider: string;
   /** One line per provider tried and skipped, with the reason (empty when the first choice worked). */
   fallbackReasons: string[];
-  /** Device memory in bytes where the provider reports it. */
+  /** The device's memory size in bytes where the system reports it (nvidia-smi, models/device-memory.ts). */
   memoryBytes?: number;
+  /** GPU memory as nvidia-smi reports it, or why it is not reported; absent for CPU providers. */
+  memory?: import('../models/device-memory.js').DeviceMemoryReport;
+  /** Bytes of the engine's own device-resident state: parameters, gradients, Adam m and v (float32). */
+  stateBytes?: number;
 }
 
 export interface DropoutSpec {

@@ -19,6 +19,7 @@ import type { TrainingLoss } from './losses/loss.js';
 import type { TokenBatch } from './model.js';
 import { buildAdamWGraph, buildCopyGraph, buildGradNormGraph } from '../models/onnx/adamw-graph.js';
 import { buildStepGraph, buildTrainingGraphs, fromDeviceLayout, toDeviceLayout, type DeviceParam, type TrainingGraphs, type TrainingGraphSpec } from '../models/onnx/training-graph.js';
+import { fillEngineMemory } from '../models/device-memory.js';
 import { hostTensor, onHost, OnnxSession, type DeviceTensor, type SessionOptions } from '../models/session.js';
 
 export class OrtEngineError extends Error {
@@ -136,6 +137,7 @@ export class OrtEngine implements TrainingEngine {
     const engine = new OrtEngine(spec, layout, opts, chosen, split, device, { adamw, norm, upload, download }, empty, new Map(), new Map(), fused);
     engine.passes.set(false, Promise.resolve({ embed, ...passes }));
     await engine.importState(model.weights);
+    await fillEngineMemory(device, layout.map((p) => p.shape)); // device.memory (nvidia-smi, where it reports), memoryBytes, stateBytes
     engine.resetStats();
     return engine;
   }
