@@ -11,6 +11,7 @@ import { LiveQueries } from '../components/generate/LiveQueries.js';
 import { DEFAULT_SETTINGS } from '../components/generate/settings-fields.js';
 import { SettingsForm } from '../components/generate/SettingsForm.js';
 import { ThroughputChart, type ThroughputPoint } from '../components/generate/ThroughputChart.js';
+import { DeviceMemoryNote } from '../components/DeviceMemoryNote.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { initialWorkersChoice, RunOnWorkers, workersBlockedReason, workersOption } from '../components/workers/RunOnWorkers.js';
 import { JobProgress, PauseResumeButtons } from '../components/JobProgress.js';
@@ -139,6 +140,7 @@ export function Generate(_props: PageProps) {
               ≈ {formatEta(estimate.seconds)} for {formatCount(estimate.passages)} passages ({estimate.secondsPerPassage.toFixed(3)} s/passage on <span title={estimate.device?.fallbackReasons.join('\n') || undefined}>{estimate.provider}</span>, timed on {estimate.calibrationPassages})
             </span>
           )}
+          {estimate && <DeviceMemoryNote provider={estimate.provider} memory={estimate.device?.memory} />}
         </div>
       </section>
       {job && (

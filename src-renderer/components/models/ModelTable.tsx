@@ -4,6 +4,7 @@ import type { ProjectModel } from '../../../shared/api.js';
 import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
 import { formatBytes } from '../corpus/report-format.js';
+import { DeviceMemoryNote } from '../DeviceMemoryNote.js';
 import { formatParameters, poolingLabel } from './format-model.js';
 
 export function ModelTable({ models }: { models: ProjectModel[] }) {
@@ -50,7 +51,10 @@ export function ModelTable({ models }: { models: ProjectModel[] }) {
                   {info?.maxSeqLength ?? '—'}
                 </td>
                 <td data-fact="pooling">{info ? poolingLabel(info) : '—'}</td>
-                <td data-fact="provider" title={info?.device?.fallbackReasons.join('\n') || undefined}>{info?.provider ?? 'not loaded'}</td>
+                <td data-fact="provider" title={info?.device?.fallbackReasons.join('\n') || undefined}>
+                  {info?.provider ?? 'not loaded'}
+                  <DeviceMemoryNote provider={info?.provider} memory={info?.device?.memory} as="div" />
+                </td>
                 <td className="num" data-fact="size">
                   {info ? formatBytes(info.sizeOnDisk) : '—'}
                 </td>

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { ProjectModel, TryEmbedResult } from '../../../shared/api.js';
 import { attempt } from '../../api/call.js';
 import { api } from '../../api/client.js';
+import { DeviceMemoryNote } from '../DeviceMemoryNote.js';
 import { ModelOptions } from '../ModelOptions.js';
 import { describeCosine } from './format-model.js';
 
@@ -59,6 +60,7 @@ export function TryEmbed({ models }: { models: ProjectModel[] }) {
             <span className="muted small">
               {describeCosine(result.cosine)} · {result.dimension}-d · <span title={result.device?.fallbackReasons.join('\n') || undefined}>{result.provider}</span> · {result.milliseconds.toFixed(0)} ms
             </span>
+            <DeviceMemoryNote provider={result.provider} memory={result.device?.memory} />
           </output>
         )}
       </div>

@@ -5,7 +5,7 @@ import { formatEta } from '../../format.js';
 import { routeHref } from '../../hooks/useHashRoute.js';
 import { ProgressBar } from '../ProgressBar.js';
 import { epochEvals } from './curves.js';
-import { runDevice } from './train-facts.js';
+import { runDevice, runMemory } from './train-facts.js';
 import type { SeriesMap } from './useTraining.js';
 
 const DEV_METRICS = ['mrr@10', 'recall@10', 'ndcg@10'] as const;
@@ -17,6 +17,7 @@ export function RunSummary({ run, series }: { run: TrainingRun; series: SeriesMa
   const evals = epochEvals(series, DEV_METRICS);
   const pairsPerSec = last(series, 'pairs_per_s');
   const active = run.status === 'running' || run.status === 'queued';
+  const memory = runMemory(run, series);
   return (
     <div className="train-summary" aria-label="Run summary">
       <div className="train-summary__head">
@@ -33,6 +34,12 @@ export function RunSummary({ run, series }: { run: TrainingRun; series: SeriesMa
         {active && <span>ETA {formatEta(last(series, 'eta_s') ?? null)}</span>}
         {series.loss?.length ? <span>loss {series.loss[series.loss.length - 1].value.toFixed(4)}</span> : null}
       </div>
+      {(memory.gpu || memory.state) && (
+        <div className="muted small train-summary__memory" aria-label="Device memory">
+          {memory.gpu && <div data-fact="device-memory">{memory.gpu}</div>}
+          {memory.state && <div data-fact="engine-state">{memory.state}</div>}
+        </div>
+      )}
       {active && <ProgressBar done={stepsDone} total={total} label={`Training run ${run.id}`} state={run.status} />}
       {evals.length > 0 && (
         <table className="train-table" aria-label="Dev metrics per epoch">

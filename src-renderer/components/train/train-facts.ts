@@ -1,5 +1,6 @@
 // Pure facts the Train page shows (no API calls, so they are unit-tested without a browser).
-import type { MiningRunInfo, ProjectModel, TrainingRun } from '../../../shared/api.js';
+import type { MetricSeriesPoint, MiningRunInfo, ProjectModel, TrainingRun } from '../../../shared/api.js';
+import { describeDeviceMemory, describeEngineState, formatMemoryBytes, GPU_MEMORY_SERIES } from '../../../shared/device-memory.js';
 
 /** What GPL still needs, as short phrases ([] when it can run). */
 export function gplMissing(models: ProjectModel[], runs: MiningRunInfo[] | null): string[] {
@@ -17,4 +18,24 @@ export function runDevice(run: TrainingRun): string {
   const engine = s.engine ?? 'auto';
   const device = engine === 'tfjs' ? s.backend : s.provider;
   return `${s.loss === 'margin-mse' ? 'GPL MarginMSE' : 'GenQ MNR'} · engine ${engine}${device && device !== 'auto' ? ` ${device}` : ''}`;
+}
+
+/**
+ * A run's memory lines. Finished: GPU memory at its end (GPU providers: as nvidia-smi reported it, or
+ * why not) and the engine's own state. Running: the job's latest GPU memory sample (metric series,
+ * every 15 s where nvidia-smi reports); nothing else is known yet.
+ */
+export function runMemory(run: TrainingRun, series: Record<string, MetricSeriesPoint[]>): { gpu: string | null; state: string | null } {
+  const s = run.summary;
+  if (s?.backend) {
+    return {
+      // Runs from before memory was recorded have no deviceMemory: say nothing rather than "not reported".
+      gpu: s.deviceMemory !== undefined ? describeDeviceMemory(s.backend, s.deviceMemory) : null,
+      state: s.engineStateBytes !== undefined ? describeEngineState(s.engineStateBytes, s.backend) : null,
+    };
+  }
+  const used = series[GPU_MEMORY_SERIES.used]?.at(-1);
+  const total = series[GPU_MEMORY_SERIES.total]?.at(-1);
+  const gpu = used && total ? `GPU memory: ${formatMemoryBytes(used.value)} used of ${formatMemoryBytes(total.value)} (nvidia-smi, at step ${used.step})` : null;
+  return { gpu, state: null };
 }
