@@ -67,7 +67,7 @@ export async function ensureProjectModel(
     folder = resolveModelFolder(ref);
   } catch (e) {
     if (!(e instanceof ModelRefError)) throw e;
-    throw new ModelRefError(`no model "${ref}" in this project, and no model folder or cached Hub model by that name (\`genq models project --project DIR\` lists the project's models)`);
+    throw new ModelRefError(`no model "${ref}" in this project, and no model folder or cached Hub model by that name; a model is named by a project model's id or name (${projectModelList(db, opts.role)}), a model folder, or a Hub id in the cache (OWNER/NAME[@REV])`);
   }
   const { dir, name } = folder;
   const byPath = db.prepare('SELECT id, name, role, path FROM models WHERE path = ?').get(dir) as ProjectModelRow | undefined;
@@ -75,6 +75,14 @@ export async function ensureProjectModel(
   const model = await add({ dir, name: freeModelName(db, name), role: opts.role });
   opts.onRegistered?.(model);
   return { id: model.id, name: model.name, role: model.role, path: model.path };
+}
+
+/** The project's models for an error message, those of `role` first: '1 "tiny-bert" (encoder), …' (`genq models project` lists all). */
+function projectModelList(db: Database.Database, role?: ModelRole): string {
+  const rows = db.prepare('SELECT id, name, role FROM models ORDER BY role IS ? DESC, id').all(role ?? null) as Array<{ id: number; name: string; role: string }>;
+  if (rows.length === 0) return 'this project has none yet';
+  const shown = rows.slice(0, 8).map((m) => `${m.id} "${m.name}" (${m.role})`).join(', ');
+  return `this project has ${shown}${rows.length > 8 ? `, and ${rows.length - 8} more: genq models project --project DIR` : ''}`;
 }
 
 /** `name`, or "name-2", "name-3"… when another model of the project already has it (names must find one model). */
