@@ -2,12 +2,12 @@
 // `--format=csv,noheader,nounits` layout: several GPUs, [N/A] fields, garbage), which GPU and whose
 // use (by pid), a fake nvidia-smi on PATH that answers / hangs / fails, and the exact bytes of a
 // training engine's own state for tiny-bert.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
-  engineStateBytes, NvidiaSmiParseError, parseComputeAppsQuery, parseGpuQuery, planningDeviceMemoryBytes, queryNvidiaSmi, queryNvidiaSmiSync,
+  deviceMemorySampler, engineStateBytes, fillEngineMemory, NvidiaSmiParseError, parseComputeAppsQuery, parseGpuQuery, planningDeviceMemoryBytes, queryNvidiaSmi, queryNvidiaSmiSync,
   reportDeviceMemory, reportDeviceMemorySync, reportFrom,
 } from '../../../../src-main/core/models/device-memory.js';
 import { deviceLayout } from '../../../../src-main/core/models/onnx/training-graph.js';
@@ -128,6 +128,50 @@ describe('a fake nvidia-smi on PATH', () => {
   it('garbage on stdout with status 0 is "unexpected output", not a throw', async () => {
     const opts = fake('garbage', `printf '%s' "${DRIVER_FAILED.trim()}"`);
     expect(await reportDeviceMemory('cuda', opts)).toEqual({ reported: false, reason: expect.stringMatching(/^unexpected nvidia-smi output: nvidia-smi --query-gpu line 1: expected 5/) });
+  });
+  // A fake that answers and counts its calls (one line per run in calls.log).
+  const counting = (name: string) => {
+    const log = join(dir, `${name}.calls`);
+    return { log, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0), opts: fake(name, `echo "$1" >> '${log}'\ncase "$1" in --query-gpu=*) printf '%s' '${GPU_ONE}' ;; esac`) };
+  };
+  it('reuses a result for cacheMs (per binary and PATH), asks again after', async () => {
+    const { calls, opts } = counting('counted');
+    await queryNvidiaSmi({ ...opts, cacheMs: 60_000 });
+    expect(calls()).toBe(2); // --query-gpu and --query-compute-apps
+    expect(await queryNvidiaSmi({ ...opts, cacheMs: 60_000 })).toMatchObject({ ok: true, gpus: [{ name: 'NVIDIA GeForce RTX 4090' }] });
+    queryNvidiaSmiSync({ ...opts, cacheMs: 60_000 });
+    expect(calls()).toBe(2);
+    await queryNvidiaSmi({ ...opts, cacheMs: 0 });
+    expect(calls()).toBe(4);
+    await queryNvidiaSmi({ ...opts, env: { PATH: `${opts.env.PATH}:/nonexistent` }, cacheMs: 60_000 });
+    expect(calls()).toBe(6);
+  });
+  it('the sampler: one query per interval, none at once, none for host-RAM providers, nothing after stop()', async () => {
+    const { calls, opts } = counting('sampled');
+    const seen: Array<[number, number]> = [];
+    const sampler = deviceMemorySampler('cuda', 60_000, (step, r) => seen.push([step, r.usedBytes]), opts);
+    sampler.sample(0);
+    sampler.sample(1); // in flight, and within the interval
+    await vi.waitFor(() => expect(seen).toEqual([[0, 1187 * MIB]]));
+    sampler.sample(2); // within the interval
+    expect(calls()).toBe(2);
+    const cpu = deviceMemorySampler('cpu', 0, () => seen.push([-1, 0]), opts);
+    cpu.sample(0);
+    const late = deviceMemorySampler('webgpu', 0, (step) => seen.push([step, 0]), opts);
+    late.sample(7);
+    late.stop();
+    await vi.waitFor(() => expect(calls()).toBe(4)); // cpu never asked; the stopped webgpu sampler asked…
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toEqual([[0, 1187 * MIB]]); // …but recorded nothing
+    expect(calls()).toBe(4);
+  });
+  it('fillEngineMemory: the report and the GPU size on a GPU provider, never throws', async () => {
+    const device: { provider: string; memory?: unknown; memoryBytes?: number; stateBytes?: number } = { provider: 'cuda' };
+    await fillEngineMemory(device, [[2, 3], [4]], { ...answering(), pid: 4242 });
+    expect(device).toMatchObject({ stateBytes: 160, memoryBytes: 81559 * MIB, memory: { reported: true, gpuIndex: 1 } });
+    const hung = { provider: 'webgpu' } as typeof device;
+    await fillEngineMemory(hung, [[1]], { ...fake('hangs2', 'sleep 30'), timeoutMs: 200 });
+    expect(hung).toEqual({ provider: 'webgpu', stateBytes: 16, memory: { reported: false, reason: 'nvidia-smi did not answer within 200 ms' } });
   });
   it('no nvidia-smi on PATH', async () => {
     const opts = { env: { PATH: join(dir, 'nowhere') }, cacheMs: 0 };
