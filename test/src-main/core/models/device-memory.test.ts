@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   deviceMemorySampler, engineStateBytes, fillEngineMemory, NvidiaSmiParseError, parseComputeAppsQuery, parseGpuQuery, planningDeviceMemoryBytes, queryNvidiaSmi, queryNvidiaSmiSync,
-  reportDeviceMemory, reportDeviceMemorySync, reportFrom,
+  reportDeviceMemory, reportDeviceMemorySync, reportFrom, type EngineMemoryFields,
 } from '../../../../src-main/core/models/device-memory.js';
 import { deviceLayout } from '../../../../src-main/core/models/onnx/training-graph.js';
 import { loadModelFolder } from '../../../../src-main/core/models/folder.js';
@@ -166,7 +166,7 @@ describe('a fake nvidia-smi on PATH', () => {
     expect(calls()).toBe(4);
   });
   it('fillEngineMemory: the report and the GPU size on a GPU provider, never throws', async () => {
-    const device: { provider: string; memory?: unknown; memoryBytes?: number; stateBytes?: number } = { provider: 'cuda' };
+    const device: EngineMemoryFields & { provider: string } = { provider: 'cuda' };
     await fillEngineMemory(device, [[2, 3], [4]], { ...answering(), pid: 4242 });
     expect(device).toMatchObject({ stateBytes: 160, memoryBytes: 81559 * MIB, memory: { reported: true, gpuIndex: 1 } });
     const hung = { provider: 'webgpu' } as typeof device;
