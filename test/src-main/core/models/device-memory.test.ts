@@ -41,6 +41,8 @@ describe('parseGpuQuery', () => {
     expect(() => parseGpuQuery('index, uuid, name, memory.total [MiB], memory.used [MiB]\n')).toThrow(/uuid" is not a GPU uuid/);
     expect(() => parseGpuQuery(`0, ${UUID0}, NVIDIA A100, 40960 MiB, 1 MiB\n`)).toThrow(/"40960 MiB" is not a whole number/);
     expect(() => parseGpuQuery(`0, ${UUID0}, NVIDIA A100, -1, 1\n`)).toThrow(NvidiaSmiParseError);
+    // A field too many (another query's output, or a comma in a name) is not read by position.
+    expect(() => parseGpuQuery(`0, ${UUID0}, NVIDIA A100, PCIe, 40960, 1\n`)).toThrow(/expected 5 comma-separated fields, got 6/);
     expect(() => parseGpuQuery('')).toThrow(/listed no GPU/);
   });
 });
