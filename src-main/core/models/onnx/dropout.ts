@@ -4,25 +4,30 @@
 // and nothing mask-sized crosses between host and device.
 //
 // The hash is int32 arithmetic that wraps modulo 2³² (Add, Mul, and Div by a power of two), so the
-// CPU provider runs it with vectorised Eigen kernels at half the memory traffic of int64, and the
-// WebGPU provider runs every mask-sized node natively (it has no int64 arithmetic); integer ops are
-// exact, so both draw identical masks. Wrap-around: WGSL defines i32 + and * modulo 2³²; onnxruntime's
-// CPU kernels compute them with Eigen packets (SIMD adds/multiplies, which wrap) and plain C++ int
-// arithmetic in the scalar tail, which wraps on every compiler onnxruntime ships with (dropout.test.ts
-// checks every element against a host reference that wraps by definition, Math.imul).
+// CPU provider runs it with Eigen's elementwise kernels at half the memory traffic of int64 and without
+// the scalar int64 Mod, and the WebGPU provider runs every mask-sized node natively (it has no int64
+// arithmetic; only the scalar seed Cast and the table's Size run on the CPU); integer ops are exact, so
+// both providers draw identical masks (dropout-webgpu.test.ts). Wrap-around: WGSL defines i32 + and *
+// modulo 2³² and / as truncating; onnxruntime's CPU kernels use Eigen's SIMD packets (which wrap) and
+// plain C++ int32 arithmetic for the tail (signed overflow is formally undefined in C++, and compiles
+// to the wrapping add/imul); dropout.test.ts checks every element against Math.imul on the host.
 //
-//   mix(h; m, c)  = shiftAdd(a² + c),  a = shiftAdd(h · m),  shiftAdd(v) = v + v / 2¹⁶ (truncating)
-//   table[i]      = mix(i; M_INDEX, C_INDEX)                    once per pass and site size (dropoutTable)
-//   key(seed, s)  = mix(seed₃₂ + s · SITE_STRIDE; M_KEY, C_KEY) a scalar per site
-//   keep          ⇔ (table[i] + key)² ≥ −2³¹ + ⌈p · 2²⁴⌉ · 2⁸   (three int32 ops per element per site)
-// Add and Mul alone make every hash a polynomial in i modulo 2³², whose second differences are
-// constant: with h = (i · m + key)², y(i + 2d) = 2 y(i + d) − y(i) + 2(d·m)², a three-point relation
-// at every lag (the int64 hash before this had it modulo its prime). The truncating division moves
-// high bits down (not a polynomial), and the squaring moves low bits up; two shift-adds around one
-// square in the table are the fewest that pass the triple test in dropout.test.ts. The per-site step
-// only needs to be nonlinear in the key: (t + key)² of independent t is uniform in its high bits and
-// differs between keys by Δ·(2t + Δ), uniform unless Δ ends in ~26 zero bits. Keys go through the
-// same mix so that seeds and sites far apart or a power of two apart are unrelated.
+//   shiftAdd(v)   = v + v / 2¹⁶                       (truncating division: moves high bits down)
+//   mix(h; m, c)  = shiftAdd(a² + c),  a = shiftAdd(h · m)
+//   table[i]      = mix(i; M_INDEX, C_INDEX)           once per pass and site size (dropoutTable)
+//   key(seed, s)  = mix(seed₃₂ + s · SITE_STRIDE; M_KEY, C_KEY)   a scalar per site
+//   keep          ⇔ (table[i] + key)² ≥ −2³¹ + ⌈p · 2²⁴⌉ · 2⁸      three int32 ops per element per site
+// so p is rounded up to a multiple of 2⁻²⁴, and p = 0 keeps everything.
+// Why the table mixes: Add and Mul alone make any hash a polynomial in i modulo 2³², whose second
+// differences are constant: with y = (i · m + key)², y(i + 2d) = 2 y(i + d) − y(i) + 2(d·m)² at every
+// lag d, so triples of neighbours are far from independent (the int64 hash before this had the same
+// relation modulo its prime; dropout.test.ts's triple test fails it with z in the thousands). The
+// truncating division is not polynomial and the square carries low bits up; in a scratch study,
+// one square between two shift-adds was the cheapest table whose top-bit triples looked independent
+// at lags 1 … 2²⁴ (without the first shift-add they fail from lag 2¹⁸). Per site the hash only needs
+// to be nonlinear in the key: (t + key)² over well-mixed t has uniform high bits, and two keys' squares
+// differ by Δ·(2t + Δ), which is as random as t unless Δ ends in many zero bits: keys are mixed too, so
+// seeds a power of two apart (e.g. 2³¹, whose squares would coincide) and neighbouring sites differ.
 import type { OnnxGraph } from './graph.js';
 
 const INT32 = 6; // ONNX TensorProto.DataType.INT32
