@@ -33,8 +33,8 @@ const APPLY_COPIES = 6;
  * BERT-base at 128 tokens measured ~1.3 GB above the live tensors.
  */
 const OVERHEAD_PARAM_COPIES = 3;
-const ORT_PARAM_COPIES = 12;
-const ORT_ACT_SCALE = 2.5;
+const ORT_PARAM_COPIES = 6;
+const ORT_ACT_SCALE = 1.6;
 /** Node, tfjs/onnxruntime code and buffers, the tokenizer: resident before the model loads. */
 const RUNTIME_BYTES = 350 * 1024 ** 2;
 /** Share of a budget a plan may use (the estimate's error; the wasm heap estimate already counts fragmentation). */
@@ -83,10 +83,11 @@ export function activationFloatsPerText(c: EncoderConfig, S: number, dropout: nu
 /**
  * Per engine: float32 copies of the parameters alive at the peak (weights, gradients, Adam m and v,
  * plus what the engine adds), and how many times the tfjs-derived activation count it keeps.
- * onnxruntime keeps every intermediate of the forward and backward graphs in its arena and feeds
- * the AdamW graph's outputs as new buffers; its arena grows in powers of two. Fitted to
- * bench/train-memory on ORT CPU (MiniLM-L6 at 128 tokens, 16 texts: 3.2 GB peak; BERT-base at 192,
- * 8 texts: 12.9 GB), erring high: BERT-base with 48 texts at 192 in one pass passed 23.5 GB.
+ * onnxruntime runs a step without GradCache as one fused graph (every column's forward, the loss,
+ * the backward: all columns' activations alive at once, no arena) and feeds the AdamW graph's outputs
+ * as new buffers. Fitted to bench/train-memory on ORT CPU, fused step, peak RSS (estimate):
+ * MiniLM-L6 at 128 tokens, 16 texts 2.06 GB (2.34), 64 texts 6.37 GB (6.62); BERT-base, 8 texts at
+ * 128 5.17 GB (5.30), at 192 6.16 GB (6.83); with GradCache (mini-batch 8) BERT-base at 128 4.81 GB (5.30).
  */
 const ENGINE_COSTS: Record<EngineName, { paramCopies: number; actScale: number; applyCopies: number }> = {
   tfjs: { paramCopies: 4 + OVERHEAD_PARAM_COPIES, actScale: 1, applyCopies: APPLY_COPIES },
