@@ -15,7 +15,7 @@
 //   shiftAdd(v)   = v + v / 2¹⁶                       (truncating division: moves high bits down)
 //   mix(h; m, c)  = shiftAdd(a² + c),  a = shiftAdd(h · m)
 //   table[i]      = mix(i; M_INDEX, C_INDEX)           once per pass and site size (dropoutTable)
-//   key(seed, s)  = mix(seed₃₂ + s · SITE_STRIDE; M_KEY, C_KEY)   a scalar per site
+//   key(seed, s)  = mix(seed₃₂ + s · SITE_STRIDE; M_KEY, C_KEY)   a scalar per site (siteKey)
 //   keep          ⇔ (table[i] + key)² ≥ −2³¹ + ⌈p · 2²⁴⌉ · 2⁸      three int32 ops per element per site
 // so p is rounded up to a multiple of 2⁻²⁴, and p = 0 keeps everything.
 // Why the table mixes: Add and Mul alone make any hash a polynomial in i modulo 2³², whose second
@@ -74,13 +74,35 @@ export function dropoutTable(g: OnnxGraph, count: string): string {
   return mix(g, index, DROPOUT_HASH.indexMul, DROPOUT_HASH.indexAdd); // [count]
 }
 
+/** Sites per key vector: a pass's site keys come from one vector op chain, each read with a Gather. */
+const KEY_BLOCK = 32;
+/** Per graph and seed: the key vectors already built, by block of KEY_BLOCK sites. */
+const keyVectors = new WeakMap<OnnxGraph, Map<string, string>>();
+
+/**
+ * key(seed, site) of the header, int32 scalar. The keys of sites [b·32, b·32 + 32) are one [32] vector
+ * built at the block's first site (nine ops) and read with a Gather: on a GPU provider each scalar
+ * op is a kernel dispatch, and mixing per site would cost eight per site.
+ */
+function siteKey(g: OnnxGraph, seed: string, site: number): string {
+  const block = Math.floor(site / KEY_BLOCK);
+  let built = keyVectors.get(g);
+  if (!built) keyVectors.set(g, (built = new Map()));
+  let keys = built.get(`${seed}#${block}`);
+  if (!keys) {
+    const strides = Array.from({ length: KEY_BLOCK }, (_, j) => Math.imul(block * KEY_BLOCK + j, DROPOUT_HASH.siteStride));
+    const seed32 = g.op('Cast', [seed], { to: INT32 }); // low 32 bits, two's complement
+    const siteSeeds = g.op('Add', [seed32, g.op('Cast', [g.int64s(strides)], { to: INT32 })]); // [KEY_BLOCK]
+    keys = mix(g, siteSeeds, DROPOUT_HASH.keyMul, DROPOUT_HASH.keyAdd); // [KEY_BLOCK]
+    built.set(`${seed}#${block}`, keys);
+  }
+  return g.op('Gather', [keys, g.int64s([site % KEY_BLOCK], [])], { axis: 0 }); // scalar
+}
+
 /** Which elements of x dropout keeps at (seed, site): bool [n], n = x's element count. */
 export function dropoutKeep(g: OnnxGraph, x: string, inp: DropoutInputs, site: number): string {
   const table = inp.table ?? dropoutTable(g, g.op('Size', [x])); // [n] int32
-  const seed = g.op('Cast', [inp.seed], { to: INT32 }); // low 32 bits, two's complement
-  const siteSeed = g.op('Add', [seed, int32(g, Math.imul(site, DROPOUT_HASH.siteStride))]);
-  const key = mix(g, siteSeed, DROPOUT_HASH.keyMul, DROPOUT_HASH.keyAdd); // int32 scalar
-  const h = g.op('Add', [table, key]); // [n]
+  const h = g.op('Add', [table, siteKey(g, inp.seed, site)]); // [n]
   // Drop when h² lies in the lowest ⌈p · 2²⁴⌉ / 2²⁴ of the int32 range: p · 2²⁴ and its Ceil are exact
   // in float32, and the threshold is integer arithmetic, so every provider draws the same elements.
   const steps = g.op('Cast', [g.op('Ceil', [g.op('Mul', [inp.p, g.floats([2 ** 24])])])], { to: INT32 });

@@ -4,13 +4,14 @@ import { DROPOUT_HASH as H, dropoutInGraph } from '../../../../../src-main/core/
 import { OnnxGraph } from '../../../../../src-main/core/models/onnx/graph.js';
 import { OnnxSession } from '../../../../../src-main/core/models/session.js';
 
-/** A session computing dropoutInGraph(ones [rows, cols]) at sites 0..siteCount−1, fed a seed and p. */
-export async function maskSession(rows: number, cols: number, siteCount: number, provider: 'cpu' | 'webgpu' = 'cpu') {
+/** A session computing dropoutInGraph(ones [rows, cols]) at each of `sites` (site numbers; a count n: 0..n−1), fed a seed and p. */
+export async function maskSession(rows: number, cols: number, sites: number | number[], provider: 'cpu' | 'webgpu' = 'cpu') {
   const g = new OnnxGraph('dropout');
   const x = g.input('x', 'float32', [rows, cols]);
   const inp = { seed: g.input('seed', 'int64', []), p: g.input('p', 'float32', []) };
-  const sites = Array.from({ length: siteCount }, (_, s) => `site${s}`);
-  for (const [s, name] of sites.entries()) g.output(g.op('Identity', [dropoutInGraph(g, x, inp, s)], {}, { name }), 'float32', [rows, cols]);
+  const numbers = typeof sites === 'number' ? Array.from({ length: sites }, (_, s) => s) : sites;
+  const names = numbers.map((s) => `site${s}`);
+  for (const [k, name] of names.entries()) g.output(g.op('Identity', [dropoutInGraph(g, x, inp, numbers[k])], {}, { name }), 'float32', [rows, cols]);
   const session = await OnnxSession.create(g.toBytes(), { provider });
   const ones = new Float32Array(rows * cols).fill(1);
   return {
@@ -19,9 +20,9 @@ export async function maskSession(rows: number, cols: number, siteCount: number,
     async scaled(seed: number | bigint, p: number): Promise<Float32Array[]> {
       const out = await session.run(
         { x: { type: 'float32', data: ones, dims: [rows, cols] }, seed: { type: 'int64', data: BigInt64Array.of(BigInt(seed)), dims: [] }, p: { type: 'float32', data: Float32Array.of(p), dims: [] } },
-        sites,
+        names,
       );
-      return sites.map((name) => out[name].data);
+      return names.map((name) => out[name].data);
     },
     /** Keep masks (1 kept, 0 dropped) per site. */
     async keeps(seed: number | bigint, p: number): Promise<Uint8Array[]> {

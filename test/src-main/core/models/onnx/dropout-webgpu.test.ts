@@ -9,11 +9,11 @@ const missing = await webgpuUnavailable();
 const run = !missing || !!process.env.CI;
 
 describe.skipIf(!run)('dropout masks on WebGPU', () => {
-  it('equal the CPU provider’s for seeds below and above 2³¹, several sites, p = 0.1 and 0.5', async () => {
+  it('equal the CPU provider’s for seeds below and above 2³¹, sites in two key blocks, p = 0.1 and 0.5', async () => {
     expect(missing).toBeNull();
     const [rows, cols] = [48, 128 * 128 + 3]; // 786 576 elements: negative and positive hashes, a ragged tail
-    const cpu = await maskSession(rows, cols, 3, 'cpu');
-    const gpu = await maskSession(rows, cols, 3, 'webgpu');
+    const cpu = await maskSession(rows, cols, [0, 1, 40], 'cpu');
+    const gpu = await maskSession(rows, cols, [0, 1, 40], 'webgpu');
     expect(gpu.provider).toBe('webgpu');
     for (const seed of [42, 2 ** 31 + 5, 2 ** 32 - 1]) {
       for (const p of [0.1, 0.5]) {
