@@ -36,6 +36,7 @@ const MIB = 1024 ** 2;
 
 /** Binary units, as nvidia-smi counts (MiB): "3.2 GiB", "512 MiB", "5.2 MiB". */
 export function formatMemoryBytes(bytes: number): string {
+  if (bytes === 0) return '0 MiB';
   if (bytes >= GIB) return `${(bytes / GIB).toFixed(1)} GiB`;
   return bytes >= 100 * MIB ? `${Math.round(bytes / MIB)} MiB` : `${(bytes / MIB).toFixed(1)} MiB`;
 }

@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import type { SignalsParams } from '../../../shared/services/curation.js';
 import type { DeviceReport } from '../../../shared/services/models.js';
 import type { JobContext, JobHandler } from '../jobs/types.js';
+import { deviceMemoryNote } from '../models/device-memory.js';
 import { describeDevice } from '../models/session.js';
 import { TextTokenizer } from '../models/tokenizer.js';
 import { CrossEncoder, CrossEncoderError } from './cross-encoder.js';
@@ -198,7 +199,7 @@ export async function computeSignals(db: Database.Database, projectDir: string, 
       const model = roundtripModel(db, typeof params.roundtrip === 'number' ? params.roundtrip : undefined);
       const embedder = await loadRoundtripEmbedder(projectDir, db, model, { provider: params.provider });
       report.devices.roundtrip = embedder.device;
-      hooks.log?.('info', `round trip: encoder ${model.name} on ${describeDevice(embedder.device)}`);
+      hooks.log?.('info', `round trip: encoder ${model.name} on ${describeDevice(embedder.device)}${await deviceMemoryNote(embedder.device.provider)}`);
       try {
         const search = await passageSearch(projectDir, db, model, embedder, {
           batchSize: params.batchSize,
@@ -217,7 +218,7 @@ export async function computeSignals(db: Database.Database, projectDir: string, 
       if (row.role !== 'cross-encoder') throw new CrossEncoderError(`model ${params.crossEncoderId} (${row.name}) is a ${row.role}, not a cross-encoder`);
       const model = await CrossEncoder.load(row.path, { provider: params.provider });
       report.devices.relevance = model.device;
-      hooks.log?.('info', `relevance: cross-encoder ${row.name} on ${describeDevice(model.device)}`);
+      hooks.log?.('info', `relevance: cross-encoder ${row.name} on ${describeDevice(model.device)}${await deviceMemoryNote(model.device.provider)}`);
       try {
         await perQueryPhase(db, 'relevance', 'sig_relevance', afterId, hooks, (rows) => model.predict(rows.map((r) => [r.text, r.passage] as const), { batchSize: params.batchSize }));
       } finally {

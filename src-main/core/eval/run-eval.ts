@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { EvalReport, EvalResultRow } from '../../../shared/services/search.js';
 import { projectModelPrefixes } from '../models/prefixes.js';
+import { deviceMemoryNote } from '../models/device-memory.js';
 import { describeDevice, type ProviderChoice } from '../models/session.js';
 import { splitInfo } from '../curation/splits.js';
 import { readBeirFolder } from './beir.js';
@@ -76,7 +77,7 @@ export async function runEvaluation(req: EvalRequest): Promise<EvalReport> {
     } else {
       retriever = dense = await projectDenseRetriever(req.projectDir, req.db, spec.modelId, { provider: req.provider });
     }
-    if (dense) req.log?.(`${dense.name}: encoder on ${describeDevice(dense.embedder.device)}`);
+    if (dense) req.log?.(`${dense.name}: encoder on ${describeDevice(dense.embedder.device)}${await deviceMemoryNote(dense.embedder.device.provider)}`);
     try {
       const offset = results.length * queries.length;
       const total = req.retrievers.length * queries.length;

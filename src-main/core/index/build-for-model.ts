@@ -2,6 +2,7 @@
 // hashes its folder, loads the encoder, runs the builder and records an 'index' run. Shared by
 // the 'index.build' job handler and `genq index`.
 import type Database from 'better-sqlite3';
+import { deviceMemoryNote } from '../models/device-memory.js';
 import { loadProjectEncoder, projectModelHash } from '../models/project-encoder.js';
 import { projectModelOfRole } from '../models/project-model.js';
 import { buildOrUpdateIndex, type IndexBuildReport } from './index-builder.js';
@@ -24,7 +25,7 @@ export async function buildIndexForModel(projectDir: string, db: Database.Databa
   hooks.log?.(`hashing model folder ${model.path}`);
   const modelHash = await projectModelHash(db, model);
   const embedder = await loadProjectEncoder(projectDir, db, model, { provider: params.provider });
-  hooks.log?.(`encoder on ${embedder.provider}${embedder.device.fallbackReasons.length ? ` (${embedder.device.fallbackReasons.join('; ')})` : ''}`);
+  hooks.log?.(`encoder on ${embedder.provider}${embedder.device.fallbackReasons.length ? ` (${embedder.device.fallbackReasons.join('; ')})` : ''}${await deviceMemoryNote(embedder.provider)}`);
   try {
     const report = await buildOrUpdateIndex({
       projectDir,

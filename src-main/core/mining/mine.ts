@@ -32,6 +32,7 @@ import type Database from 'better-sqlite3';
 import type { MiningParams, MiningReport } from '../../../shared/services/mining.js';
 import { CrossEncoder, CrossEncoderError } from '../curation/cross-encoder.js';
 import { projectModelOfRole, type ProjectModelRow } from '../models/project-model.js';
+import { deviceMemoryNote } from '../models/device-memory.js';
 import { describeDevice } from '../models/session.js';
 import { MINED_QUERIES, pickBatchNegatives, scoreMiningShard, type BatchQuery } from './mining-shard.js';
 import { openMiningRetriever, type MiningRetrieverHandle } from './retrievers.js';
@@ -140,7 +141,7 @@ export async function mineHardNegatives(db: Database.Database, projectDir: strin
   try {
     await openMiningRetrievers(projectDir, db, params, retrievers, state.timings, { ...hooks, progress: (u) => hooks.progress?.({ ...u, done: state.done, total }) });
     crossEncoder = await CrossEncoder.load(ce.path, { threads: params.threads, provider: params.provider });
-    hooks.log?.('info', `cross-encoder ${ce.name} on ${describeDevice(crossEncoder.device)}`);
+    hooks.log?.('info', `cross-encoder ${ce.name} on ${describeDevice(crossEncoder.device)}${await deviceMemoryNote(crossEncoder.device.provider)}`);
     const next = db.prepare(`SELECT q.id, q.text, q.passage_id AS passageId, p.text AS positive ${MINED_QUERIES} AND q.id > ? ORDER BY q.id LIMIT ?`);
     const save = db.transaction((rows: MinedQueryRow[], last: number) => {
       insertMinedQueries(db, state.runId, rows);

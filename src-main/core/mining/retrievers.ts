@@ -10,6 +10,7 @@ import { ExactIndex } from '../index/exact.js';
 import { currentPassageFingerprints, indexStatus, loadIndex, passageEmbeddingText, readManifest } from '../index/index-store.js';
 import { loadProjectEncoder, projectModelHash } from '../models/project-encoder.js';
 import { projectModelOfRole } from '../models/project-model.js';
+import { deviceMemoryNote } from '../models/device-memory.js';
 import { describeDevice, type ProviderChoice } from '../models/session.js';
 
 export class MiningRetrieverError extends Error {
@@ -61,7 +62,7 @@ export async function denseMiningRetriever(projectDir: string, db: Database.Data
   const model = encoderRow(db, modelId);
   const name = `${model.name} (model ${model.id})`;
   const embedder = await loadProjectEncoder(projectDir, db, model, { threads: hooks.threads, provider: hooks.provider }); // with the project's query/passage prefixes
-  hooks.log?.(`${name}: encoder on ${describeDevice(embedder.device)}`);
+  hooks.log?.(`${name}: encoder on ${describeDevice(embedder.device)}${await deviceMemoryNote(embedder.device.provider)}`);
   const batchSize = hooks.batchSize ?? 32;
   try {
     const eligible = eligiblePassages(db);

@@ -16,7 +16,7 @@
 // Separately, exactly: the bytes of a training engine's own device-resident state (parameters,
 // gradients, Adam m and v: 4 float32 copies of the parameters), from the parameter shapes.
 import { spawn, spawnSync } from 'node:child_process';
-import { isGpuProvider, type DeviceMemoryReport } from '../../../shared/device-memory.js';
+import { describeDeviceMemory, isGpuProvider, type DeviceMemoryReport } from '../../../shared/device-memory.js';
 
 export { GPU_MEMORY_SERIES, type DeviceMemoryReport } from '../../../shared/device-memory.js';
 
@@ -319,4 +319,10 @@ export function deviceMemorySampler(provider: string, intervalMs: number, record
       stopped = true;
     },
   };
+}
+
+/** For job log lines after "on <device>": "; GPU memory: …" or "; device memory not reported by webgpu (…)"; '' on CPU. */
+export async function deviceMemoryNote(provider: string, opts: DeviceMemoryOptions = {}): Promise<string> {
+  const text = describeDeviceMemory(provider, await reportDeviceMemory(provider, opts));
+  return text ? `; ${text}` : '';
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
-  deviceMemorySampler, engineStateBytes, fillEngineMemory, NvidiaSmiParseError, parseComputeAppsQuery, parseGpuQuery, planningDeviceMemoryBytes, queryNvidiaSmi, queryNvidiaSmiSync,
+  deviceMemoryNote, deviceMemorySampler, engineStateBytes, fillEngineMemory, NvidiaSmiParseError, parseComputeAppsQuery, parseGpuQuery, planningDeviceMemoryBytes, queryNvidiaSmi, queryNvidiaSmiSync,
   reportDeviceMemory, reportDeviceMemorySync, reportFrom, type EngineMemoryFields,
 } from '../../../../src-main/core/models/device-memory.js';
 import { deviceLayout } from '../../../../src-main/core/models/onnx/training-graph.js';
@@ -174,6 +174,12 @@ describe('a fake nvidia-smi on PATH', () => {
     const hung = { provider: 'webgpu' } as typeof device;
     await fillEngineMemory(hung, [[1]], { ...fake('hangs2', 'sleep 30'), timeoutMs: 200 });
     expect(hung).toEqual({ provider: 'webgpu', stateBytes: 16, memory: { reported: false, reason: 'nvidia-smi did not answer within 200 ms' } });
+  });
+  it('deviceMemoryNote: the suffix job logs put after the device (nothing on CPU)', async () => {
+    const opts = { ...answering(), pid: 4242 };
+    expect(await deviceMemoryNote('cuda', opts)).toBe('; GPU memory: 0 MiB used of 79.6 GiB (nvidia-smi, GPU 1 NVIDIA H100 80GB HBM3; this process 2.1 GiB)');
+    expect(await deviceMemoryNote('cpu', opts)).toBe('');
+    expect(await deviceMemoryNote('webgpu', { env: { PATH: '/nonexistent' }, cacheMs: 0 })).toBe('; device memory not reported by webgpu (nvidia-smi not found on PATH (no NVIDIA driver tools))');
   });
   it('no nvidia-smi on PATH', async () => {
     const opts = { env: { PATH: join(dir, 'nowhere') }, cacheMs: 0 };
