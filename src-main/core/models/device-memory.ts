@@ -10,8 +10,10 @@
 //
 // Which GPU: the one nvidia-smi lists this process on (by pid); else, for CUDA, the first entry of
 // CUDA_VISIBLE_DEVICES or GPU 0 (ORT's device_id default); for the other providers only when there
-// is exactly one NVIDIA GPU (their adapter could be another vendor's). Results are cached briefly:
-// a training job asks at start and end, the Models page per model, and nvidia-smi takes ~100 ms.
+// is exactly one NVIDIA GPU (their adapter could be another vendor's); a GPU matched without the
+// pid is marked "assumed" (CUDA numbers devices fastest-first unless CUDA_DEVICE_ORDER=PCI_BUS_ID,
+// nvidia-smi by PCI bus; containers may hide host pids). Results are cached briefly (5 s): a
+// training job asks at start, per sample and at the end, the Models page per model.
 //
 // Separately, exactly: the bytes of a training engine's own device-resident state (parameters,
 // gradients, Adam m and v: 4 float32 copies of the parameters), from the parameter shapes.
@@ -113,12 +115,13 @@ interface RunOutput {
   code: number | null;
 }
 
-function failureOf(bin: string, error: NodeJS.ErrnoException | undefined, timedOut: boolean, timeoutMs: number, code: number | null, signal: string | null, stderr: string): string | null {
+function failureOf(bin: string, error: NodeJS.ErrnoException | undefined, timedOut: boolean, timeoutMs: number, code: number | null, signal: string | null, said: string): string | null {
   if (error?.code === 'ENOENT') return `${bin} not found on PATH (no NVIDIA driver tools)`;
   if (timedOut || error?.code === 'ETIMEDOUT') return `${bin} did not answer within ${timeoutMs} ms`;
   if (error) return `${bin} could not run: ${error.message}`;
   if (signal) return `${bin} was killed by ${signal}`;
-  if (code !== 0) return `${bin} exited with status ${code}${stderr.trim() ? `: ${stderr.trim().split('\n')[0].slice(0, 160)}` : ''}`;
+  // nvidia-smi prints its own failures ("…couldn't communicate with the NVIDIA driver") on stdout.
+  if (code !== 0) return `${bin} exited with status ${code}${said.trim() ? `: ${said.trim().split('\n')[0].slice(0, 160)}` : ''}`;
   return null;
 }
 
@@ -142,14 +145,14 @@ function runAsync(bin: string, args: string[], timeoutMs: number, env: NodeJS.Pr
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', (e) => finish({ stdout, stderr, failure: failureOf(bin, e, false, timeoutMs, null, null, stderr), code: null }));
-    child.on('close', (code, signal) => finish({ stdout, stderr, failure: failureOf(bin, undefined, false, timeoutMs, code, signal, stderr), code }));
+    child.on('close', (code, signal) => finish({ stdout, stderr, failure: failureOf(bin, undefined, false, timeoutMs, code, signal, stderr || stdout), code }));
   });
 }
 
 function runSync(bin: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv): RunOutput {
   const r = spawnSync(bin, args, { env, timeout: timeoutMs, killSignal: 'SIGKILL', encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
-  return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', failure: failureOf(bin, r.error as NodeJS.ErrnoException | undefined, timedOut, timeoutMs, r.status, timedOut ? null : r.signal, r.stderr ?? ''), code: r.status };
+  return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', failure: failureOf(bin, r.error as NodeJS.ErrnoException | undefined, timedOut, timeoutMs, r.status, timedOut ? null : r.signal, r.stderr || r.stdout || ''), code: r.status };
 }
 
 function resultOf(gpuRun: RunOutput, appsRun: RunOutput | null): NvidiaSmiResult {

@@ -126,6 +126,9 @@ describe('a fake nvidia-smi on PATH', () => {
     const opts = fake('fails', `printf '%s' "${DRIVER_FAILED.trim()}"; echo 'driver gone' >&2; exit 9`);
     expect(await reportDeviceMemory('cuda', opts)).toEqual({ reported: false, reason: 'nvidia-smi exited with status 9: driver gone' });
     expect(reportDeviceMemorySync('cuda', opts)).toEqual({ reported: false, reason: 'nvidia-smi exited with status 9: driver gone' });
+    // As the real one does: the failure on stdout only.
+    const quiet = fake('fails-stdout', `printf '%s\\n' "${DRIVER_FAILED.trim()}"; exit 9`);
+    expect(await reportDeviceMemory('cuda', quiet)).toEqual({ reported: false, reason: `nvidia-smi exited with status 9: ${DRIVER_FAILED.trim()}` });
   });
   it('garbage on stdout with status 0 is "unexpected output", not a throw', async () => {
     const opts = fake('garbage', `printf '%s' "${DRIVER_FAILED.trim()}"`);
