@@ -2,8 +2,8 @@
 // inverted scaling, equal to the host formula bit for bit (int32 wrap-around), free of structure
 // (per row and column of a [64, 128×128] mask, between neighbours, triples, seeds and sites), and the
 // training engine's backward uses the same masks as its forward (the gradient of a parameter matches
-// finite differences of the loss under the same seeds). All masks are deterministic: the bounds are
-// z-scores of 5 (a fair coin exceeds one with probability ~6·10⁻⁷), never flaky.
+// finite differences of the loss under the same seeds). The masks are deterministic, so nothing is
+// flaky; the bounds are |z| < 5, which a truly random mask breaks with probability ~6·10⁻⁷ per check.
 import { describe, expect, it } from 'vitest';
 import { mnrLossHost } from '../../../../../src-main/core/training/losses/mnr.js';
 import { ortEngine } from '../../training/ort-fixture.js';
