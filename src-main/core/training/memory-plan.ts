@@ -34,7 +34,7 @@ const APPLY_COPIES = 6;
  */
 const OVERHEAD_PARAM_COPIES = 3;
 const ORT_PARAM_COPIES = 6;
-const ORT_ACT_SCALE = 1.6;
+const ORT_ACT_SCALE = 1.75;
 /** Node, tfjs/onnxruntime code and buffers, the tokenizer: resident before the model loads. */
 const RUNTIME_BYTES = 350 * 1024 ** 2;
 /** Share of a budget a plan may use (the estimate's error; the wasm heap estimate already counts fragmentation). */
@@ -85,9 +85,11 @@ export function activationFloatsPerText(c: EncoderConfig, S: number, dropout: nu
  * plus what the engine adds), and how many times the tfjs-derived activation count it keeps.
  * onnxruntime runs a step without GradCache as one fused graph (every column's forward, the loss,
  * the backward: all columns' activations alive at once, no arena) and feeds the AdamW graph's outputs
- * as new buffers. Fitted to bench/train-memory on ORT CPU, fused step, peak RSS (estimate):
- * MiniLM-L6 at 128 tokens, 16 texts 2.06 GB (2.34), 64 texts 6.37 GB (6.62); BERT-base, 8 texts at
- * 128 5.17 GB (5.30), at 192 6.16 GB (6.83); with GradCache (mini-batch 8) BERT-base at 128 4.81 GB (5.30).
+ * as new buffers. Fitted to bench/train-memory on ORT CPU (peak RSS, estimate in parentheses), fused
+ * step: MiniLM-L6 at 128 tokens, 16 texts 2.06 GB (2.47), 64 texts 6.86 GB (7.15); BERT-base at 128,
+ * 8 texts 5.17 GB (5.52), 32 texts 12.46 GB (13.15); at 192, 8 texts 6.16 GB (7.19), 32 texts 16.11 GB
+ * (19.84); GradCache mini-batch 8, BERT-base at 128 4.81 GB (5.52), at 192 5.85 GB (7.19). Never
+ * under; at most 23% over (192 tokens: the S² terms of activationFloatsPerText count high).
  */
 const ENGINE_COSTS: Record<EngineName, { paramCopies: number; actScale: number; applyCopies: number }> = {
   tfjs: { paramCopies: 4 + OVERHEAD_PARAM_COPIES, actScale: 1, applyCopies: APPLY_COPIES },
