@@ -55,7 +55,8 @@ export function syntheticFolder(c: EncoderConfig): ModelFolder {
 export const BENCH_ADAMW = { beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01 };
 
 export async function ortEngineFor(c: EncoderConfig, provider: ProviderChoice, threads?: number): Promise<OrtEngine> {
-  return OrtEngine.create({ folder: syntheticFolder(c), config: c, weights: randomWeights(c, 1) }, { adamw: BENCH_ADAMW, provider, threads });
+  // GENQ_TRAIN_FUSED=0: the per-column path (forward, host loss, backward per column) instead of the fused step graph, for A/B runs.
+  return OrtEngine.create({ folder: syntheticFolder(c), config: c, weights: randomWeights(c, 1) }, { adamw: BENCH_ADAMW, provider, threads, fusedStep: process.env.GENQ_TRAIN_FUSED !== '0' });
 }
 
 export interface OrtTiming {

@@ -114,6 +114,6 @@ export interface EngineOptions {
   provider?: 'auto' | 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
   /** ort only: intra-op threads. */
   threads?: number;
-  /** ort only: false leaves out stepGraph() (every step takes the per-column path); default: on unless env GENQ_TRAIN_FUSED=0. */
+  /** ort only: false leaves out stepGraph() (every step takes the per-column path); default: on (benches compare both). */
   fusedStep?: boolean;
 }

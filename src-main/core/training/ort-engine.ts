@@ -133,7 +133,7 @@ export class OrtEngine implements TrainingEngine {
     ]);
     const device: EngineDevice = { engine: 'ort', provider: embed.provider, fallbackReasons: embed.fallbackReasons };
     const empty = new Map<string, DeviceTensor>();
-    const fused = opts.fusedStep ?? process.env.GENQ_TRAIN_FUSED !== '0';
+    const fused = opts.fusedStep ?? true;
     const engine = new OrtEngine(spec, layout, opts, chosen, split, device, { adamw, norm, upload, download }, empty, new Map(), new Map(), fused);
     engine.passes.set(false, Promise.resolve({ embed, ...passes }));
     await engine.importState(model.weights);
