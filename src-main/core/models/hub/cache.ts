@@ -7,6 +7,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HubAbortedError, HubCacheBusyError } from './errors.js';
+import { processExists } from '../../project/locks.js';
 import type { CachedModel } from '../../../../shared/services/models.js';
 
 export interface ManifestFile {
@@ -178,7 +179,7 @@ export class HubCache {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         const holder = lockHolder(path);
-        if (holder !== null ? processAlive(holder) : ageMs(path) < 5000) break;
+        if (holder !== null ? processExists(holder) : ageMs(path) < 5000) break;
         rmSync(path, { force: true }); // stale: its process died mid-download
       }
     }
@@ -199,15 +200,6 @@ function ageMs(path: string): number {
     return Date.now() - statSync(path).mtimeMs;
   } catch {
     return Infinity;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
