@@ -8,6 +8,8 @@ import type { EngineParamTensor, TrainingEngine } from '../src-main/core/trainin
 import { mnrLoss } from '../src-main/core/training/losses/mnr.js';
 import { parameterShapes, type EncoderConfig, type TokenBatch } from '../src-main/core/training/model.js';
 import { OrtEngine } from '../src-main/core/training/ort-engine.js';
+import { reportDeviceMemory } from '../src-main/core/models/device-memory.js';
+import { isGpuProvider } from '../shared/device-memory.js';
 import { mulberry32 } from '../src-main/core/training/rng.js';
 import { stepGradients, type Tokenize } from '../src-main/core/training/step.js';
 
@@ -106,13 +108,17 @@ export async function timeOrtSteps(engine: TrainingEngine, w: Workload, log: (s:
 /**
  * Child mode (bench/train.ts runs the base-size model in its own process, so its peak RSS is its
  * own): node --import tsx bench/train-ort.ts --child <provider> <config JSON> <workload JSON>
- * prints {"msPerStep", "bytesPerStep", "firstStepOnly", "peakRssBytes", "provider"}.
+ * prints {"msPerStep", "bytesPerStep", "firstStepOnly", "peakRssBytes", "provider", "gpuMemory"}; gpuMemory is
+ * nvidia-smi's report taken after the timed steps, before the engine is freed (null on CPU or where not reported).
  */
 if (process.argv[2] === '--child') {
   const [provider, config, workload] = [process.argv[3] as ProviderChoice, JSON.parse(process.argv[4]) as EncoderConfig, JSON.parse(process.argv[5]) as Workload];
   const engine = await ortEngineFor(config, provider);
   const timing = await timeOrtSteps(engine, workload, (s) => console.error(s));
   const device = engine.device.provider;
+  const report = isGpuProvider(device) ? await reportDeviceMemory(device, { cacheMs: 0 }) : null;
   await engine.dispose();
-  console.log(JSON.stringify({ ...timing, peakRssBytes: process.resourceUsage().maxRSS * 1024, provider: device }));
+  const gpuMemory = report?.reported ? { usedBytes: report.usedBytes, totalBytes: report.totalBytes, processBytes: report.processBytes, gpuName: report.gpuName } : null;
+  if (report && !report.reported) console.error(`GPU memory: ${report.reason}`);
+  console.log(JSON.stringify({ ...timing, peakRssBytes: process.resourceUsage().maxRSS * 1024, provider: device, gpuMemory }));
 }

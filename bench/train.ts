@@ -150,7 +150,7 @@ export async function run(): Promise<void> {
   // mpnet-base size in a child process (its peak RSS alone; an out-of-memory kill is reported, not fatal).
   const base: Workload = { batch: 24, qLen: 16, pLen: 192, steps: Number(process.env.GENQ_BENCH_BASE_STEPS ?? 1) };
   const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/train-ort.ts', '--child', provider, JSON.stringify(MPNET_BASE), JSON.stringify(base)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
-  const baseResult = child.status === 0 ? (JSON.parse(child.stdout.trim().split('\n').pop()!) as OrtTiming & { peakRssBytes: number; provider: string }) : null;
+  const baseResult = child.status === 0 ? (JSON.parse(child.stdout.trim().split('\n').pop()!) as OrtTiming & { peakRssBytes: number; provider: string; gpuMemory: { usedBytes: number; totalBytes: number; processBytes: number | null; gpuName: string } | null }) : null;
   if (!baseResult) {
     log(`mpnet-base child failed (status ${child.status}, signal ${child.signal}${child.signal === 'SIGKILL' ? ': killed, likely out of memory' : ''})`);
     return;
@@ -162,6 +162,12 @@ export async function run(): Promise<void> {
   line({ metric: `pairs_per_sec_mpnet_base_b24_q16_p192_ort_${baseDevice}`, ours: pairs(baseTiming.msPerStep, base.batch), peer: `reference: PyTorch 2.11 fp32 on an H100, 409 pairs/s (issue 12); goal on that GPU ≥ 50%${firstOnly}`, peerValue: 409, measured: false });
   line({ metric: `peak_rss_gib_mpnet_base_b24_q16_p192_ort_${baseDevice}`, ours: basePeakRss / 2 ** 30, peer: 'reference: 24 GiB machine without a GPU (issue 17)', peerValue: 24, measured: false });
   line({ metric: `bytes_per_step_mpnet_base_ort_${baseDevice}`, ours: baseTiming.bytesPerStep, peer: 'parameter bytes of the model', peerValue: 4 * paramCount(MPNET_BASE) });
+  const gpu = baseResult.gpuMemory;
+  if (gpu) {
+    // nvidia-smi after the timed steps: this process's use where it is listed, else the whole GPU's.
+    const used = gpu.processBytes ?? gpu.usedBytes;
+    line({ metric: `gpu_memory_gib_mpnet_base_b24_q16_p192_ort_${baseDevice}`, ours: used / 2 ** 30, peer: `the GPU's memory, ${gpu.gpuName} (nvidia-smi; ${gpu.processBytes === null ? 'whole-GPU use: this process was not listed' : "this process's use"})`, peerValue: gpu.totalBytes / 2 ** 30 });
+  }
 }
 
 function paramCount(c: EncoderConfig): number {
