@@ -121,7 +121,7 @@ function lexicalPhase(db: Database.Database, options: SignalOptions, nearDupThre
         nearDups.rememberPassage();
       }
       hooks.saveCheckpoint?.({ phase: 'lexical', afterId: last });
-    })();
+    }).immediate();
     afterId = last;
     done += passages.length;
     hooks.progress?.({ done, total, unit: 'passages', message: 'lexical signals' });
@@ -153,7 +153,7 @@ async function perQueryPhase(
     db.transaction(() => {
       rows.forEach((r, i) => update.run(values[i], r.id));
       hooks.saveCheckpoint?.({ phase, afterId: last });
-    })();
+    }).immediate();
     afterId = last;
     done += rows.length;
     hooks.progress?.({ done, total, unit: 'queries', message: phase === 'roundtrip' ? 'round-trip ranks' : 'cross-encoder relevance' });

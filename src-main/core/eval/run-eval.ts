@@ -132,5 +132,5 @@ function recordRun(db: Database.Database, dataset: EvalReport['dataset'], row: E
     for (const name of METRIC_NAMES) point.run(runId, name, row.metrics[name]);
     if (row.hnswRecallAt10 !== null) point.run(runId, 'hnsw_recall@10', row.hnswRecallAt10);
     return runId;
-  })();
+  }).immediate();
 }

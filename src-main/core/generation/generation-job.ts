@@ -63,7 +63,7 @@ async function runGeneration(ctx: JobContext<GenerationRunParams, GenerationChec
         first.total = pendingPassageIds(db, params.scope, runId, first.maxPassageId).length;
         ctx.saveCheckpoint(first);
         return first;
-      })();
+      }).immediate();
     } else {
       ctx.log('info', `Resuming run ${cp.runId} at ${cp.done}/${cp.total} passages`);
     }
@@ -90,7 +90,7 @@ async function runGeneration(ctx: JobContext<GenerationRunParams, GenerationChec
       for (let start = 0; start < pending.length && !ctx.signal.aborted; start += chunk) {
         const passages = passageTexts(db, pending.slice(start, start + chunk)).map((p) => ({ key: p.id, text: p.text }));
         await generateQueries(generator.model, generator.tokenizer, passages, settings, (batch) => {
-          const kept = save(batch);
+          const kept = save.immediate(batch);
           const now = performance.now();
           const seconds = Math.max(1e-6, (now - last) / 1000);
           last = now;

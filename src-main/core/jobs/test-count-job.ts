@@ -23,7 +23,7 @@ const handler: JobHandler<TestCountParams, TestCountCheckpoint> = {
       if (delayMs) await sleep(delayMs);
       if (failAt === step) throw new Error(`test.count failed on purpose at step ${step}`);
       if (crashAt === step) process.exit(3);
-      commitStep(step);
+      commitStep.immediate(step);
       ctx.progress({ done: step + 1, total: steps, unit: 'steps', message: `step ${step + 1}` });
       ctx.metric('count', step, step + 1, runId);
     }

@@ -127,7 +127,7 @@ export async function mineHardNegatives(db: Database.Database, projectDir: strin
       const first: MiningCheckpoint = { runId, afterQueryId: 0, done: 0, total: countMinableQueries(db), timings: { bm25: 0, dense: 0, crossEncoder: 0, other: 0 } };
       hooks.saveCheckpoint?.(first);
       return first;
-    })();
+    }).immediate();
   } else {
     hooks.log?.('info', `Resuming mining run ${cp.runId} at ${cp.done}/${cp.total} queries`);
   }
@@ -163,7 +163,7 @@ export async function mineHardNegatives(db: Database.Database, projectDir: strin
       state.timings.crossEncoder += seconds(t);
       if (hooks.signal?.aborted) throw new MiningCancelledError('mining cancelled');
       t = performance.now();
-      save(rows, batch[batch.length - 1].id);
+      save.immediate(rows, batch[batch.length - 1].id);
       state.timings.other += seconds(t);
       hooks.progress?.({ done: state.done, total, unit: 'queries', message: `mining run ${state.runId}` });
     }

@@ -88,7 +88,7 @@ function openRun(ctx: JobContext<TrainingRunParams, TrainingJobCheckpoint>, db: 
     db.transaction(() => {
       attachJob(db, run.id, ctx.jobId);
       ctx.saveCheckpoint({ runId: run.id, step: loadCheckpoint(from).state.step, seconds: 0 });
-    })();
+    }).immediate();
     return { runId: run.id, config: run.config, from, secondsBefore: 0 };
   }
   const base = baseEncoder(db, params.modelId);
@@ -105,7 +105,7 @@ function openRun(ctx: JobContext<TrainingRunParams, TrainingJobCheckpoint>, db: 
     // Run ids can be reused after a deletion; a new run never continues someone else's checkpoints.
     rmSync(checkpointRoot(ctx.projectDir, runId), { recursive: true, force: true });
     return { runId, config: full, from: null as string | null, secondsBefore: 0 };
-  })();
+  }).immediate();
 }
 
 const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
@@ -219,7 +219,7 @@ const handler: JobHandler<TrainingRunParams, TrainingJobCheckpoint> = {
         setTrainingSummary(db, runId, full);
         ctx.saveCheckpoint({ runId, step: result.steps, seconds: summary.seconds });
         return full;
-      })();
+      }).immediate();
       ctx.log('info', `Tuned model "${config.outputName}" (model ${done.modelId}) written to ${outDir}`);
       ctx.progress({ done: result.steps, total: config.totalSteps, unit: 'steps', message: `tuned model "${config.outputName}" added` });
       return done;
