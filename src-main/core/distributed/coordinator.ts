@@ -69,7 +69,7 @@ export async function coordinateStage(opts: CoordinatorOptions): Promise<StageCo
   const results = new Worker(
     resultsQueueName(stage.queueKey),
     async (job: Job<ShardResult>) => {
-      write(job.data);
+      write.immediate(job.data);
       report();
     },
     { connection: resultsConnection, concurrency: 1, autorun: true },

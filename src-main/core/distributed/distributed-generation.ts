@@ -45,7 +45,7 @@ export function planGenerationStage(db: Database.Database, params: DistributedGe
     const shards = splitIntoShards(pendingPassageIds(db, run.scope, runId), workers.shardSize ?? run.settings.batchSize * 8);
     const stageId = createStage(db, { kind: 'generate', jobId, runId, modelId: model.id, config: { model: modelRefOf(model), settings: run.settings, redis: redactRedisUrl(workers.redisUrl) }, shards });
     return { runId, stageId, queries: 0, duplicates: 0, empty: 0 };
-  })();
+  }).immediate();
 }
 
 export interface StageHooks {

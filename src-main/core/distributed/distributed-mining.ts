@@ -40,7 +40,7 @@ export function planMiningStage(db: Database.Database, params: MiningParams, job
     // dist_shards.passage_ids holds query ids here, and dist_results keys queries (see schema v10).
     const stageId = createStage(db, { kind: 'mine', jobId, modelId: ce.id, config: { model: modelRefOf(ce), miningRunId: runId, redis: redactRedisUrl(workers.redisUrl) }, shards: splitIntoShards(ids, params.queriesPerBatch) });
     return { runId, stageId };
-  })();
+  }).immediate();
 }
 
 /**

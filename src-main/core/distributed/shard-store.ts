@@ -83,7 +83,7 @@ export function createStage(
     const insert = db.prepare('INSERT INTO dist_shards (stage_id, shard, passage_ids) VALUES (?, ?, ?)');
     stage.shards.forEach((ids, shard) => insert.run(id, shard, JSON.stringify(ids)));
     return id;
-  })();
+  }).immediate();
 }
 
 export function getStage(db: Database.Database, stageId: number): StageRow {

@@ -53,7 +53,7 @@ describe('job write transactions', () => {
     b.close();
   });
 
-  // Every transaction of the code that runs inside job worker threads is invoked with .immediate().
+  // Every transaction of the code that runs inside job worker threads (and the distributed coordinator, which runs in one) is invoked with .immediate().
   test.each([
     'src-main/core/training/training-job.ts',
     'src-main/core/generation/generation-job.ts',
@@ -61,6 +61,10 @@ describe('job write transactions', () => {
     'src-main/core/mining/mine.ts',
     'src-main/core/eval/run-eval.ts',
     'src-main/core/jobs/test-count-job.ts',
+    'src-main/core/distributed/coordinator.ts',
+    'src-main/core/distributed/distributed-generation.ts',
+    'src-main/core/distributed/distributed-mining.ts',
+    'src-main/core/distributed/shard-store.ts',
   ])('%s writes with BEGIN IMMEDIATE', (file) => {
     const source = readFileSync(join(repoRoot, file), 'utf8');
     const transactions = source.match(/\.transaction\(/g)?.length ?? 0;
