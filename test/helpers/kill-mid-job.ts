@@ -3,7 +3,9 @@
 // has got far enough the child is killed with SIGKILL, so the test can reopen the project and
 // resume the interrupted job. Read the database meanwhile with the harness's withDb.
 import { expect } from 'vitest';
+import type { JobSnapshot } from '../../shared/services/jobs.js';
 import { startStage } from '../faults/harness.js';
+import type { TestServices } from './services.js';
 import { waitUntil } from './temp-dir.js';
 
 export interface KillMidJobOptions<T> {
@@ -34,4 +36,11 @@ export async function killMidJob<T>(opts: KillMidJobOptions<T>): Promise<{ jobId
   } finally {
     await stage.kill();
   }
+}
+
+/** After killMidJob, in the reopened project: the job is interrupted and resumable; resumes it and returns its end. */
+export async function resumeInterrupted(s: TestServices, jobId: number): Promise<JobSnapshot> {
+  expect(await s.impl.jobs.get({ id: jobId })).toMatchObject({ state: 'interrupted', resumable: true });
+  await s.impl.jobs.resume({ id: jobId });
+  return s.finished(jobId);
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it, test } from 'vitest';
 import type { ImportReport } from '../../../../shared/services/corpus.js';
 import { brokenDocuments, integrity, scalar, startStage, withDb } from '../../../faults/harness.js';
+import { resumeInterrupted } from '../../../helpers/kill-mid-job.js';
 import { runCli } from '../../../helpers/run-cli.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
 import { useTempDirs, waitUntil } from '../../../helpers/temp-dir.js';
@@ -72,9 +73,7 @@ for (const reimport of [false, true]) {
     // Resumed after all, the job finds its partial file gone and skips the file instead of continuing it.
     const s = await servicesOnNewProject(root);
     try {
-      expect(await s.impl.jobs.get({ id: jobId })).toMatchObject({ state: 'interrupted', resumable: true });
-      await s.impl.jobs.resume({ id: jobId });
-      const end = await s.finished(jobId);
+      const end = await resumeInterrupted(s, jobId);
       expect(end.state).toBe('done');
       expect((end.result as ImportReport).totals).toMatchObject({ imported: 0, skipped: 1, documents: 0 });
       const logs = (await s.impl.jobs.logs({ id: jobId, limit: 100 })).map((l) => l.message);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { GenerationResult } from '../../../../shared/services/generation.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
 import { withDb } from '../../../faults/harness.js';
-import { killMidJob } from '../../../helpers/kill-mid-job.js';
+import { killMidJob, resumeInterrupted } from '../../../helpers/kill-mid-job.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { insertPassages, TINY_T5 } from './project-fixture.js';
 
@@ -103,9 +103,7 @@ describe('generation.run', () => {
 
     const s = await servicesOnNewProject(root);
     try {
-      expect(await s.impl.jobs.get({ id: jobId })).toMatchObject({ state: 'interrupted', resumable: true });
-      await s.impl.jobs.resume({ id: jobId });
-      const end = await s.finished(jobId);
+      const end = await resumeInterrupted(s, jobId);
       expect(end.state).toBe('done');
       const result = end.result as GenerationResult;
       expect(result.passages).toBe(passages);

@@ -11,7 +11,7 @@ import { loadModelFolder } from '../../../../src-main/core/models/folder.js';
 import { readSafetensors } from '../../../../src-main/core/models/safetensors.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
 import { withDb } from '../../../faults/harness.js';
-import { killMidJob } from '../../../helpers/kill-mid-job.js';
+import { killMidJob, resumeInterrupted } from '../../../helpers/kill-mid-job.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { addTinyBert, seedPairs } from './training-fixture.js';
 
@@ -109,9 +109,7 @@ describe('training.run after kill -9', () => {
 
     const s = await servicesOnNewProject(root);
     try {
-      expect(await s.impl.jobs.get({ id: jobId })).toMatchObject({ state: 'interrupted', resumable: true });
-      await s.impl.jobs.resume({ id: jobId });
-      const resumed = await s.finished(jobId);
+      const resumed = await resumeInterrupted(s, jobId);
       expect(resumed.error).toBeNull();
       const logs = await s.impl.jobs.logs({ id: jobId, limit: 100 });
       expect(logs.some((l) => /^Resuming run 1 at step \d+/.test(l.message))).toBe(true);
