@@ -131,8 +131,9 @@ async function receive(req: IncomingMessage, url: URL, opts: UploadOptions): Pro
   req.once('close', onClose);
   req.once('error', (err) => limit.destroy(err));
   req.pipe(limit);
+  const out = createWriteStream(partial, { flags: 'wx' });
   try {
-    await pipeline(limit, createWriteStream(partial, { flags: 'wx' }));
+    await pipeline(limit, out);
     await link(partial, file).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'EEXIST') throw new UploadError(409, 'UploadExistsError', `${label} was already uploaded in upload ${uploadId}`);
       throw err;
@@ -144,6 +145,14 @@ async function receive(req: IncomingMessage, url: URL, opts: UploadOptions): Pro
     throw new UploadError(500, 'UploadWriteError', `Could not store ${label}: ${e.message}`);
   } finally {
     req.off('close', onClose);
+    // A pipeline that failed early (size limit, aborted request) rejects while the write stream may
+    // still be opening its file; removing it before the stream closed left the .part file behind.
+    if (!out.closed) {
+      await new Promise<void>((resolve) => {
+        out.once('close', () => resolve());
+        out.on('error', () => {}); // already reported through the pipeline; 'close' follows it
+      });
+    }
     await rm(partial, { force: true });
   }
   return { uploadDir, file, bytes: limit.bytes };
