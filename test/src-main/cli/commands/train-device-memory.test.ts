@@ -2,12 +2,13 @@
 // for tiny-bert) always, GPU memory for a GPU provider as nvidia-smi reports it (a fake one on PATH)
 // or "device memory not reported by webgpu (…)" without it. WebGPU runs need an adapter (lavapipe
 // here); on CI a missing adapter fails, locally the WebGPU cases skip.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../helpers/run-cli.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { webgpuUnavailable } from '../../core/training/ort-fixture.js';
+import { fakeNvidiaSmi } from '../../../helpers/fake-nvidia-smi.js';
 
 const FIXTURE = join(import.meta.dirname, '../../../fixtures/tiny-bert');
 const tempDir = useTempDirs('genq-cli-train-memory-');
@@ -37,9 +38,7 @@ describe('genq train memory lines', () => {
     it('with nvidia-smi: GPU memory as it reports, at the start and after training', async () => {
       const dir = tempDir();
       const bin = join(dir, 'bin');
-      mkdirSync(bin);
-      writeFileSync(join(bin, 'nvidia-smi'), `#!/bin/sh\ncase "$1" in --query-gpu=*) printf '%s' '${GPU}' ;; esac\n`);
-      chmodSync(join(bin, 'nvidia-smi'), 0o755);
+      fakeNvidiaSmi(bin, { gpuCsv: GPU });
       const r = await train(dir, 'webgpu', { PATH: `${bin}:${process.env.PATH}` });
       expect(r.code, r.stderr).toBe(0);
       const line = 'GPU memory: 1.2 GiB used of 22.5 GiB (nvidia-smi, GPU 0 NVIDIA L4; assumed: the only NVIDIA GPU)';

@@ -1,11 +1,12 @@
 // The ORT training engine fills its device record: the exact bytes of its own state (parameters,
 // gradients, Adam m and v) always; on a GPU provider what nvidia-smi reports (a fake one on PATH) or
 // why it is not reported. WebGPU needs an adapter (lavapipe here): required on CI, skipped locally.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ortEngine, webgpuUnavailable } from '../training/ort-fixture.js';
+import { fakeNvidiaSmi } from '../../../helpers/fake-nvidia-smi.js';
 
 const missing = await webgpuUnavailable();
 const GPU = '0, GPU-6f7c8b2e-1d3a-4c5b-9e8f-0a1b2c3d4e5f, NVIDIA L4, 23034, 1187\n';
@@ -30,8 +31,7 @@ describe('OrtEngine.device memory fields', () => {
   it.skipIf(missing !== null && !process.env.CI)('webgpu: nvidia-smi\'s report (memoryBytes = the GPU size), or not reported', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'genq-engine-smi-'));
     try {
-      writeFileSync(join(dir, 'nvidia-smi'), `#!/bin/sh\ncase "$1" in --query-gpu=*) printf '%s' '${GPU}' ;; esac\n`);
-      chmodSync(join(dir, 'nvidia-smi'), 0o755);
+      fakeNvidiaSmi(dir, { gpuCsv: GPU });
       process.env.PATH = `${dir}:${path}`;
       const { engine } = await ortEngine('tiny-bert', 'webgpu');
       try {

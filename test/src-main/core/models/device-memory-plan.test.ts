@@ -1,10 +1,11 @@
 // The memory plan of a run budgets against the GPU's size where nvidia-smi reports it (explicit GPU
 // providers), and against host RAM otherwise ('auto', cpu, no nvidia-smi). A fake nvidia-smi on PATH.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planRun } from '../../../../src-main/core/training/engines.js';
+import { fakeNvidiaSmi } from '../../../helpers/fake-nvidia-smi.js';
 
 const TINY_BERT = join(import.meta.dirname, '../../../fixtures/tiny-bert');
 const GPU = '0, GPU-6f7c8b2e-1d3a-4c5b-9e8f-0a1b2c3d4e5f, NVIDIA A10G, 23028, 514\n';
@@ -16,10 +17,7 @@ describe('planRun with a reported GPU', () => {
   });
   const onPath = (body: string | null) => {
     const dir = mkdtempSync(join(tmpdir(), 'genq-plan-smi-'));
-    if (body !== null) {
-      writeFileSync(join(dir, 'nvidia-smi'), `#!/bin/sh\n${body}\n`);
-      chmodSync(join(dir, 'nvidia-smi'), 0o755);
-    }
+    if (body !== null) fakeNvidiaSmi(dir, { body });
     process.env.PATH = `${dir}:/usr/bin:/bin`;
     return () => rmSync(dir, { recursive: true, force: true });
   };

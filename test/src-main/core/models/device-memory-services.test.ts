@@ -2,7 +2,6 @@
 // info (added models), Try-embed and the generation estimate, on WebGPU (lavapipe here, picked by
 // 'auto' with GENQ_WEBGPU_AUTO=1) with a fake nvidia-smi on PATH; on the CPU they carry none. The
 // WebGPU case needs an adapter: required on CI, skipped locally without one.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { servicesOnNewProject } from '../../../helpers/services.js';
@@ -10,6 +9,7 @@ import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { insertPassages, TINY_T5 } from '../generation/project-fixture.js';
 import { webgpuUnavailable } from '../training/ort-fixture.js';
 import { FIXTURES } from './fixtures.js';
+import { fakeNvidiaSmi } from '../../../helpers/fake-nvidia-smi.js';
 
 const tempDir = useTempDirs('genq-device-memory-services-');
 const missing = await webgpuUnavailable();
@@ -49,9 +49,7 @@ describe('device memory on the Models and Generate facts', () => {
   it.skipIf(missing !== null && !process.env.CI)('webgpu: what nvidia-smi reports, on model info, Try-embed and the estimate', async () => {
     const dir = tempDir();
     const bin = join(dir, 'fake-bin');
-    mkdirSync(bin);
-    writeFileSync(join(bin, 'nvidia-smi'), `#!/bin/sh\ncase "$1" in --query-gpu=*) printf '%s' '${GPU}' ;; esac\n`);
-    chmodSync(join(bin, 'nvidia-smi'), 0o755);
+    fakeNvidiaSmi(bin, { gpuCsv: GPU });
     process.env.PATH = `${bin}:${env.PATH}`;
     process.env.GENQ_WEBGPU_AUTO = '1';
     const f = await facts(join(dir, 'project'));

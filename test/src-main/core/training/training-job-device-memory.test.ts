@@ -2,7 +2,6 @@
 // GPU provider), its result carries them for the Train page, and on a GPU provider it records GPU
 // memory samples as metric series. WebGPU (lavapipe here) with a fake nvidia-smi on PATH; the WebGPU
 // case needs an adapter: required on CI, skipped locally without one.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { trainingRunParamsSchema, type TrainingResult } from '../../../../shared/services/training.js';
@@ -10,6 +9,7 @@ import { servicesOnNewProject } from '../../../helpers/services.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { webgpuUnavailable } from './ort-fixture.js';
 import { addTinyBert, seedPairs } from './training-fixture.js';
+import { fakeNvidiaSmi } from '../../../helpers/fake-nvidia-smi.js';
 
 const tempDir = useTempDirs('genq-training-job-memory-');
 const missing = await webgpuUnavailable();
@@ -52,9 +52,7 @@ describe('training.run memory facts', () => {
   it.skipIf(missing !== null && !process.env.CI)('webgpu with nvidia-smi: GPU memory in the log, the result and the metric series', async () => {
     const dir = tempDir();
     const bin = join(dir, 'fake-bin');
-    mkdirSync(bin);
-    writeFileSync(join(bin, 'nvidia-smi'), `#!/bin/sh\ncase "$1" in --query-gpu=*) printf '%s' '${GPU}' ;; esac\n`);
-    chmodSync(join(bin, 'nvidia-smi'), 0o755);
+    fakeNvidiaSmi(bin, { gpuCsv: GPU });
     process.env.PATH = `${bin}:${path}`; // before the job's worker starts: it reads the same PATH
     const { result, logs, series } = await runJob(join(dir, 'project'), 'webgpu');
     expect(result).toMatchObject({
