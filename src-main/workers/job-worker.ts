@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, WORKER_BUSY_TIMEOUT_MS } from '../core/project/store.js';
 import { withStageLock } from '../core/project/locks.js';
+import { installCallGate } from '../core/app/native-call-gate.js';
 import type { JobContext, JobHandler, JobProgressUpdate, RunnerToWorker, WorkerStartData, WorkerToRunner } from '../core/jobs/types.js';
 
 /** Minimum gap between progress messages; handlers may report far more often than that. */
@@ -14,6 +15,7 @@ const port = parentPort;
 if (!port) throw new Error('job-worker.ts must run inside a worker thread');
 const data = workerData as WorkerStartData;
 const send = (msg: WorkerToRunner) => port.postMessage(msg);
+installCallGate(data.callGate);
 
 /**
  * Under tsx, stage code names its handler './x-job.js' although only x-job.ts exists on

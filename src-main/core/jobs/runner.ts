@@ -9,6 +9,7 @@ import type { WireError } from '../../../shared/contract.js';
 import type { JobKindRegistry } from './registry.js';
 import type { RunnerToWorker, WorkerStartData, WorkerToRunner } from './types.js';
 import { spawnJobWorker } from './worker-thread.js';
+import { newCallGate, terminateWhenIdle } from '../app/native-call-gate.js';
 import { processExists } from '../project/locks.js';
 import { FINAL_STATES, JobTable, RESUMABLE_STATES } from './job-table.js';
 import { ProgressTracker } from './progress.js';
@@ -33,6 +34,8 @@ interface ActiveJob {
   kind: string;
   heavy: boolean;
   worker: Worker;
+  /** Stops the worker once no onnxruntime call is in flight in it (terminating one mid-call aborts the process). */
+  stop: () => Promise<number>;
   tracker: ProgressTracker;
   lastEmit: number;
   emitTimer: NodeJS.Timeout | null;
@@ -114,7 +117,7 @@ export class JobRunner {
           void this.writeLater(`Logging the stop of job ${id}`, () =>
             this.table.addLog(id, 'warn', `The job did not stop within ${grace / 1000} s of cancel; its worker was terminated.`),
           );
-          void job.worker.terminate();
+          void job.stop();
         }, grace);
         this.table.addLog(id, 'info', 'Cancel requested');
       }
@@ -158,7 +161,7 @@ export class JobRunner {
       job.finished = true;
       this.clearTimers(job);
       this.active.delete(job.id);
-      await job.worker.terminate();
+      await job.stop();
       const progress = { ...job.tracker.progress, rate: null, etaSeconds: null };
       await retryBusy(`Marking job ${job.id} interrupted`, () => this.table.finish(job.id, 'interrupted', { progress }));
       this.settle(job.id);
@@ -212,13 +215,16 @@ export class JobRunner {
       checkpoint,
       projectDir: this.opts.projectDir,
       dbPath: this.opts.dbPath,
+      callGate: newCallGate(),
     };
     const worker = spawnJobWorker(workerData);
+    let stopping: Promise<number> | null = null;
     const job: ActiveJob = {
       id,
       kind,
       heavy,
       worker,
+      stop: () => (stopping ??= terminateWhenIdle(worker, workerData.callGate)),
       tracker: new ProgressTracker(checkpoint != null ? prior : null),
       lastEmit: 0,
       emitTimer: null,
@@ -294,7 +300,7 @@ export class JobRunner {
     this.clearTimers(job);
     this.active.delete(job.id);
     // The worker has posted its final message; nothing of value is left in it.
-    void job.worker.terminate();
+    void job.stop();
     const progress = { ...job.tracker.progress, etaSeconds: state === 'done' ? 0 : null };
     void this.writeLater(`Recording the end of job ${job.id}`, () =>
       this.opts.db.transaction(() => {

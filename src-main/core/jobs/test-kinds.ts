@@ -37,4 +37,23 @@ export const testCountLightJob: JobKindDef<TestCountParams> = {
   heavy: false,
 };
 
-export const testJobKinds: JobKindDef<any>[] = [testCountJob, testCountLightJob];
+
+export const testOnnxLoopParams = z.object({
+  /** An .onnx embedding model with input_ids / attention_mask inputs. */
+  model: z.string().min(1),
+  /** Keep running after cancel, so the runner's hard stop lands while a run is in flight. */
+  ignoreSignal: z.boolean().default(true),
+});
+export type TestOnnxLoopParams = z.infer<typeof testOnnxLoopParams>;
+
+/** Runs an onnxruntime session back to back until stopped: what a training or embedding job does. */
+export const testOnnxLoopJob: JobKindDef<TestOnnxLoopParams> = {
+  kind: 'test.onnx-loop',
+  title: () => 'Run onnxruntime in a loop',
+  label: 'Test: onnxruntime loop',
+  heavy: false,
+  params: testOnnxLoopParams,
+  handlerModule: new URL('./test-onnx-loop-job.js', import.meta.url).href,
+};
+
+export const testJobKinds: JobKindDef<any>[] = [testCountJob, testCountLightJob, testOnnxLoopJob];

@@ -74,4 +74,6 @@ export interface WorkerStartData {
   checkpoint: unknown;
   projectDir: string;
   dbPath: string;
+  /** The worker's native-call gate (app/native-call-gate.ts): the runner terminates it only when no onnxruntime call is in flight. */
+  callGate: SharedArrayBuffer;
 }

@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { gatedCall } from '../app/native-call-gate.js';
 
 export type ProviderName = 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export type ProviderChoice = 'auto' | ProviderName;
@@ -156,7 +157,7 @@ export class OnnxSession {
             : {}),
           ...(opts.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
         };
-        const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+        const session = await gatedCall(() => (typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options)));
         return new OnnxSession(session, provider, reasons);
       } catch (e) {
         const message = (e as Error).message.split('\n')[0];
@@ -170,7 +171,7 @@ export class OnnxSession {
 
   /** Runs with onnxruntime tensors in and out (device-resident state); the caller owns and disposes the outputs. */
   async runTensors(feeds: Record<string, DeviceTensor>, fetch: string[]): Promise<Record<string, DeviceTensor>> {
-    const results = await this.session.run(feeds, fetch);
+    const results = await gatedCall(() => this.session.run(feeds, fetch));
     const out: Record<string, DeviceTensor> = {};
     for (const name of fetch) {
       const t = results[name];
@@ -184,7 +185,7 @@ export class OnnxSession {
   async run(feeds: Record<string, TensorIn>, fetch: string[]): Promise<Record<string, TensorOut>> {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.type, t.data, t.dims);
-    const results = await this.session.run(ortFeeds, fetch);
+    const results = await gatedCall(() => this.session.run(ortFeeds, fetch));
     const out: Record<string, TensorOut> = {};
     for (const name of fetch) {
       const t = results[name];
@@ -197,7 +198,7 @@ export class OnnxSession {
 
   async release(): Promise<void> {
     if (process.env.GENQ_ORT_PROFILE) this.session.endProfiling();
-    await this.session.release();
+    await gatedCall(() => this.session.release());
   }
 }
 

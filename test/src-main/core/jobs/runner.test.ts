@@ -198,6 +198,7 @@ describe('job runner', () => {
     expect((await s.impl.jobs.kinds({})).filter((k) => k.kind.startsWith('test.'))).toEqual([
       { kind: 'test.count', heavy: true, title: 'Test: count (heavy)' },
       { kind: 'test.count-light', heavy: false, title: 'Test: count (light)' },
+      { kind: 'test.onnx-loop', heavy: false, title: 'Test: onnxruntime loop' },
     ]);
   });
 
