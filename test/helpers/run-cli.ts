@@ -1,9 +1,8 @@
-// Runs the genq CLI from source in a child process (node --import tsx src-main/cli/genq.ts).
+// Runs the genq CLI in a child process (compiled when dist/ is fresh, else from source: genq-entry.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { genqNodeArgs, repoRoot } from './genq-entry.js';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const cliEntry = fileURLToPath(new URL('../../src-main/cli/genq.ts', import.meta.url));
+export { genqNodeArgs, repoRoot };
 
 export interface CliResult {
   code: number | null;
@@ -12,7 +11,7 @@ export interface CliResult {
 }
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], {
+  return spawn(process.execPath, [...genqNodeArgs(), ...args], {
     cwd: repoRoot,
     env: { ...process.env, GENQ_DEBUG: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, maxAbsDiff, reference, tempDir } from '../../core/models/fixtures.js';
+import { genqNodeArgs } from '../../../helpers/genq-entry.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const tmp = tempDir('cli-embed');
@@ -11,7 +12,7 @@ afterAll(() => tmp.remove());
 const cache = join(tmp.path, 'cache');
 
 function genq(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/genq.ts', ...args], { cwd: ROOT, input, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [...genqNodeArgs(), ...args], { cwd: ROOT, input, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, tempDir } from '../../core/models/fixtures.js';
 import { servicesOnNewProject } from '../../../helpers/services.js';
 import { insertPassages } from '../../core/generation/project-fixture.js';
+import { genqNodeArgs } from '../../../helpers/genq-entry.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const tmp = tempDir('cli-generate');
@@ -16,7 +17,7 @@ const model = join(FIXTURES, 'tiny-t5');
 const ref = JSON.parse(readFileSync(join(model, 'reference.json'), 'utf8')) as { passages: string[]; greedy: { texts: string[] } };
 
 function genq(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/genq.ts', 'generate', '--model', model, '--threads', '1', '--cache-dir', cache, ...args], {
+  const r = spawnSync(process.execPath, [...genqNodeArgs(), 'generate', '--model', model, '--threads', '1', '--cache-dir', cache, ...args], {
     cwd: ROOT,
     input,
     encoding: 'utf8',
@@ -56,7 +57,7 @@ describe('genq generate', () => {
     const mixed = genq(['--greedy', '--top-p', '0.9'], 'text\n');
     expect(mixed.code).not.toBe(0);
     expect(mixed.stderr).toMatch(/--greedy cannot be combined with sampling options \(--top-p\)/);
-    const bert = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/genq.ts', 'generate', '--model', join(FIXTURES, 'tiny-bert'), '--greedy', '--cache-dir', cache], { cwd: ROOT, input: 'x\n', encoding: 'utf8', timeout: 60_000 });
+    const bert = spawnSync(process.execPath, [...genqNodeArgs(), 'generate', '--model', join(FIXTURES, 'tiny-bert'), '--greedy', '--cache-dir', cache], { cwd: ROOT, input: 'x\n', encoding: 'utf8', timeout: 60_000 });
     expect(bert.status).not.toBe(0);
     expect(bert.stderr).toMatch(/model_type "bert" is not a T5 query generator/);
   });
@@ -83,7 +84,7 @@ describe('genq generate', () => {
     const output = join(tmp.path, 'project.tsv');
     const r = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'src-main/cli/genq.ts', 'generate', '--project', join(root, 'project'), '--model', model, '--num-queries', '2', '--max-length', '5', '--threads', '1', '--format', 'tsv', '--output', output],
+      [...genqNodeArgs(), 'generate', '--project', join(root, 'project'), '--model', model, '--num-queries', '2', '--max-length', '5', '--threads', '1', '--format', 'tsv', '--output', output],
       { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, GENQ_USER_DATA: join(root, 'user-data') } },
     );
     expect(r.stderr).toMatch(/run \d+: 4 passages, \d+ queries/); // the 5th passage is a marked duplicate

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
-import { cliEntry, repoRoot, runCli } from '../../../helpers/run-cli.js';
+import { genqNodeArgs, repoRoot, runCli } from '../../../helpers/run-cli.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 
 const tempDir = useTempDirs('genq-lock-hold-');
@@ -23,7 +23,7 @@ describe('a long import and another writer', () => {
       file,
       Array.from({ length: 40_000 }, (_, i) => JSON.stringify({ _id: `d${i}`, text: Array.from({ length: 60 }, (_, k) => words[(i + k * 5) % words.length]).join(' ') + ` ${i}.` })).join('\n'),
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, 'import', '--project', project, file], { cwd: repoRoot, stdio: 'ignore' });
+    const child = spawn(process.execPath, [...genqNodeArgs(), 'import', '--project', project, file], { cwd: repoRoot, stdio: 'ignore' });
     const exited = once(child, 'exit');
     let running = true;
     void exited.then(() => (running = false));

@@ -4,11 +4,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { genqNodeArgs } from '../../../helpers/genq-entry.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export async function startWorkerProcess(opts: { redisUrl: string; id: string; graphCache: string; lockMs?: number; extra?: string[] }): Promise<ChildProcess> {
-  const args = ['--import', 'tsx', 'src-main/cli/genq.ts', 'worker', '--redis', opts.redisUrl, '--threads', '1', '--lock-ms', String(opts.lockMs ?? 1000), '--id', opts.id, ...(opts.extra ?? [])];
+  const args = [...genqNodeArgs(), 'worker', '--redis', opts.redisUrl, '--threads', '1', '--lock-ms', String(opts.lockMs ?? 1000), '--id', opts.id, ...(opts.extra ?? [])];
   const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, GENQ_CACHE: opts.graphCache }, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) if (line.includes('"ready":true')) return child;

@@ -25,6 +25,7 @@ import { RedisServer } from './redis-server.js';
 import { buildIndexForModel } from '../../../../src-main/core/index/build-for-model.js';
 import { loadIndex } from '../../../../src-main/core/index/index-store.js';
 import { buildIndexOnWorkers } from '../../../../src-main/core/distributed/distributed-index.js';
+import { genqNodeArgs } from '../../../helpers/genq-entry.js';
 
 const tempDir = useTempDirs('genq-distributed-');
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -49,7 +50,7 @@ let graphCache: string;
 const children: ChildProcess[] = [];
 
 async function startWorker(id: string, extra: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/genq.ts', 'worker', '--redis', redis.url, '--threads', '1', '--lock-ms', String(LOCK_MS), '--id', id, ...extra], {
+  const child = spawn(process.execPath, [...genqNodeArgs(), 'worker', '--redis', redis.url, '--threads', '1', '--lock-ms', String(LOCK_MS), '--id', id, ...extra], {
     cwd: repoRoot,
     env: { ...process.env, GENQ_CACHE: graphCache },
     stdio: ['ignore', 'pipe', 'inherit'],
