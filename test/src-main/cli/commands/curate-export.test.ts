@@ -1,5 +1,6 @@
-// Spawns the real CLI: `genq curate` (signals, rule preview/apply by name and expression, split,
-// undo) and `genq export` on a project with generated queries inserted directly.
+// `genq curate` (signals, rule preview/apply by name and expression, split, undo) and `genq export`
+// on a project with generated queries inserted directly: the commands run in this process
+// (in-process.ts); a refusal by commander itself (it exits the process) runs in a spawned CLI.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,8 +8,10 @@ import { createProject } from '../../../../src-main/core/project/store.js';
 import { runCli } from '../../../helpers/run-cli.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { seed } from '../../core/curation/helpers.js';
+import { cliRun, useUserData } from '../in-process.js';
 
 const tempDir = useTempDirs('genq-cli-curate-');
+useUserData(() => join(tempDir(), 'user-data'));
 
 function projectWithQueries(): string {
   const dir = join(tempDir(), 'p');
@@ -24,6 +27,7 @@ function projectWithQueries(): string {
 describe('genq curate / export', () => {
   it('computes signals, previews and applies rules, undoes, and exports the accepted pairs', async () => {
     const dir = projectWithQueries();
+    const runCli = cliRun;
     const preview = await runCli(['curate', '--project', dir, '--signals', '--apply-rule', 'reject-copies', '--preview']);
     expect(preview.code, preview.stderr).toBe(0);
     const p = JSON.parse(preview.stdout);
@@ -48,9 +52,10 @@ describe('genq curate / export', () => {
 
   it('fails with a clear message for an unreadable rule or format', async () => {
     const dir = projectWithQueries();
-    const bad = await runCli(['curate', '--project', dir, '--apply-rule', 'reject sparkle > 2']);
+    const bad = await cliRun(['curate', '--project', dir, '--apply-rule', 'reject sparkle > 2']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('unknown signal "sparkle"');
+    // A value outside the option's choices is refused by commander itself, which exits the process.
     const fmt = await runCli(['export', '--project', dir, '--format', 'csv', '--out', join(dir, 'x.csv')]);
     expect(fmt.code).not.toBe(0);
     expect(fmt.stderr).toContain('--format must be one of tsv, jsonl, beir');
