@@ -24,7 +24,7 @@ import { isOutOfMemory, memoryError, TrainingMemoryError } from '../../core/trai
 import { exportSentenceTransformerArrays } from '../../core/training/export.js';
 import { evaluateDevSet } from '../../core/training/dev-eval.js';
 import type { DevSet, PairStatuses } from '../../core/training/project-pairs.js';
-import { parameterShapes } from '../../core/training/model.js';
+import { parameterShapes } from '../../core/training/encoder-config.js';
 import { adamwOptions, DEFAULT_SETTINGS, runTraining, type TrainSettings } from '../../core/training/trainer.js';
 import { lossFor, projectTrainingData, readTripletsFile, tripletExamples, type LossName, type TrainingData } from '../../core/training/training-data.js';
 import type { CliContext } from '../context.js';

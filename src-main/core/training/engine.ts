@@ -17,7 +17,7 @@
 // in its graph form, the backward) in one run, leaving the same gradients; step.ts then uses it.
 import type { AdamWState } from './adamw.js';
 import type { TrainingLoss } from './losses/loss.js';
-import type { TokenBatch } from './model.js';
+import type { TokenBatch } from './encoder-config.js';
 
 export type EngineName = 'ort' | 'tfjs';
 
@@ -104,7 +104,7 @@ export interface TrainingEngine {
 /** What an engine is built from: the model folder's encoder config, pooling and weights (HF names, PyTorch layout). */
 export interface EngineModel {
   folder: import('../models/folder.js').ModelFolder;
-  config: import('./model.js').EncoderConfig;
+  config: import('./encoder-config.js').EncoderConfig;
   weights: Map<string, EngineParamTensor>;
 }
 

@@ -7,11 +7,10 @@ import { TextTokenizer } from '../models/tokenizer.js';
 import type { BackendName } from './backend.js';
 import type { EngineModel, EngineOptions, TrainingEngine } from './engine.js';
 import { planMemory, type MemoryPlan } from './memory-plan.js';
-import { encoderConfigFromHf } from './model.js';
+import { encoderConfigFromHf } from './encoder-config.js';
 import type { Tokenize } from './step.js';
 import { OrtEngine } from './ort-engine.js';
-import { TfjsEngine } from './tfjs-engine.js';
-import { checkedParameterWeights, tokenizeBatch } from './trainable.js';
+import { checkedParameterWeights, tokenizeBatch } from './training-inputs.js';
 
 export type EngineChoice = 'auto' | 'ort' | 'tfjs';
 export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'ort', 'tfjs'];
@@ -55,6 +54,8 @@ export async function createEngine(choice: EngineChoice, model: EngineModel, opt
     if (opts.provider && opts.provider !== 'auto' && opts.provider !== 'cpu') {
       throw new EngineChoiceError(`the tfjs engine runs on the CPU (${opts.backend ?? 'auto'} backend); provider "${opts.provider}" needs --engine ort`);
     }
+    // Loaded on demand: tfjs-core is a large module most processes never need.
+    const { TfjsEngine } = await import('./tfjs-engine.js');
     return TfjsEngine.create(model, opts);
   }
   return OrtEngine.create(model, opts);

@@ -14,7 +14,7 @@
 import { freemem, totalmem } from 'node:os';
 import type { TrainingMemoryPlan } from '../../../shared/services/training.js';
 import type { EngineName } from './engine.js';
-import { parameterShapes, type EncoderConfig } from './model.js';
+import { parameterShapes, type EncoderConfig } from './encoder-config.js';
 
 const GIB = 1024 ** 3;
 /** tfjs-backend-wasm grows its heap up to 4 GiB (wasm32); allocation fails beyond, with Aborted(). */

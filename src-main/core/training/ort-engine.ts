@@ -16,7 +16,7 @@
 import type { AdamWState } from './adamw.js';
 import type { DropoutSpec, EngineDevice, EngineForward, EngineModel, EngineOptions, EngineParamTensor, ForwardOptions, TrainingEngine, TransferStats } from './engine.js';
 import type { TrainingLoss } from './losses/loss.js';
-import type { TokenBatch } from './model.js';
+import type { TokenBatch } from './encoder-config.js';
 import { buildAdamWGraph, buildCopyGraph, buildGradNormGraph } from '../models/onnx/adamw-graph.js';
 import { buildStepGraph, buildTrainingGraphs, fromDeviceLayout, toDeviceLayout, type DeviceParam, type TrainingGraphSpec } from '../models/onnx/training-graph.js';
 import { fillEngineMemory } from '../models/device-memory.js';

@@ -11,8 +11,8 @@ import type { TrainingLoss } from './losses/loss.js';
 import { mnrLoss } from './losses/mnr.js';
 import { linearWarmupDecay, warmupStepsFor } from './schedule.js';
 import { embedTexts, stepGradients, type Tokenize } from './step.js';
-import { TfjsEngine } from './tfjs-engine.js';
-import { tokenizeBatch, type TrainableModel } from './trainable.js';
+import type { TrainableModel } from './trainable.js';
+import { tokenizeBatch } from './training-inputs.js';
 
 export interface TrainSettings {
   batchSize: number;
@@ -231,6 +231,7 @@ export function configDropout(model: Pick<TrainableModel, 'config'>): number {
  * above with pairs as two-column examples.
  */
 export async function train(model: TrainableModel, pairs: Pair[], s: TrainSettings, cb: TrainCallbacks = {}, resume?: boolean | string): Promise<TrainResult> {
+  const { TfjsEngine } = await import('./tfjs-engine.js'); // on demand: most processes never load tfjs-core
   const engine = TfjsEngine.forModel(model, { adamw: adamwOptions(s) });
   try {
     return await runTraining({ engine, tokenize: (texts, max) => tokenizeBatch(model, texts, max), loss: mnrLoss({ scale: s.scale, symmetric: s.symmetric }), examples: pairExamples(pairs), defaultDropout: configDropout(model) }, s, cb, resume);
