@@ -1,8 +1,8 @@
 // How tests start the genq CLI in a child process. `npm test` builds dist/ first, and the compiled
 // CLI (what bin/genq.js and the packaged app run) starts in ~1.2 s where the same command through
 // tsx takes ~2.7 s, and its job workers skip tsx too: with ~150 CLI children in the suite that is
-// minutes of CI. A dist older than any source file (a plain `npx vitest` after an edit) is not
-// used, so a test never runs stale code. GENQ_TEST_CLI=source or =dist forces one.
+// minutes of CI. A dist with any compiled file older than its source (a plain `npx vitest` after an
+// edit) is not used, so a test never runs stale code. GENQ_TEST_CLI=source or =dist forces one.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,17 +26,19 @@ function useDist(): boolean {
     if (!existsSync(DIST_ENTRY)) throw new Error(`GENQ_TEST_CLI=dist but ${DIST_ENTRY} is missing: run npm run build:main`);
     return true;
   }
-  if (!existsSync(DIST_ENTRY)) return false;
-  const built = statSync(DIST_ENTRY).mtimeMs;
-  return newestSource(join(repoRoot, 'src-main')) < built && newestSource(join(repoRoot, 'shared')) < built;
+  return existsSync(DIST_ENTRY) && compiled('src-main') && compiled('shared');
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+/** Every .ts under repoRoot/dir has its .js in dist/ at least as new (build:main is incremental: it rewrites only what changed). */
+function compiled(dir: string): boolean {
+  for (const e of readdirSync(join(repoRoot, dir), { withFileTypes: true })) {
+    const rel = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!compiled(rel)) return false;
+    } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') && rel !== join('src-main', 'electron', 'preload.ts')) {
+      const out = join(repoRoot, 'dist', rel.slice(0, -3) + '.js');
+      if (!existsSync(out) || statSync(out).mtimeMs < statSync(join(repoRoot, rel)).mtimeMs) return false;
+    }
   }
-  return newest;
+  return true;
 }
