@@ -1,3 +1,6 @@
+// The executable's own behaviour runs in spawned children: --help (commander prints it), a failing
+// command's exit code and stderr, a commander refusal, serve's lifetime, bin/genq.js without dist.
+// What is about a command's logic runs the same runCli in this process (in-process.ts).
 import { describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -7,6 +10,7 @@ import { once } from 'node:events';
 import { runCli, spawnCli, repoRoot } from '../../helpers/run-cli.js';
 import { useTempDirs } from '../../helpers/temp-dir.js';
 import { LATEST_SCHEMA_VERSION } from '../../../src-main/core/project/migrations.js';
+import { cliRun } from './in-process.js';
 
 const tempDir = useTempDirs();
 
@@ -25,12 +29,12 @@ describe('genq CLI', () => {
     const root = tempDir();
     const env = { GENQ_USER_DATA: join(root, 'ud') };
     const dir = join(root, 'whales');
-    const r = await runCli(['project', 'create', dir, '--name', 'Whales'], env);
+    const r = await cliRun(['project', 'create', dir, '--name', 'Whales'], env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ dir, name: 'Whales', schemaVersion: LATEST_SCHEMA_VERSION });
 
-    const again = await runCli(['project', 'create', dir], env);
+    const again = await runCli(['project', 'create', dir], env); // the executable: exit code and stderr
     expect(again.code).toBe(1);
     expect(again.stdout).toBe('');
     expect(again.stderr).toBe(`genq: ${dir} already contains a GenQ Workbench project (project.sqlite). Open it instead.\n`);
@@ -40,8 +44,8 @@ describe('genq CLI', () => {
     const root = tempDir();
     const env = { GENQ_USER_DATA: join(root, 'ud') };
     const dir = join(root, 'p');
-    expect((await runCli(['project', 'create', dir], env)).code).toBe(0);
-    const info = await runCli(['project', 'info', dir], env);
+    expect((await cliRun(['project', 'create', dir], env)).code).toBe(0);
+    const info = await cliRun(['project', 'info', dir], env);
     expect(info.code).toBe(0);
     expect(JSON.parse(info.stdout)).toEqual({
       project: expect.objectContaining({ dir, name: 'p' }),
@@ -51,10 +55,10 @@ describe('genq CLI', () => {
       models: 0,
       jobs: {},
     });
-    const bad = await runCli(['project', 'info', root], env);
+    const bad = await cliRun(['project', 'info', root], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toEqual([`genq: ${root} is not a GenQ Workbench project (no project.sqlite found). Create a project there first.`]);
-    const debug = await runCli(['project', 'info', root], { ...env, GENQ_DEBUG: '1' });
+    const debug = await cliRun(['project', 'info', root], { ...env, GENQ_DEBUG: '1' });
     expect(debug.stderr).toMatch(/NotAProjectError: .*\n\s+at /);
   });
 
@@ -62,13 +66,14 @@ describe('genq CLI', () => {
     const root = tempDir();
     const env = { GENQ_USER_DATA: join(root, 'ud'), GENQ_TEST_JOBS: '1' };
     const dir = join(root, 'p');
-    expect((await runCli(['project', 'create', dir], env)).code).toBe(0);
+    expect((await cliRun(['project', 'create', dir], env)).code).toBe(0);
+    // The jobs run in spawned CLIs: their worker threads start from dist there, from source (tsx) here.
     const failed = await runCli(['jobs', 'start', '--project', dir, 'test.count', '--params', '{"steps":6,"delayMs":150,"failAt":4}'], env);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/\[job 1\] \d\/6 steps/);
     expect(failed.stderr.trim().split('\n').at(-1)).toBe('genq: job 1 ended failed: Error: test.count failed on purpose at step 4');
 
-    const list = await runCli(['jobs', 'list', '--project', dir], env);
+    const list = await cliRun(['jobs', 'list', '--project', dir], env);
     expect(list.code).toBe(0);
     const jobs = JSON.parse(list.stdout) as Array<{ id: number; state: string; resumable: boolean }>;
     expect(jobs).toEqual([expect.objectContaining({ id: 1, state: 'failed', resumable: true })]);
@@ -82,8 +87,9 @@ describe('genq CLI', () => {
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ id: 2, state: 'done', result: { counted: 3 } });
 
-    const unknown = await runCli(['jobs', 'resume', '--project', dir, '99'], env);
+    const unknown = await cliRun(['jobs', 'resume', '--project', dir, '99'], env);
     expect(unknown.stderr).toBe('genq: Job 99 does not exist in this project.\n');
+    // commander refuses the argument itself and exits the process: a spawned CLI.
     const badId = await runCli(['jobs', 'resume', '--project', dir, 'x'], env);
     expect(badId.code).not.toBe(0);
     expect(badId.stderr).toMatch(/job id must be a positive integer/);
