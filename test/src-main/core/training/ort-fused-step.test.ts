@@ -2,7 +2,7 @@
 // backward in one onnxruntime run) against the per-column path (engine.forward/backward with the
 // host loss), both driven by step.ts's stepGradients: same loss, same parameter gradients, with and
 // without dropout (same seeds), for MNR, MNR symmetric, MNR with negatives and MarginMSE.
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { EngineParamTensor } from '../../../../src-main/core/training/engine.js';
 import type { TrainingLoss } from '../../../../src-main/core/training/losses/loss.js';
 import { marginMseLoss } from '../../../../src-main/core/training/losses/margin-mse.js';
@@ -64,12 +64,39 @@ function settingsFor(dropout: number, seed = 17): StepSettings {
 }
 
 describe('ORT engine (cpu): the fused step equals the per-column path', () => {
+  // One fused and one per-column engine per fixture, shared by the cases: a case only accumulates
+  // gradients (no apply), and zeroGrad() starts the next step from zero, so the parameters stay the
+  // fixture's; each engine keeps its sessions (the per-column passes, one step graph per loss).
+  const engines = new Map<string, Promise<{ fused: Awaited<ReturnType<typeof engineFor>>; perColumn: Awaited<ReturnType<typeof engineFor>> }>>();
+  const enginesFor = (name: string) => {
+    let e = engines.get(name);
+    if (!e) {
+      e = Promise.all([engineFor(name, 'cpu', true), engineFor(name, 'cpu', false)]).then(([fused, perColumn]) => ({ fused, perColumn }));
+      engines.set(name, e);
+    }
+    return e;
+  };
+  afterEach(async () => {
+    for (const e of engines.values()) {
+      const { fused, perColumn } = await e;
+      await fused.engine.zeroGrad();
+      await perColumn.engine.zeroGrad();
+    }
+  });
+  afterAll(async () => {
+    for (const e of engines.values()) {
+      const { fused, perColumn } = await e;
+      await fused.engine.dispose();
+      await perColumn.engine.dispose();
+    }
+  });
+
   for (const name of ['tiny-bert', 'tiny-mpnet']) {
     for (const c of CASES) {
       it(`${name}, ${c.name}: loss within 1e-5, gradients within 1e-4, without and with dropout 0.1`, async () => {
-        const fused = await engineFor(name, 'cpu', true);
-        const perColumn = await engineFor(name, 'cpu', false);
+        const { fused, perColumn } = await enginesFor(name);
         expect(perColumn.engine.stepGraph).toBeUndefined();
+        const fusedBefore = fused.engine.fusedSteps;
         for (const p of [0, 0.1]) {
           const a = await stepOn(fused, c, settingsFor(p));
           const b = await stepOn(perColumn, c, settingsFor(p));
@@ -78,17 +105,14 @@ describe('ORT engine (cpu): the fused step equals the per-column path', () => {
           await fused.engine.zeroGrad();
           await perColumn.engine.zeroGrad();
         }
-        expect(fused.engine.fusedSteps).toBe(2);
+        expect(fused.engine.fusedSteps - fusedBefore).toBe(2);
         expect(perColumn.engine.fusedSteps).toBe(0);
-        await fused.engine.dispose();
-        await perColumn.engine.dispose();
       });
     }
   }
 
   it('tiny-bert: the comparison notices other dropout masks (another seed) and a missing column', async () => {
-    const fused = await engineFor('tiny-bert', 'cpu', true);
-    const perColumn = await engineFor('tiny-bert', 'cpu', false);
+    const { fused, perColumn } = await enginesFor('tiny-bert');
     const c = CASES[2];
     const a = await stepOn(fused, c, settingsFor(0.1, 18));
     const b = await stepOn(perColumn, c, settingsFor(0.1, 17));
@@ -99,18 +123,17 @@ describe('ORT engine (cpu): the fused step equals the per-column path', () => {
     const x = await stepOn(fused, three, settingsFor(0));
     const y = await stepOn(perColumn, c, settingsFor(0));
     expect(gradMismatch(x.grads, y.grads)).toBeGreaterThan(1e-2);
-    await fused.engine.dispose();
-    await perColumn.engine.dispose();
   });
 
   it('GradCache (mini-batches) takes the per-column path; a second stepGraph without apply is an error', async () => {
-    const e = await engineFor('tiny-bert', 'cpu', true);
+    const { fused: e } = await enginesFor('tiny-bert');
+    const before = e.engine.fusedSteps;
     await stepOn(e, CASES[0], { ...settingsFor(0), miniBatchSize: 3 });
-    expect(e.engine.fusedSteps).toBe(0);
+    expect(e.engine.fusedSteps).toBe(before);
     await e.engine.zeroGrad();
     await stepOn(e, CASES[0], settingsFor(0));
+    expect(e.engine.fusedSteps).toBe(before + 1);
     await expect(stepOn(e, CASES[0], settingsFor(0))).rejects.toThrow(/gradients already accumulated/);
-    await e.engine.dispose();
   });
 });
 
