@@ -1,11 +1,14 @@
 // The whole GenQ pipeline through the CLI on the tiny reference models: import → generate →
 // curate → train → register → index → search → eval → export. Each stage has its own tests;
-// this one checks that what one stage writes is what the next one reads.
+// this one checks that what one stage writes is what the next one reads. The stages run the CLI in
+// this process (in-process.ts), except generate, which runs its job in a spawned CLI (its worker
+// threads start from the compiled dist there, from source through tsx here).
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, repoRoot } from '../../helpers/run-cli.js';
 import { useTempDirs } from '../../helpers/temp-dir.js';
+import { cliRun } from './in-process.js';
 
 const tempDir = useTempDirs();
 const fixture = (name: string) => join(repoRoot, 'test', 'fixtures', name);
@@ -16,7 +19,7 @@ describe('genq pipeline (tiny models)', () => {
     const env = { GENQ_USER_DATA: join(root, 'ud'), GENQ_CACHE: join(root, 'cache') };
     const project = join(root, 'p');
     const cli = async (args: string[]) => {
-      const r = await runCli(args, env);
+      const r = await (args[0] === 'generate' ? runCli : cliRun)(args, env);
       if (r.code !== 0) throw new Error(`genq ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
       return r.stdout;
     };
