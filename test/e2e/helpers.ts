@@ -1,11 +1,12 @@
 // Shared pieces of the Chromium e2e tests: where things are, the built-app check, launching
 // Debian's Chromium through playwright-core, the API over HTTP, console-error capture, and moving
 // between pipeline stages.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { createProject, type OpenProject } from '../../src-main/core/project/store.js';
 import type { ServeProcess } from './serve-process.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,6 +25,16 @@ export function assertBuilt(): void {
     if (!existsSync(path.join(repoRoot, built))) throw new Error(`e2e needs \`npm run build\` first: ${built} is missing`);
   }
   mkdirSync(resultsDir, { recursive: true });
+}
+
+/**
+ * Creates a project folder in-process (the schema and meta `genq` writes) for a test to fill
+ * straight through its database: the project store alone, not all of createServices, whose
+ * module graph costs the test process seconds to load. The caller closes it.
+ */
+export function createE2eProject(dir: string): OpenProject {
+  const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  return createProject(dir, { appVersion: version });
 }
 
 export async function launchChromium(profileDir: string): Promise<{ context: BrowserContext; page: Page }> {

@@ -3,26 +3,24 @@
 // the loss curve drawing while it runs, the run finishing with dev metrics per epoch, and the
 // tuned model listed on the Models page.
 import { describe, expect, it } from 'vitest';
-import { createServices } from '../../src-main/core/services.js';
 import { addTinyBert, seedPairs } from '../src-main/core/training/training-fixture.js';
-import { openStage, runE2e, screenshot, stageLink } from './helpers.js';
+import { createE2eProject, openStage, runE2e, screenshot, stageLink } from './helpers.js';
 import { useE2eSession } from './session.js';
 
 const STEPS = 40;
 
-async function prepareProject(dir: string, userDataDir: string): Promise<void> {
-  const services = await createServices({ mode: 'web', userDataDir, initialProject: dir });
+function prepareProject(dir: string): void {
+  const project = createE2eProject(dir);
   try {
-    const db = services.projects.require().project.db;
-    addTinyBert(db);
-    seedPairs(db, { train: 16, evalPassages: 4 });
+    addTinyBert(project.db);
+    seedPairs(project.db, { train: 16, evalPassages: 4 });
   } finally {
-    await services.dispose();
+    project.close();
   }
 }
 
 describe.skipIf(!runE2e)('Train page in Chromium (web mode)', () => {
-  const e2e = useE2eSession({ name: 'train', prepare: ({ projectDir, userDataDir }) => prepareProject(projectDir, userDataDir) });
+  const e2e = useE2eSession({ name: 'train', prepare: ({ projectDir }) => prepareProject(projectDir) });
 
   it('shows the settings with their defaults and what the run will train on', async () => {
     await e2e.page.goto(e2e.serve.url);
