@@ -1,6 +1,8 @@
-// Spawns the real CLI: `genq mine` on a project with the tiny encoder and cross-encoder (JSON
-// report; flags checked by the shared zod schema) and `genq export --format triplets` (JSONL
-// {"query","positive","negative","margin"}, one line per kept negative, margins as stored).
+// `genq mine` on a project with the tiny encoder and cross-encoder (JSON report; flags checked by
+// the shared zod schema) and `genq export --format triplets` (JSONL {"query","positive","negative",
+// "margin"}, one line per kept negative, margins as stored). The mining job runs in a spawned CLI
+// (its worker threads start from dist there); refusals and exports run in this process
+// (in-process.ts: the same runCli, output lines and exit code as the executable).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,8 +11,10 @@ import { runCli } from '../../helpers/run-cli.js';
 import { servicesOnNewProject } from '../../helpers/services.js';
 import { useTempDirs } from '../../helpers/temp-dir.js';
 import { buildMiningProject, TINY_BERT } from '../core/mining/mining-fixture.js';
+import { cliRun, useUserData } from './in-process.js';
 
 const tempDir = useTempDirs('genq-cli-mine-');
+useUserData(() => join(tempDir(), 'user-data'));
 
 describe('genq mine / export --format triplets', () => {
   it('mines, reports, exports triplets; refuses bad flags', async () => {
@@ -19,19 +23,19 @@ describe('genq mine / export --format triplets', () => {
     await s.dispose();
     const dir = s.dir;
 
-    const bad = await runCli(['mine', '--project', dir, '--retriever', 'bm25', '--cross-encoder', String(f.crossEncoderId), '--negatives-per-query', '0']);
+    const bad = await cliRun(['mine', '--project', dir, '--retriever', 'bm25', '--cross-encoder', String(f.crossEncoderId), '--negatives-per-query', '0']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--negatives-per-query: Too small/i);
-    const badK = await runCli(['mine', '--project', dir, '--retriever', 'bm25', '--cross-encoder', String(f.crossEncoderId), '--k', 'many']);
+    const badK = await cliRun(['mine', '--project', dir, '--retriever', 'bm25', '--cross-encoder', String(f.crossEncoderId), '--k', 'many']);
     expect(badK.code).not.toBe(0);
     expect(badK.stderr).toMatch(/k: .*number/i);
-    const badWorkers = await runCli(['mine', '--project', dir, '--retriever', 'bm25', '--cross-encoder', String(f.crossEncoderId), '--workers', 'http://localhost:6379']);
+    const badWorkers = await cliRun(['mine', '--project', dir, '--retriever', 'bm25', '--cross-encoder', String(f.crossEncoderId), '--workers', 'http://localhost:6379']);
     expect(badWorkers.code).not.toBe(0);
     expect(badWorkers.stderr).toMatch(/--workers: must be a redis:\/\//);
-    const wrongRole = await runCli(['mine', '--project', dir, '--retriever', 'bm25', '--cross-encoder', String(f.encoderId)]);
+    const wrongRole = await cliRun(['mine', '--project', dir, '--retriever', 'bm25', '--cross-encoder', String(f.encoderId)]);
     expect(wrongRole.code).not.toBe(0);
     expect(wrongRole.stderr).toContain('not a cross-encoder');
-    const noRun = await runCli(['export', '--project', dir, '--format', 'triplets', '--out', join(dir, 'none.jsonl')]);
+    const noRun = await cliRun(['export', '--project', dir, '--format', 'triplets', '--out', join(dir, 'none.jsonl')]);
     expect(noRun.code).not.toBe(0);
     expect(noRun.stderr).toContain('no finished mining run');
 
@@ -48,7 +52,7 @@ describe('genq mine / export --format triplets', () => {
     expect(report.bm25DenseAgreement).toBeLessThanOrEqual(1);
 
     const out = join(dir, 'exports', 'triplets.jsonl');
-    const exported = await runCli(['export', '--project', dir, '--format', 'triplets', '--out', out]);
+    const exported = await cliRun(['export', '--project', dir, '--format', 'triplets', '--out', out]);
     expect(exported.code, exported.stderr).toBe(0);
     expect(JSON.parse(exported.stdout)).toMatchObject({ path: out, runId: report.runId, triplets: report.triplets });
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -70,7 +74,7 @@ describe('genq mine / export --format triplets', () => {
       expect(Object.keys(l)).toEqual(['query', 'positive', 'negative', 'margin']);
       expect(l.negative).not.toBe(l.positive);
     }
-    const again = await runCli(['export', '--project', dir, '--format', 'triplets', '--out', out]);
+    const again = await cliRun(['export', '--project', dir, '--format', 'triplets', '--out', out]);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain('already exists');
   }, 120_000);
