@@ -8,9 +8,11 @@ import { genqNodeArgs } from '../../../helpers/genq-entry.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
-export async function startWorkerProcess(opts: { redisUrl: string; id: string; graphCache: string; lockMs?: number; extra?: string[] }): Promise<ChildProcess> {
+/** `started` sees the child as soon as it is spawned (to kill it in afterAll even if it never gets ready). */
+export async function startWorkerProcess(opts: { redisUrl: string; id: string; graphCache: string; lockMs?: number; extra?: string[]; started?(child: ChildProcess): void }): Promise<ChildProcess> {
   const args = [...genqNodeArgs(), 'worker', '--redis', opts.redisUrl, '--threads', '1', '--lock-ms', String(opts.lockMs ?? 1000), '--id', opts.id, ...(opts.extra ?? [])];
   const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, GENQ_CACHE: opts.graphCache }, stdio: ['ignore', 'pipe', 'inherit'] });
+  opts.started?.(child);
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) if (line.includes('"ready":true')) return child;
   throw new Error(`genq worker ${opts.id} exited before it was ready (code ${child.exitCode})`);

@@ -3,12 +3,12 @@
 // worker killed with SIGKILL mid-shard loses nothing (the stalled shard is retried elsewhere) and
 // duplicates nothing; a Redis restart (empty, no persistence) mid-run is ridden out; a worker that
 // cannot load the shard's model reports a clear error and the shard goes to another worker.
-// Slow-ish (child processes + redis-server): ~60 s on the 2-core machine.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+// Worker processes are the cost here (~2 CPU-s each to start and load a model), so a pool of three
+// started once (alongside the in-process reference run) serves every test whose subject is not
+// which worker starts when; a scenario that needs a worker alone on the queue first (the doomed,
+// the wrong-model ones) and one joining later runs on its own queue name (workers.queue, --queue).
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerationResult } from '../../../../shared/services/generation.js';
@@ -22,15 +22,17 @@ import { useTempDirs, waitUntil } from '../../../helpers/temp-dir.js';
 import { FIXTURES } from '../models/fixtures.js';
 import { insertPassages, TINY_T5 } from '../generation/project-fixture.js';
 import { RedisServer } from './redis-server.js';
+import { startWorkerProcess, stopWorkerProcess as stopWorker } from './worker-process.js';
 import { buildIndexForModel } from '../../../../src-main/core/index/build-for-model.js';
 import { loadIndex } from '../../../../src-main/core/index/index-store.js';
 import { buildIndexOnWorkers } from '../../../../src-main/core/distributed/distributed-index.js';
-import { genqNodeArgs } from '../../../helpers/genq-entry.js';
 
 const tempDir = useTempDirs('genq-distributed-');
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const TINY_BERT = join(FIXTURES, 'tiny-bert');
 const LOCK_MS = 1000;
+/** The pool's workers: no test kills them, so a long lock spares them lapsed locks (and shards run twice) on a loaded machine. */
+const POOL_LOCK_MS = 10_000;
+const POOL = ['w1', 'w2', 'w3'];
 
 const settings = { numQueries: 3, maxLength: 8, seed: 7, batchSize: 2 };
 
@@ -47,24 +49,15 @@ let db: Database.Database;
 let modelId: number;
 let reference: Row[];
 let graphCache: string;
+let pool: ChildProcess[];
+let rescuer: ChildProcess | null = null;
 const children: ChildProcess[] = [];
 
-async function startWorker(id: string, extra: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...genqNodeArgs(), 'worker', '--redis', redis.url, '--threads', '1', '--lock-ms', String(LOCK_MS), '--id', id, ...extra], {
-    cwd: repoRoot,
-    env: { ...process.env, GENQ_CACHE: graphCache },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) if (line.includes('"ready":true')) break;
+/** A worker on `queue` (default: the pool's queue, genq-shards). */
+async function startWorker(id: string, extra: string[] = [], opts: { queue?: string; lockMs?: number } = {}): Promise<ChildProcess> {
+  const queue = opts.queue ? ['--queue', opts.queue] : [];
+  const child = await startWorkerProcess({ redisUrl: redis.url, id, graphCache, lockMs: opts.lockMs ?? LOCK_MS, extra: [...queue, ...extra], started: (c) => children.push(c) });
   return child;
-}
-
-async function stopWorker(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill(signal);
-  await once(child, 'exit');
 }
 
 const params = (extra: Record<string, unknown> = {}) =>
@@ -83,11 +76,14 @@ beforeAll(async () => {
   db = s.projects.require().project.db;
   insertPassages(db, 41); // 40 in scope (the last is a duplicate) → 10 shards of 4
   modelId = (await s.impl.models.add({ dir: TINY_T5, role: 'generator' })).id;
+  const starting = Promise.all(POOL.map((id) => startWorker(id, ['--delay-ms', '50'], { lockMs: POOL_LOCK_MS })));
+  starting.catch(() => undefined); // awaited below
   const job = await s.impl.generation.start({ modelId, scope: { kind: 'all' }, settings, threads: 1 } as never);
   const done = await s.finished(job.id);
   expect(done.state).toBe('done');
   reference = queriesOf(db, (done.result as GenerationResult).runId);
   expect(reference.length).toBeGreaterThan(60);
+  pool = await starting;
 });
 
 afterAll(async () => {
@@ -98,8 +94,7 @@ afterAll(async () => {
 
 describe('distributed generation', () => {
   it('three workers: the same queries as the in-process run with the same seed, shards spread over the workers', async () => {
-    const workers = await Promise.all(['w1', 'w2', 'w3'].map((id) => startWorker(id, ['--delay-ms', '50'])));
-    try {
+    {
       const { result, stageId } = await runStage();
       expect(queriesOf(db, result.runId)).toEqual(reference);
       expect(result.queries).toBe(reference.length);
@@ -116,10 +111,8 @@ describe('distributed generation', () => {
         return l.reduce((n, w) => n + w.shardsDone, 0) >= 10 ? l : null;
       }, 10_000, 'the registry to count 10 shards');
       conn.disconnect();
-      expect(listed.map((w) => w.id)).toEqual(['w1', 'w2', 'w3']);
+      expect(listed.map((w) => w.id)).toEqual(POOL);
       expect(listed.every((w) => w.devices.includes('cpu') || w.shardsDone === 0)).toBe(true);
-    } finally {
-      for (const w of workers) await stopWorker(w);
     }
   });
 
@@ -133,52 +126,54 @@ describe('distributed generation', () => {
   });
 
   it('kill -9 of a worker mid-shard: the stalled shard is retried by another worker, nothing lost or duplicated', async () => {
-    const slow = await startWorker('doomed', ['--delay-ms', '5000']);
-    let rescuer: ChildProcess | null = null;
+    // Alone on its queue, so the doomed worker surely takes a shard. The rescuer, started after the
+    // kill, is the single slow-ish worker of the workers API test below.
+    const slow = await startWorker('doomed', ['--delay-ms', '5000'], { queue: 'q-kill' });
     try {
-      const p = params();
+      const p = params({ queue: 'q-kill' });
       const cp = planGenerationStage(db, p, null);
       const run = runGenerationStage(db, p, cp);
       await waitUntil(() => db.prepare("SELECT 1 FROM dist_shards WHERE stage_id = ? AND state = 'running' AND worker = 'doomed'").get(cp.stageId), 20_000, 'a shard running on the doomed worker');
       await stopWorker(slow, 'SIGKILL');
-      rescuer = await startWorker('rescuer');
+      rescuer = await startWorker('rescuer', ['--delay-ms', '250'], { queue: 'q-kill' });
       const result = await run;
       expect(queriesOf(db, result.runId)).toEqual(reference);
       expect(db.prepare("SELECT COUNT(*) AS n FROM dist_shards WHERE stage_id = ? AND worker = 'rescuer' AND state = 'done'").get(cp.stageId)).toEqual({ n: 10 });
     } finally {
       await stopWorker(slow, 'SIGKILL');
-      if (rescuer) await stopWorker(rescuer);
     }
   });
 
   it('Redis restarted (empty) mid-run: the stage resumes and completes with the same queries', async () => {
-    const workers = await Promise.all(['r1', 'r2'].map((id) => startWorker(id, ['--delay-ms', '300'])));
-    try {
-      let restarted: Promise<void> | null = null;
-      const { result, stageId } = await runStage(params({ window: 4 }), {
-        onProgress: (done) => {
-          if (done >= 8 && !restarted) restarted = redis.restart();
-        },
-      });
-      expect(restarted).not.toBeNull();
-      expect(queriesOf(db, result.runId)).toEqual(reference);
-      expect(stageCounts(db, stageId)).toMatchObject({ done: 10, passagesDone: 40 });
-    } finally {
-      for (const w of workers) await stopWorker(w);
-    }
+    // Restarted after two shards: with a window of 4, most shards are not even queued yet.
+    let restarted: Promise<void> | null = null;
+    let doneWhenBack = -1;
+    let done = 0;
+    const { result, stageId } = await runStage(params({ window: 4 }), {
+      onProgress: (d) => {
+        done = d;
+        if (done >= 2 && !restarted) restarted = redis.restart().then(() => void (doneWhenBack = done));
+      },
+    });
+    expect(restarted).not.toBeNull();
+    await restarted;
+    expect(doneWhenBack).toBeGreaterThanOrEqual(2);
+    expect(doneWhenBack).toBeLessThan(10); // the restart came mid-run
+    expect(queriesOf(db, result.runId)).toEqual(reference);
+    expect(stageCounts(db, stageId)).toMatchObject({ done: 10, passagesDone: 40 });
   });
 
   it('a worker with the wrong model gets a clear error and the shard goes to another worker', async () => {
-    const wrong = await startWorker('wrong', ['--path-map', `${TINY_T5}=${TINY_BERT}`]);
+    const wrong = await startWorker('wrong', ['--path-map', `${TINY_T5}=${TINY_BERT}`], { queue: 'q-wrong' });
     let good: ChildProcess | null = null;
     try {
-      const p = params();
+      const p = params({ queue: 'q-wrong' });
       const cp = planGenerationStage(db, p, null);
       const run = runGenerationStage(db, p, cp);
       const conn = redisConnection(redis.url);
       const refused = await waitUntil(async () => (await listWorkers(conn)).find((w) => w.id === 'wrong' && w.lastError), 20_000, 'the wrong worker to report its error');
       expect(refused.lastError).toMatch(/cannot run shard \d+: model tiny-t5: .*tiny-bert did not load as a T5 query generator/);
-      good = await startWorker('good');
+      good = await startWorker('good', [], { queue: 'q-wrong' });
       const result = await run;
       conn.disconnect();
       expect(queriesOf(db, result.runId)).toEqual(reference);
@@ -196,8 +191,7 @@ describe('distributed generation', () => {
     const local = loadIndex(s.dir, encoder).index;
     const ids = local.ids().sort((a, b) => a - b);
     const expected = ids.map((id) => Array.from(local.vectorOf(id)));
-    const workers = await Promise.all(['e1', 'e2'].map((id) => startWorker(id)));
-    try {
+    {
       const report = await buildIndexOnWorkers(s.dir, db, params, { redisUrl: redis.url, shardSize: 8, resyncMs: 200 });
       expect(report).toMatchObject({ mode: 'full', embedded: 41, passages: 41 });
       const remote = loadIndex(s.dir, encoder).index;
@@ -207,15 +201,15 @@ describe('distributed generation', () => {
       const stage = db.prepare("SELECT id FROM dist_stages WHERE kind = 'embed' ORDER BY id DESC").get() as { id: number };
       expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT passage_id) AS d FROM dist_results WHERE stage_id = ? AND vector IS NOT NULL').get(stage.id)).toEqual({ n: 41, d: 41 });
       expect(shardsPerWorker(db, stage.id).reduce((n, w) => n + w.done, 0)).toBe(6);
-    } finally {
-      for (const w of workers) await stopWorker(w);
     }
   });
 
   it('workers API: a distributed.generation job with status, pause, resume and cancel', async () => {
-    const worker = await startWorker('api', ['--delay-ms', '250']);
+    // One worker (the kill test's rescuer, 250 ms a shard) on its own queue: of the window of 2, one
+    // shard runs and one waits, which pause takes off the queue.
+    expect(rescuer).not.toBeNull();
     try {
-      const workers = { redisUrl: redis.url, shardSize: 4, resyncMs: 200, window: 2 };
+      const workers = { redisUrl: redis.url, shardSize: 4, resyncMs: 200, window: 2, queue: 'q-kill' };
       const job = await s.impl.workers.startGeneration({ run: { modelId, scope: { kind: 'all' }, settings, threads: 1 }, workers } as never);
       const stageOf = async () => (await s.impl.workers.status({ limit: 1 } as never)).stages[0];
       const first = await waitUntil(async () => {
@@ -235,8 +229,8 @@ describe('distributed generation', () => {
 
       const status = await s.impl.workers.status({} as never);
       expect(status).toMatchObject({ connected: true, redis: `${redis.url}` });
-      expect(status.workers.map((w) => w.id)).toContain('api');
-      expect(status.stages[0].perWorker.map((w) => w.worker)).toEqual(['api']);
+      expect(status.workers.map((w) => w.id)).toContain('rescuer');
+      expect(status.stages[0].perWorker.map((w) => w.worker)).toEqual(['rescuer']);
 
       await s.impl.workers.resume({ stageId: first.id });
       const done = await s.finished(job.id);
@@ -253,20 +247,20 @@ describe('distributed generation', () => {
       expect((await s.finished(second.id)).state).toBe('cancelled');
       expect((await stageOf()).state).toBe('cancelled');
     } finally {
-      await stopWorker(worker);
+      await stopWorker(rescuer!);
     }
   });
 
   it('no worker can load the model: the stage fails with the model error; rerun with a good worker, the failed shards are retried', async () => {
-    const wrong = await startWorker('only-wrong', ['--path-map', `${TINY_T5}=${TINY_BERT}`, '--max-deferrals', '1']);
+    const wrong = await startWorker('only-wrong', ['--path-map', `${TINY_T5}=${TINY_BERT}`, '--max-deferrals', '1'], { queue: 'q-none' });
     let good: ChildProcess | null = null;
     try {
-      const p = params({ shardSize: 20 }); // 2 shards
+      const p = params({ shardSize: 20, queue: 'q-none' }); // 2 shards
       const cp = planGenerationStage(db, p, null);
       await expect(runGenerationStage(db, p, cp)).rejects.toThrow(/shard \d+ failed after \d+ attempt\(s\): worker only-wrong cannot run shard \d+: model tiny-t5: .*tiny-bert did not load as a T5 query generator/);
       expect(db.prepare('SELECT state, error FROM dist_stages WHERE id = ?').get(cp.stageId)).toMatchObject({ state: 'failed', error: expect.stringContaining('did not load as a T5 query generator') });
       await stopWorker(wrong);
-      good = await startWorker('good-after');
+      good = await startWorker('good-after', [], { queue: 'q-none' });
       const result = await runGenerationStage(db, p, cp);
       expect(queriesOf(db, result.runId)).toEqual(reference);
       expect(db.prepare('SELECT state FROM dist_stages WHERE id = ?').get(cp.stageId)).toEqual({ state: 'done' });
