@@ -1,14 +1,17 @@
-// Spawns the real CLI: `genq index`, `genq search` and `genq eval` on a small project with the
-// tiny BERT fixture as its encoder, on held-out queries and on a BEIR folder.
+// `genq index`, `genq search` and `genq eval` on a small project with the tiny BERT fixture as its
+// encoder, on held-out queries and on a BEIR folder. The commands run in this process (in-process.ts:
+// the same runCli, output lines and exit code as the executable); one refusal runs in a spawned CLI.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createProject } from '../../../../src-main/core/project/store.js';
 import { runCli } from '../../../helpers/run-cli.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
+import { cliRun, useUserData } from '../in-process.js';
 
 const TINY_BERT = join(import.meta.dirname, '../../../fixtures/tiny-bert');
 const BEIR = join(import.meta.dirname, '../../../fixtures/beir-sotu-mini');
 const tempDir = useTempDirs('genq-cli-retrieval-');
+useUserData(() => join(tempDir(), 'user-data'));
 
 const passages = [
   ['The whale surfaced near the ship at dawn.', 'where did the whale surface'],
@@ -36,12 +39,12 @@ function makeProject(): string {
 describe('genq index / search / eval', () => {
   it('builds an index, searches it and BM25, and evaluates both on held-out queries and a BEIR folder', async () => {
     const dir = makeProject();
-    const built = await runCli(['index', '--project', dir, '--model', 'tiny', '--m', '8']);
+    const built = await cliRun(['index', '--project', dir, '--model', 'tiny', '--m', '8']);
     expect(built.stderr).not.toMatch(/genq:/);
     expect(built.code).toBe(0);
     expect(JSON.parse(built.stdout)).toMatchObject({ modelId: 1, mode: 'full', passages: 6, embedded: 6 });
 
-    const dense = await runCli(['search', '--project', dir, '--model', '1', '--k', '3', 'Sailors mended the sails during the storm.']);
+    const dense = await cliRun(['search', '--project', dir, '--model', '1', '--k', '3', 'Sailors mended the sails during the storm.']);
     expect(dense.code).toBe(0);
     const denseOut = JSON.parse(dense.stdout);
     expect(denseOut.retriever).toBe('tiny (model 1)');
@@ -49,10 +52,10 @@ describe('genq index / search / eval', () => {
     expect(denseOut.results[0]).toMatchObject({ rank: 1, passageId: 5, documentTitle: 'Notes', text: 'Sailors mended the sails during the storm.' });
     expect(denseOut.results[0].score).toBeCloseTo(1, 4);
 
-    const bm25 = await runCli(['search', '--project', dir, '--model', 'bm25', 'inflation']);
+    const bm25 = await cliRun(['search', '--project', dir, '--model', 'bm25', 'inflation']);
     expect(JSON.parse(bm25.stdout).results.map((r: { passageId: number }) => r.passageId)).toEqual([4]);
 
-    const heldOut = await runCli(['eval', '--project', dir, '--model', 'bm25', 'tiny']);
+    const heldOut = await cliRun(['eval', '--project', dir, '--model', 'bm25', 'tiny']);
     expect(heldOut.code).toBe(0);
     const heldOutReport = JSON.parse(heldOut.stdout);
     expect(heldOutReport.dataset).toMatchObject({ kind: 'held-out', queries: 3, corpus: 6 });
@@ -63,7 +66,7 @@ describe('genq index / search / eval', () => {
     expect(heldOutReport.results[1].hnswRecallAt10).toBe(1);
     expect(heldOutReport.results.every((r: { runId: number }) => r.runId > 0)).toBe(true);
 
-    const beir = await runCli(['eval', '--project', dir, '--model', 'bm25', '1', '--beir', BEIR, '--no-record']);
+    const beir = await cliRun(['eval', '--project', dir, '--model', 'bm25', '1', '--beir', BEIR, '--no-record']);
     expect(beir.code).toBe(0);
     const beirReport = JSON.parse(beir.stdout);
     expect(beirReport.dataset).toMatchObject({ kind: 'beir', split: 'test', queries: 8, corpus: 35 });
@@ -81,7 +84,7 @@ describe('genq index / search / eval', () => {
     const unknown = await runCli(['search', '--project', dir, '--model', 'nope', 'x']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no model "nope" in this project/);
-    const notBuilt = await runCli(['search', '--project', dir, '--model', 'tiny', 'x']);
+    const notBuilt = await cliRun(['search', '--project', dir, '--model', 'tiny', 'x']);
     expect(notBuilt.code).toBe(1);
     expect(notBuilt.stderr).toMatch(/no index for model 1 .*build it first/);
   });
