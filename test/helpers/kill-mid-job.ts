@@ -1,5 +1,5 @@
 // kill -9 of a whole process mid-job, for the crash-resume tests: the fault harness's child
-// (test/faults/job-child.ts, through startStage) opens the project and starts the job; once the job
+// (test/faults/job-child.mjs, through startStage) opens the project and starts the job; once the job
 // has got far enough the child is killed with SIGKILL, so the test can reopen the project and
 // resume the interrupted job. Read the database meanwhile with the harness's withDb.
 import { expect } from 'vitest';
