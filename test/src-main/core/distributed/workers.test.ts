@@ -130,7 +130,7 @@ describe('distributed generation', () => {
     // kill, is the single slow-ish worker of the workers API test below.
     const slow = await startWorker('doomed', ['--delay-ms', '5000'], { queue: 'q-kill' });
     try {
-      const p = params({ queue: 'q-kill' });
+      const p = params({ queue: 'q-kill', shardSize: 20 }); // 2 shards: one in the doomed worker's hands, one waiting
       const cp = planGenerationStage(db, p, null);
       const run = runGenerationStage(db, p, cp);
       await waitUntil(() => db.prepare("SELECT 1 FROM dist_shards WHERE stage_id = ? AND state = 'running' AND worker = 'doomed'").get(cp.stageId), 20_000, 'a shard running on the doomed worker');
@@ -138,7 +138,7 @@ describe('distributed generation', () => {
       rescuer = await startWorker('rescuer', ['--delay-ms', '250'], { queue: 'q-kill' });
       const result = await run;
       expect(queriesOf(db, result.runId)).toEqual(reference);
-      expect(db.prepare("SELECT COUNT(*) AS n FROM dist_shards WHERE stage_id = ? AND worker = 'rescuer' AND state = 'done'").get(cp.stageId)).toEqual({ n: 10 });
+      expect(db.prepare("SELECT COUNT(*) AS n FROM dist_shards WHERE stage_id = ? AND worker = 'rescuer' AND state = 'done'").get(cp.stageId)).toEqual({ n: 2 });
     } finally {
       await stopWorker(slow, 'SIGKILL');
     }
@@ -167,7 +167,7 @@ describe('distributed generation', () => {
     const wrong = await startWorker('wrong', ['--path-map', `${TINY_T5}=${TINY_BERT}`], { queue: 'q-wrong' });
     let good: ChildProcess | null = null;
     try {
-      const p = params({ queue: 'q-wrong' });
+      const p = params({ queue: 'q-wrong', shardSize: 20 }); // 2 shards (the wrong worker puts each back every 200 ms)
       const cp = planGenerationStage(db, p, null);
       const run = runGenerationStage(db, p, cp);
       const conn = redisConnection(redis.url);
@@ -177,7 +177,7 @@ describe('distributed generation', () => {
       const result = await run;
       conn.disconnect();
       expect(queriesOf(db, result.runId)).toEqual(reference);
-      expect(shardsPerWorker(db, cp.stageId).map((w) => [w.worker, w.done])).toEqual([['good', 10]]);
+      expect(shardsPerWorker(db, cp.stageId).map((w) => [w.worker, w.done])).toEqual([['good', 2]]);
     } finally {
       await stopWorker(wrong);
       if (good) await stopWorker(good);
