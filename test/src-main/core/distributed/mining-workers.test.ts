@@ -4,7 +4,9 @@
 // writes nothing the second time, and a worker killed with SIGKILL mid-shard loses nothing (the
 // stalled shard is retried by the other worker). Also the Index panel's choice: an 'index.build'
 // job with params.workers embeds on the workers and builds the index of the in-process build.
-// ~50 s on the 2-core machine (child processes).
+// Four worker processes in all (each ~2 CPU-s to start and load its models): the two-worker pair
+// starts alongside the in-process reference run; the kill test's doomed worker is alone on its own
+// queue name, and its rescuer (joining after the kill) is the single worker of the index.build test.
 import type { ChildProcess } from 'node:child_process';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,15 +38,14 @@ let f: MiningFixture;
 let graphCache: string;
 let refQueries: QueryRow[];
 let refCandidates: CandidateRow[];
+let pair: ChildProcess[];
 const children: ChildProcess[] = [];
+let rescuer: ChildProcess | null = null;
 
 const base = () => ({ retrievers: [{ kind: 'bm25' as const }, { kind: 'model' as const, modelId: f.encoderId }], crossEncoderId: f.crossEncoderId, k: 8, negativesPerQuery: 3, seed: 11, batchSize: 8, threads: 1, queriesPerBatch: 6 });
 
-async function worker(id: string, extra: string[] = []) {
-  const child = await startWorkerProcess({ redisUrl: redis.url, id, graphCache, extra });
-  children.push(child);
-  return child;
-}
+const worker = (id: string, extra: string[] = []) => startWorkerProcess({ redisUrl: redis.url, id, graphCache, extra, started: (c) => children.push(c) });
+const KILL_QUEUE = 'q-mine-kill';
 
 /** The run equals the in-process reference: same rows; scores and margins equal up to float noise. */
 function expectSameAsReference(runId: number) {
@@ -65,6 +66,8 @@ beforeAll(async () => {
   s = await servicesOnNewProject(tempDir());
   db = s.projects.require().project.db;
   f = await buildMiningProject(s, db, { passages: 24, queriesPerPassage: 2 });
+  const starting = Promise.all(['m1', 'm2'].map((id) => worker(id, ['--delay-ms', '100'])));
+  starting.catch(() => undefined); // awaited below
   const job = await s.impl.mining.start(base());
   const end = await s.finished(job.id);
   expect(end.state, JSON.stringify(end.error)).toBe('done');
@@ -73,6 +76,7 @@ beforeAll(async () => {
   refCandidates = candidatesOf(db, runId);
   expect(refQueries.length).toBeGreaterThan(30);
   expect(refCandidates.length).toBeGreaterThan(refQueries.length * 2);
+  pair = await starting;
 });
 
 afterAll(async () => {
@@ -83,7 +87,6 @@ afterAll(async () => {
 
 describe('mining on workers', () => {
   it('two workers: the negatives and margins of the in-process run with the same seed', { timeout: 180_000 }, async () => {
-    const workers = await Promise.all(['m1', 'm2'].map((id) => worker(id, ['--delay-ms', '100'])));
     try {
       const job = await s.impl.mining.start({ ...base(), workers: { redisUrl: redis.url, resyncMs: 200 } });
       expect(job.title).toContain(`on workers (${redis.url})`);
@@ -99,7 +102,7 @@ describe('mining on workers', () => {
       expect(perWorker.reduce((n, w) => n + w.done, 0)).toBe(shards);
       expect(perWorker.every((w) => ['m1', 'm2'].includes(w.worker) && w.device === 'cpu')).toBe(true);
     } finally {
-      for (const w of workers) await stopWorkerProcess(w);
+      for (const w of pair) await stopWorkerProcess(w);
     }
   });
 
@@ -124,15 +127,14 @@ describe('mining on workers', () => {
 
   // Two worker start-ups (tsx) dominate; on a loaded machine they alone can pass the default 60 s.
   it('kill -9 of a worker mid-shard: the stalled shard is retried by the other worker, nothing lost or duplicated', { timeout: 180_000 }, async () => {
-    const doomed = await worker('doomed', ['--delay-ms', '5000']);
-    let rescuer: ChildProcess | null = null;
+    const doomed = await worker('doomed', ['--delay-ms', '5000', '--queue', KILL_QUEUE]);
     try {
-      const params = miningParamsSchema.parse({ ...base(), workers: { redisUrl: redis.url, resyncMs: 200 } });
+      const params = miningParamsSchema.parse({ ...base(), workers: { redisUrl: redis.url, resyncMs: 200, queue: KILL_QUEUE } });
       const cp = planMiningStage(db, params, null);
       const run = runMiningStage(db, s.dir, params, cp);
       await waitUntil(() => db.prepare("SELECT 1 FROM dist_shards WHERE stage_id = ? AND state = 'running' AND worker = 'doomed'").get(cp.stageId), 20_000, 'a shard running on the doomed worker');
       await stopWorkerProcess(doomed, 'SIGKILL');
-      rescuer = await worker('rescuer');
+      rescuer = await worker('rescuer', ['--queue', KILL_QUEUE]);
       const report = await run;
       expectSameAsReference(report.runId);
       const shards = Math.ceil(refQueries.length / 6);
@@ -140,7 +142,6 @@ describe('mining on workers', () => {
       expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT passage_id) AS d FROM dist_results WHERE stage_id = ?').get(cp.stageId)).toEqual({ n: refQueries.length, d: refQueries.length });
     } finally {
       await stopWorkerProcess(doomed, 'SIGKILL');
-      if (rescuer) await stopWorkerProcess(rescuer);
     }
   });
 
@@ -150,9 +151,9 @@ describe('mining on workers', () => {
     const local = loadIndex(s.dir, f.encoderId).index;
     const ids = local.ids().sort((a, b) => a - b);
     const expected = ids.map((id) => Array.from(local.vectorOf(id)));
-    const w = await worker('i1');
+    expect(rescuer).not.toBeNull(); // the kill test's rescuer, alone on its queue
     try {
-      const job = await s.impl.search.buildIndex({ ...params, workers: { redisUrl: redis.url, shardSize: 8, resyncMs: 200 } });
+      const job = await s.impl.search.buildIndex({ ...params, workers: { redisUrl: redis.url, shardSize: 8, resyncMs: 200, queue: KILL_QUEUE } });
       expect(job.title).toContain('on workers');
       const end = await s.finished(job.id);
       expect(end.state, JSON.stringify(end.error)).toBe('done');
@@ -162,9 +163,9 @@ describe('mining on workers', () => {
       expect(maxDiff).toBeLessThan(1e-6);
       const stage = db.prepare("SELECT id, job_id FROM dist_stages WHERE kind = 'embed' ORDER BY id DESC").get() as { id: number; job_id: number };
       expect(stage.job_id).toBe(job.id);
-      expect(shardsPerWorker(db, stage.id).map((x) => x.worker)).toEqual(['i1']);
+      expect(shardsPerWorker(db, stage.id).map((x) => x.worker)).toEqual(['rescuer']);
     } finally {
-      await stopWorkerProcess(w);
+      await stopWorkerProcess(rescuer!);
     }
   });
 });
