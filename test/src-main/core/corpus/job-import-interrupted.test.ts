@@ -10,13 +10,13 @@ import type { ImportReport } from '../../../../shared/services/corpus.js';
 import { brokenDocuments, integrity, scalar, startStage, withDb } from '../../../faults/harness.js';
 import { resumeInterrupted } from '../../../helpers/kill-mid-job.js';
 import { runCli } from '../../../helpers/run-cli.js';
-import { servicesOnNewProject } from '../../../helpers/services.js';
+import { servicesOnNewProject } from '../../../helpers/services-dist-T.js';
 import { useTempDirs, waitUntil } from '../../../helpers/temp-dir.js';
 import { partialStillThere, takeOverFile, unfinishedHash } from '../../../../src-main/core/corpus/unfinished-imports.js';
 import { count, tempProjectDb } from './helpers.js';
 
 const tempDir = useTempDirs('genq-job-import-interrupted-');
-const DOCS = 60;
+const DOCS = 40;
 
 /** One file of DOCS ~150 KB documents: a prepared batch holds a few, and with 0 ms chunks each batch commits. */
 function bigFile(root: string): string {

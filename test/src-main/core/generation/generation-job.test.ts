@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { GenerationResult } from '../../../../shared/services/generation.js';
-import { servicesOnNewProject } from '../../../helpers/services.js';
+import { servicesOnNewProject } from '../../../helpers/services-dist-T.js';
 import { withDb } from '../../../faults/harness.js';
 import { killMidJob, resumeInterrupted } from '../../../helpers/kill-mid-job.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
@@ -90,7 +90,7 @@ describe('generation.run', () => {
     const root = tempDir();
     const setup = await servicesOnNewProject(root);
     const db0 = setup.projects.require().project.db;
-    const passages = 120;
+    const passages = 60;
     const ids = insertPassages(db0, passages + 1).slice(0, passages);
     const model = await setup.impl.models.add({ dir: TINY_T5, role: 'generator' });
     await setup.dispose();
@@ -117,7 +117,7 @@ describe('generation.run', () => {
       expect(rows.length + result.duplicates + result.empty).toBe(passages * 3);
       expect(rows.length).toBe(result.queries);
       const logs = await s.impl.jobs.logs({ id: jobId, limit: 100 });
-      expect(logs.some((l) => /Resuming run \d+ at \d+\/120 passages/.test(l.message))).toBe(true);
+      expect(logs.some((l) => /Resuming run \d+ at \d+\/60 passages/.test(l.message))).toBe(true);
     } finally {
       await s.dispose();
     }

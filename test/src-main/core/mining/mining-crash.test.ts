@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { MiningReport } from '../../../../shared/services/mining.js';
-import { servicesOnNewProject } from '../../../helpers/services.js';
+import { servicesOnNewProject } from '../../../helpers/services-dist-T.js';
 import { withDb } from '../../../faults/harness.js';
 import { killMidJob } from '../../../helpers/kill-mid-job.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
@@ -19,7 +19,7 @@ describe('mining.run after kill -9', () => {
   it('resumes with nothing lost or duplicated', async () => {
     const root = tempDir();
     const setup = await servicesOnNewProject(root);
-    const f = await buildMiningProject(setup, setup.projects.require().project.db, { passages: 60, queriesPerPassage: 4 });
+    const f = await buildMiningProject(setup, setup.projects.require().project.db, { passages: 40, queriesPerPassage: 4 });
     await setup.dispose();
     const params = { retrievers: [{ kind: 'bm25' }, { kind: 'model', modelId: f.encoderId }], crossEncoderId: f.crossEncoderId, k: 50, negativesPerQuery: 20, seed: 9, batchSize: 8, queriesPerBatch: 3, threads: 1 };
 

@@ -24,6 +24,7 @@ import { runEmbed } from '../../../../src-main/cli/commands/embed.js';
 import { trainInputs } from '../../../../src-main/cli/train-inputs.js';
 import { trainingRunParamsSchema, type TrainingResult } from '../../../../shared/services/training.js';
 import { servicesOnNewProject, type TestServices } from '../../../helpers/services.js';
+import { servicesOnNewProject as servicesOnDist } from '../../../helpers/services-dist-T.js';
 import { addTinyBert, seedPairs } from '../training/training-fixture.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 
@@ -254,7 +255,9 @@ describe('training with prefixes (the Train page job)', () => {
   const settings = { batchSize: 4, steps: 2, maxSeqLength: 32, checkpointEvery: 1, keepCheckpoints: 10, backend: 'wasm' as const, dropout: 0 };
   /** Trains 2 steps on the same pairs, with or without prefixes; the result and the services (disposed by the caller). */
   async function trainTiny(prefixes: { query: string; passage: string } | null) {
-    const s = await servicesOnNewProject(tempDir());
+    // Compiled services when dist is fresh (the job's worker skips tsx); the describe above needs the
+    // source ones, as its spy on Embedder sees only the source module's calls.
+    const s = await servicesOnDist(tempDir());
     const db = s.projects.require().project.db;
     const baseId = addTinyBert(db);
     seedPairs(db, { train: 4, evalPassages: 1 });
@@ -264,26 +267,28 @@ describe('training with prefixes (the Train page job)', () => {
     return { s, result: job.result as TrainingResult };
   }
 
+  /** The prefixed run, made once for both tests below (whichever comes first); its services closed after them. */
+  let prefixedRun: ReturnType<typeof trainTiny> | undefined;
+  const prefixed = () => (prefixedRun ??= trainTiny({ query: 'query: ', passage: 'passage: ' }));
+  afterAll(async () => {
+    if (prefixedRun) await (await prefixedRun).s.dispose();
+  });
+
   it('trains on prefixed pairs: the losses differ from the same run without prefixes', { timeout: 120_000 }, async () => {
     const plain = await trainTiny(null);
     await plain.s.dispose();
-    const prefixed = await trainTiny({ query: 'query: ', passage: 'passage: ' });
-    await prefixed.s.dispose();
-    expect(prefixed.result.finalLoss).not.toBeCloseTo(plain.result.finalLoss!, 6);
+    const { result } = await prefixed();
+    expect(result.finalLoss).not.toBeCloseTo(plain.result.finalLoss!, 6);
   });
 
   it('writes the base model\'s project prefixes into the tuned folder and into exported checkpoints', { timeout: 120_000 }, async () => {
-    const { s, result } = await trainTiny({ query: 'query: ', passage: 'passage: ' });
-    try {
-      const prompts = (dir: string) => JSON.parse(readFileSync(join(dir, 'config_sentence_transformers.json'), 'utf8')).prompts;
-      expect(prompts(result.modelPath)).toEqual({ query: 'query: ', passage: 'passage: ' });
-      // The tuned model embeds with them in the project without anyone setting them again.
-      const tuned = (await s.impl.models.list({})).find((m) => m.id === result.modelId)!;
-      expect(tuned).toMatchObject({ prefixes: { query: 'query: ', passage: 'passage: ' }, prefixesFrom: 'folder' });
-      const fromCheckpoint = await s.impl.training.exportCheckpoint({ runId: result.runId, checkpoint: 'step-0000001' });
-      expect(prompts(fromCheckpoint.path)).toEqual({ query: 'query: ', passage: 'passage: ' });
-    } finally {
-      await s.dispose();
-    }
+    const { s, result } = await prefixed();
+    const prompts = (dir: string) => JSON.parse(readFileSync(join(dir, 'config_sentence_transformers.json'), 'utf8')).prompts;
+    expect(prompts(result.modelPath)).toEqual({ query: 'query: ', passage: 'passage: ' });
+    // The tuned model embeds with them in the project without anyone setting them again.
+    const tuned = (await s.impl.models.list({})).find((m) => m.id === result.modelId)!;
+    expect(tuned).toMatchObject({ prefixes: { query: 'query: ', passage: 'passage: ' }, prefixesFrom: 'folder' });
+    const fromCheckpoint = await s.impl.training.exportCheckpoint({ runId: result.runId, checkpoint: 'step-0000001' });
+    expect(prompts(fromCheckpoint.path)).toEqual({ query: 'query: ', passage: 'passage: ' });
   });
 });
