@@ -164,7 +164,9 @@ describe('distributed generation', () => {
   });
 
   it('a worker with the wrong model gets a clear error and the shard goes to another worker', async () => {
-    const wrong = await startWorker('wrong', ['--path-map', `${TINY_T5}=${TINY_BERT}`], { queue: 'q-wrong' });
+    // Each shard is put back up to 500 times (every ~200 ms) before its error counts as an attempt: the
+    // good worker, started once the error shows, has ample time to start on a loaded machine.
+    const wrong = await startWorker('wrong', ['--path-map', `${TINY_T5}=${TINY_BERT}`, '--max-deferrals', '500'], { queue: 'q-wrong' });
     let good: ChildProcess | null = null;
     try {
       const p = params({ queue: 'q-wrong', shardSize: 20 }); // 2 shards (the wrong worker puts each back every 200 ms)
