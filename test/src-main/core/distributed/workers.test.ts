@@ -125,7 +125,11 @@ describe('distributed generation', () => {
     expect(write()).toBe(0);
   });
 
-  it('kill -9 of a worker mid-shard: the stalled shard is retried by another worker, nothing lost or duplicated', async () => {
+  // Worker start-ups one after the other, or a job's shards on one slow-ish worker: on a loaded
+  // machine (CI runs two files at once on two cores) these alone can near the default 60 s.
+  const SEQUENTIAL_STARTS = { timeout: 180_000 };
+
+  it('kill -9 of a worker mid-shard: the stalled shard is retried by another worker, nothing lost or duplicated', SEQUENTIAL_STARTS, async () => {
     // Alone on its queue, so the doomed worker surely takes a shard. The rescuer, started after the
     // kill, is the single slow-ish worker of the workers API test below.
     const slow = await startWorker('doomed', ['--delay-ms', '5000'], { queue: 'q-kill' });
@@ -163,7 +167,7 @@ describe('distributed generation', () => {
     expect(stageCounts(db, stageId)).toMatchObject({ done: 10, passagesDone: 40 });
   });
 
-  it('a worker with the wrong model gets a clear error and the shard goes to another worker', async () => {
+  it('a worker with the wrong model gets a clear error and the shard goes to another worker', SEQUENTIAL_STARTS, async () => {
     // Each shard is put back up to 500 times (every ~200 ms) before its error counts as an attempt: the
     // good worker, started once the error shows, has ample time to start on a loaded machine.
     const wrong = await startWorker('wrong', ['--path-map', `${TINY_T5}=${TINY_BERT}`, '--max-deferrals', '500'], { queue: 'q-wrong' });
@@ -206,7 +210,7 @@ describe('distributed generation', () => {
     }
   });
 
-  it('workers API: a distributed.generation job with status, pause, resume and cancel', async () => {
+  it('workers API: a distributed.generation job with status, pause, resume and cancel', SEQUENTIAL_STARTS, async () => {
     // One worker (the kill test's rescuer, 250 ms a shard) on its own queue: of the window of 2, one
     // shard runs and one waits, which pause takes off the queue.
     expect(rescuer).not.toBeNull();
@@ -217,7 +221,7 @@ describe('distributed generation', () => {
       const first = await waitUntil(async () => {
         const st = await stageOf();
         return st?.jobId === job.id && st.shardsDone >= 2 ? st : null;
-      }, 20_000, 'two shards done');
+      }, 60_000, 'two shards done');
       const paused = await s.impl.workers.pause({ stageId: first.id });
       expect(paused.state).toBe('paused');
       await expect(s.impl.workers.pause({ stageId: first.id })).rejects.toThrow(/is paused/);
@@ -253,7 +257,7 @@ describe('distributed generation', () => {
     }
   });
 
-  it('no worker can load the model: the stage fails with the model error; rerun with a good worker, the failed shards are retried', async () => {
+  it('no worker can load the model: the stage fails with the model error; rerun with a good worker, the failed shards are retried', SEQUENTIAL_STARTS, async () => {
     const wrong = await startWorker('only-wrong', ['--path-map', `${TINY_T5}=${TINY_BERT}`, '--max-deferrals', '1'], { queue: 'q-none' });
     let good: ChildProcess | null = null;
     try {
