@@ -61,7 +61,7 @@ async function startWorker(id: string, extra: string[] = [], opts: { queue?: str
 }
 
 const params = (extra: Record<string, unknown> = {}) =>
-  distributedGenerationParamsSchema.parse({ run: { modelId, scope: { kind: 'all' }, settings, threads: 1 }, workers: { redisUrl: redis.url, shardSize: 4, resyncMs: 200, ...extra } });
+  distributedGenerationParamsSchema.parse({ run: { modelId, scope: { kind: 'all' }, settings, threads: 1 }, workers: { redisUrl: redis.url, shardSize: 2, resyncMs: 200, ...extra } });
 
 async function runStage(p = params(), hooks: { onProgress?(done: number): void } = {}) {
   const cp = planGenerationStage(db, p, null);
@@ -74,7 +74,7 @@ beforeAll(async () => {
   graphCache = tempDir();
   s = await servicesOnNewProject(tempDir());
   db = s.projects.require().project.db;
-  insertPassages(db, 41); // 40 in scope (the last is a duplicate) → 10 shards of 4
+  insertPassages(db, 21); // 20 in scope (the last is a duplicate) → 10 shards of 2
   modelId = (await s.impl.models.add({ dir: TINY_T5, role: 'generator' })).id;
   const starting = Promise.all(POOL.map((id) => startWorker(id, ['--delay-ms', '50'], { lockMs: POOL_LOCK_MS })));
   starting.catch(() => undefined); // awaited below
@@ -82,7 +82,7 @@ beforeAll(async () => {
   const done = await s.finished(job.id);
   expect(done.state).toBe('done');
   reference = queriesOf(db, (done.result as GenerationResult).runId);
-  expect(reference.length).toBeGreaterThan(60);
+  expect(reference.length).toBeGreaterThan(30);
   pool = await starting;
 });
 
@@ -98,7 +98,7 @@ describe('distributed generation', () => {
       const { result, stageId } = await runStage();
       expect(queriesOf(db, result.runId)).toEqual(reference);
       expect(result.queries).toBe(reference.length);
-      expect(stageCounts(db, stageId)).toMatchObject({ total: 10, done: 10, failed: 0, passagesDone: 40 });
+      expect(stageCounts(db, stageId)).toMatchObject({ total: 10, done: 10, failed: 0, passagesDone: 20 });
       const perWorker = shardsPerWorker(db, stageId);
       expect(perWorker.reduce((n, w) => n + w.done, 0)).toBe(10);
       expect(perWorker.length).toBeGreaterThanOrEqual(2);
@@ -134,7 +134,7 @@ describe('distributed generation', () => {
     // kill, is the single slow-ish worker of the workers API test below.
     const slow = await startWorker('doomed', ['--delay-ms', '5000'], { queue: 'q-kill' });
     try {
-      const p = params({ queue: 'q-kill', shardSize: 20 }); // 2 shards: one in the doomed worker's hands, one waiting
+      const p = params({ queue: 'q-kill', shardSize: 10 }); // 2 shards: one in the doomed worker's hands, one waiting
       const cp = planGenerationStage(db, p, null);
       const run = runGenerationStage(db, p, cp);
       await waitUntil(() => db.prepare("SELECT 1 FROM dist_shards WHERE stage_id = ? AND state = 'running' AND worker = 'doomed'").get(cp.stageId), 20_000, 'a shard running on the doomed worker');
@@ -164,7 +164,7 @@ describe('distributed generation', () => {
     expect(doneWhenBack).toBeGreaterThanOrEqual(2);
     expect(doneWhenBack).toBeLessThan(10); // the restart came mid-run
     expect(queriesOf(db, result.runId)).toEqual(reference);
-    expect(stageCounts(db, stageId)).toMatchObject({ done: 10, passagesDone: 40 });
+    expect(stageCounts(db, stageId)).toMatchObject({ done: 10, passagesDone: 20 });
   });
 
   it('a worker with the wrong model gets a clear error and the shard goes to another worker', SEQUENTIAL_STARTS, async () => {
@@ -173,7 +173,7 @@ describe('distributed generation', () => {
     const wrong = await startWorker('wrong', ['--path-map', `${TINY_T5}=${TINY_BERT}`, '--max-deferrals', '500'], { queue: 'q-wrong' });
     let good: ChildProcess | null = null;
     try {
-      const p = params({ queue: 'q-wrong', shardSize: 20 }); // 2 shards (the wrong worker puts each back every 200 ms)
+      const p = params({ queue: 'q-wrong', shardSize: 10 }); // 2 shards (the wrong worker puts each back every 200 ms)
       const cp = planGenerationStage(db, p, null);
       const run = runGenerationStage(db, p, cp);
       const conn = redisConnection(redis.url);
@@ -198,14 +198,14 @@ describe('distributed generation', () => {
     const ids = local.ids().sort((a, b) => a - b);
     const expected = ids.map((id) => Array.from(local.vectorOf(id)));
     {
-      const report = await buildIndexOnWorkers(s.dir, db, params, { redisUrl: redis.url, shardSize: 8, resyncMs: 200 });
-      expect(report).toMatchObject({ mode: 'full', embedded: 41, passages: 41 });
+      const report = await buildIndexOnWorkers(s.dir, db, params, { redisUrl: redis.url, shardSize: 4, resyncMs: 200 });
+      expect(report).toMatchObject({ mode: 'full', embedded: 21, passages: 21 });
       const remote = loadIndex(s.dir, encoder).index;
       // Equal up to float rounding (onnxruntime's thread count and the encoder's length batching differ between the runs).
       const maxDiff = Math.max(...ids.flatMap((id, i) => Array.from(remote.vectorOf(id), (v, k) => Math.abs(v - expected[i][k]))));
       expect(maxDiff).toBeLessThan(1e-6);
       const stage = db.prepare("SELECT id FROM dist_stages WHERE kind = 'embed' ORDER BY id DESC").get() as { id: number };
-      expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT passage_id) AS d FROM dist_results WHERE stage_id = ? AND vector IS NOT NULL').get(stage.id)).toEqual({ n: 41, d: 41 });
+      expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT passage_id) AS d FROM dist_results WHERE stage_id = ? AND vector IS NOT NULL').get(stage.id)).toEqual({ n: 21, d: 21 });
       expect(shardsPerWorker(db, stage.id).reduce((n, w) => n + w.done, 0)).toBe(6);
     }
   });
@@ -215,7 +215,7 @@ describe('distributed generation', () => {
     // shard runs and one waits, which pause takes off the queue.
     expect(rescuer).not.toBeNull();
     try {
-      const workers = { redisUrl: redis.url, shardSize: 4, resyncMs: 200, window: 2, queue: 'q-kill' };
+      const workers = { redisUrl: redis.url, shardSize: 2, resyncMs: 200, window: 2, queue: 'q-kill' };
       const job = await s.impl.workers.startGeneration({ run: { modelId, scope: { kind: 'all' }, settings, threads: 1 }, workers } as never);
       const stageOf = async () => (await s.impl.workers.status({ limit: 1 } as never)).stages[0];
       const first = await waitUntil(async () => {
@@ -261,7 +261,7 @@ describe('distributed generation', () => {
     const wrong = await startWorker('only-wrong', ['--path-map', `${TINY_T5}=${TINY_BERT}`, '--max-deferrals', '1'], { queue: 'q-none' });
     let good: ChildProcess | null = null;
     try {
-      const p = params({ shardSize: 20, queue: 'q-none' }); // 2 shards
+      const p = params({ shardSize: 10, queue: 'q-none' }); // 2 shards
       const cp = planGenerationStage(db, p, null);
       await expect(runGenerationStage(db, p, cp)).rejects.toThrow(/shard \d+ failed after \d+ attempt\(s\): worker only-wrong cannot run shard \d+: model tiny-t5: .*tiny-bert did not load as a T5 query generator/);
       expect(db.prepare('SELECT state, error FROM dist_stages WHERE id = ?').get(cp.stageId)).toMatchObject({ state: 'failed', error: expect.stringContaining('did not load as a T5 query generator') });
