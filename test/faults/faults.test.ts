@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { GenerationResult } from '../../shared/services/generation.js';
 import { trainingRunParamsSchema, type TrainingResult, type TrainingRunParamsInput } from '../../shared/services/training.js';
 import { mulberry32 } from '../../src-main/core/app/mulberry32.js';
-import { servicesOnNewProject } from '../helpers/services-dist-T.js';
+import { servicesOnNewProject } from '../helpers/services-compiled.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 import { insertPassages, TINY_T5 } from '../src-main/core/generation/project-fixture.js';
 import { addTinyBert, seedPairs } from '../src-main/core/training/training-fixture.js';

@@ -1,36 +1,11 @@
-// Builds Services on a fresh project with the test job kinds, for runner and API tests.
-import { join } from 'node:path';
-import type { JobSnapshot } from '../../shared/services/jobs.js';
-import type { EventMessage } from '../../shared/contract.js';
-import { createServices, type Services } from '../../src-main/core/services.js';
+// Builds Services on a fresh project with the test job kinds, for runner and API tests, from the
+// source modules (services-compiled.ts: the same on dist/, for tests whose subject is not the
+// source modules' identity).
+import { createServices } from '../../src-main/core/services.js';
+import { testServicesOn, type TestServices } from './test-services.js';
 
-export interface TestServices extends Services {
-  dir: string;
-  /** Every event emitted since creation. */
-  messages: EventMessage[];
-  updatesOf(id: number): JobSnapshot[];
-  /** Resolves once the job reaches a final state. */
-  finished(id: number): Promise<JobSnapshot>;
-}
+export type { TestServices };
 
-export async function servicesOnNewProject(root: string, opts: { project?: string } = {}): Promise<TestServices> {
-  const dir = join(root, opts.project ?? 'project');
-  const services = await createServices({
-    mode: 'web',
-    userDataDir: join(root, 'user-data'),
-    initialProject: dir,
-    testJobKinds: true,
-  });
-  const messages: EventMessage[] = [];
-  services.events.subscribe((m) => messages.push(m));
-  return {
-    ...services,
-    dir,
-    messages,
-    updatesOf: (id) =>
-      messages
-        .filter((m) => m.service === 'jobs' && m.event === 'onUpdate' && (m.payload as JobSnapshot).id === id)
-        .map((m) => m.payload as JobSnapshot),
-    finished: (id) => services.projects.require().runner.waitFor(id),
-  };
+export function servicesOnNewProject(root: string, opts: { project?: string } = {}): Promise<TestServices> {
+  return testServicesOn(createServices, root, opts);
 }

@@ -9,7 +9,7 @@ import type { ImportFileReport } from '../../../../shared/services/corpus.js';
 import { importCorpus } from '../../../../src-main/core/corpus/import.js';
 import { makeHostileCorpus } from '../../../fixtures/hostile/make-hostile.js';
 import { runCli } from '../../../helpers/run-cli.js';
-import { servicesOnNewProject } from '../../../helpers/services-dist-T.js';
+import { servicesOnNewProject } from '../../../helpers/services-compiled.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { count, params, tempProjectDb } from './helpers.js';
 

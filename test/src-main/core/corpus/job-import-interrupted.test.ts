@@ -10,7 +10,7 @@ import type { ImportReport } from '../../../../shared/services/corpus.js';
 import { brokenDocuments, integrity, scalar, startStage, withDb } from '../../../faults/harness.js';
 import { resumeInterrupted } from '../../../helpers/kill-mid-job.js';
 import { runCli } from '../../../helpers/run-cli.js';
-import { servicesOnNewProject } from '../../../helpers/services-dist-T.js';
+import { servicesOnNewProject } from '../../../helpers/services-compiled.js';
 import { useTempDirs, waitUntil } from '../../../helpers/temp-dir.js';
 import { partialStillThere, takeOverFile, unfinishedHash } from '../../../../src-main/core/corpus/unfinished-imports.js';
 import { count, tempProjectDb } from './helpers.js';

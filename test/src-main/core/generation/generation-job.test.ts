@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { GenerationResult } from '../../../../shared/services/generation.js';
-import { servicesOnNewProject } from '../../../helpers/services-dist-T.js';
+import { servicesOnNewProject } from '../../../helpers/services-compiled.js';
 import { withDb } from '../../../faults/harness.js';
 import { killMidJob, resumeInterrupted } from '../../../helpers/kill-mid-job.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';

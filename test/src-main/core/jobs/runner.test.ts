@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobLogLine, MetricPoint } from '../../../../shared/services/jobs.js';
-import { servicesOnNewProject, type TestServices } from '../../../helpers/services-dist-T.js';
+import { servicesOnNewProject, type TestServices } from '../../../helpers/services-compiled.js';
 import { useTempDirs, waitUntil } from '../../../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { MiningReport } from '../../../../shared/services/mining.js';
 import { normaliseText } from '../../../../src-main/core/corpus/dedupe.js';
 import { CrossEncoder } from '../../../../src-main/core/curation/cross-encoder.js';
-import { servicesOnNewProject } from '../../../helpers/services-dist-T.js';
+import { servicesOnNewProject } from '../../../helpers/services-compiled.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 import { buildMiningProject, candidatesOf, TINY_CROSS_ENCODER } from './mining-fixture.js';
 

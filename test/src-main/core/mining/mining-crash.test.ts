@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { MiningReport } from '../../../../shared/services/mining.js';
-import { servicesOnNewProject } from '../../../helpers/services-dist-T.js';
+import { servicesOnNewProject } from '../../../helpers/services-compiled.js';
 import { withDb } from '../../../faults/harness.js';
 import { killMidJob } from '../../../helpers/kill-mid-job.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';

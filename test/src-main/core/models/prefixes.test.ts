@@ -24,7 +24,7 @@ import { runEmbed } from '../../../../src-main/cli/commands/embed.js';
 import { trainInputs } from '../../../../src-main/cli/train-inputs.js';
 import { trainingRunParamsSchema, type TrainingResult } from '../../../../shared/services/training.js';
 import { servicesOnNewProject, type TestServices } from '../../../helpers/services.js';
-import { servicesOnNewProject as servicesOnDist } from '../../../helpers/services-dist-T.js';
+import { servicesOnNewProject as servicesOnDist } from '../../../helpers/services-compiled.js';
 import { addTinyBert, seedPairs } from '../training/training-fixture.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
 

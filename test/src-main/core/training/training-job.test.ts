@@ -9,7 +9,7 @@ import type { MetricPoint } from '../../../../shared/services/jobs.js';
 import { trainingRunParamsSchema, type TrainingResult, type TrainingRunParamsInput } from '../../../../shared/services/training.js';
 import { loadModelFolder } from '../../../../src-main/core/models/folder.js';
 import { readSafetensors } from '../../../../src-main/core/models/safetensors.js';
-import { servicesOnNewProject } from '../../../helpers/services-dist-T.js';
+import { servicesOnNewProject } from '../../../helpers/services-compiled.js';
 import { withDb } from '../../../faults/harness.js';
 import { killMidJob, resumeInterrupted } from '../../../helpers/kill-mid-job.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
