@@ -6,9 +6,10 @@
 // and printed after the suite's, so the two reports do not interleave. Exits non-zero when either
 // run fails. Extra arguments go to the suite's run.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-const vitest = createRequire(import.meta.url).resolve('vitest/vitest.mjs');
+// vitest's own executable (the package's exports do not expose it to require.resolve).
+const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
 
 function run(args, { captured }) {
   const child = spawn(process.execPath, [vitest, 'run', ...args], { stdio: ['ignore', captured ? 'pipe' : 'inherit', captured ? 'pipe' : 'inherit'] });
