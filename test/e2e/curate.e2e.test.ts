@@ -19,6 +19,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../helpers/temp-dir.js';
+import { cosineSimilarity } from '../../src-main/core/models/pooling.js';
 import { FakeHub } from '../src-main/core/models/hub/hub-server.js';
 import { addTinyBert, seedPairs } from '../src-main/core/training/training-fixture.js';
 import { createE2eProject, heading, openStage, repoRoot, runE2e, screenshot, stageLink } from './helpers.js';
@@ -28,18 +29,6 @@ const TINY_BERT = path.join(repoRoot, 'test', 'fixtures', 'tiny-bert');
 const reference = JSON.parse(readFileSync(path.join(TINY_BERT, 'reference.json'), 'utf8')) as { sentences: string[]; embeddings: number[][] };
 const REPO = 'genq-test/tiny-bert';
 const HUB_ENV = ['HF_ENDPOINT', 'GENQ_CACHE', 'HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'GENQ_OFFLINE', 'HF_HUB_OFFLINE'] as const;
-
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 const STEPS = 40;
 
@@ -311,7 +300,7 @@ describe.skipIf(!runE2e)('Curate, Train and Models pages in Chromium (web mode)'
 
       it('embeds two texts and shows the cosine PyTorch gives', async () => {
         const [a, b] = reference.sentences;
-        const expected = cosine(reference.embeddings[0], reference.embeddings[1]);
+        const expected = cosineSimilarity(Float32Array.from(reference.embeddings[0]), Float32Array.from(reference.embeddings[1]));
         await e2e.page.getByLabel('Text A').fill(a);
         await e2e.page.getByLabel('Text B').fill(b);
         await e2e.page.getByRole('button', { name: 'Compare' }).click();
